@@ -1,0 +1,105 @@
+/**
+ * The error taxonomy. Every error bootgate raises on purpose is one of these, and each one
+ * knows which outcome class it stands for, so the runner never has to guess whether the image
+ * misbehaved (failed), the host or emulator broke (infra), or the input was wrong (config).
+ */
+export type ErrorClass = 'failed' | 'infra' | 'config' | 'unsupported';
+
+export abstract class BootgateError extends Error {
+  abstract readonly errorClass: ErrorClass;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input: a scenario, profile, image or flag that cannot be used as given. Exit code 2. */
+export class ConfigError extends BootgateError {
+  readonly errorClass = 'config' as const;
+  constructor(
+    message: string,
+    readonly where: { file?: string; line?: number; column?: number; field?: string } = {},
+    options?: { cause?: unknown },
+  ) {
+    super(formatWhere(where) + message, options);
+  }
+}
+
+/** A scenario file that does not parse or does not fit the schema. */
+export class ScenarioError extends ConfigError {}
+
+function formatWhere(w: ConfigError['where']): string {
+  if (!w.file) return w.field ? `${w.field}: ` : '';
+  const pos = w.line ? `:${w.line}${w.column ? `:${w.column}` : ''}` : '';
+  return `${w.file}${pos}: ${w.field ? `${w.field}: ` : ''}`;
+}
+
+/** A wait ran out of time. `lastSeen` is what the machine showed last, for the person reading the report. */
+export class WaitTimeoutError extends BootgateError {
+  readonly errorClass = 'failed' as const;
+  constructor(
+    readonly what: string,
+    readonly timeoutMs: number,
+    readonly lastSeen: string,
+  ) {
+    super(`timed out after ${(timeoutMs / 1000).toFixed(1)} s waiting for ${what}${lastSeen ? `; last seen: ${oneLine(lastSeen)}` : ''}`);
+  }
+}
+
+/** A failure pattern (e.g. "Kernel panic") showed up while waiting: fail at once instead of timing out. */
+export class FailurePatternError extends BootgateError {
+  readonly errorClass = 'failed' as const;
+  constructor(
+    readonly pattern: string,
+    readonly source: 'serial' | 'screen',
+    readonly excerpt: string,
+  ) {
+    super(`failure pattern ${pattern} matched on the ${source}: ${oneLine(excerpt)}`);
+  }
+}
+
+/** The screen never matched the golden(s). Carries the best candidate so a person can look at the diff. */
+export class ScreenMismatchError extends BootgateError {
+  readonly errorClass = 'failed' as const;
+  constructor(
+    readonly golden: string,
+    readonly detail: string,
+    readonly artifacts: { actual?: string; diff?: string; expected?: string } = {},
+  ) {
+    super(`screen did not match golden ${golden}: ${detail}`);
+  }
+}
+
+/** The emulator process or worker died, or could not be started. */
+export class MachineCrashedError extends BootgateError {
+  readonly errorClass = 'infra' as const;
+  constructor(
+    readonly backend: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${backend} crashed: ${detail}`, options);
+  }
+}
+
+/** The host is missing something or misbehaved (no emulator binary, no BIOS file, a QMP error). */
+export class InfraError extends BootgateError {
+  readonly errorClass = 'infra' as const;
+}
+
+/** The backend cannot emulate what the profile asks for; the job is skipped, never run on other hardware. */
+export class UnsupportedProfileError extends BootgateError {
+  readonly errorClass = 'unsupported' as const;
+  constructor(
+    readonly backend: string,
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`not supported by ${backend} (${field}: ${reason})`);
+  }
+}
+
+export function oneLine(text: string, max = 200): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `…${flat.slice(-max)}` : flat;
+}

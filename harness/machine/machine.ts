@@ -1,0 +1,60 @@
+/**
+ * The one interface every emulator backend implements and every step talks to. It knows
+ * nothing of scenarios, goldens or reports: only how to run a PC and look at it.
+ */
+import type { Chord } from './keys.js';
+import type { Media } from './media.js';
+import type { Profile } from './profile.js';
+import type { RawImage } from './raw-image.js';
+import type { SerialLog } from './serial-log.js';
+
+export type BackendName = 'qemu' | 'v86';
+export const BACKENDS: readonly BackendName[] = ['qemu', 'v86'];
+
+export interface MachineSpec {
+  readonly profile: Profile;
+  readonly media: Media;
+  /** A private folder for this machine's sockets, overlays and temp files; the caller removes it. */
+  readonly workDir: string;
+}
+
+/** How the machine ended: `requested` when stop() ended it, otherwise it died or powered off by itself. */
+export interface MachineExit {
+  readonly requested: boolean;
+  readonly reason: string;
+}
+
+export interface MachineStats {
+  /** Resident memory of the emulator on the host (QEMU process, v86 worker), now and at its peak. */
+  readonly hostRssBytes?: number;
+  readonly hostPeakRssBytes?: number;
+  /** Guest time in nanoseconds where the backend has a virtual clock. */
+  readonly guestTimeNs?: number;
+}
+
+export interface Machine {
+  readonly backend: BackendName;
+  readonly serial: SerialLog;
+  /** Settles once when the emulator is gone, for whatever reason. Never rejects. */
+  readonly exited: Promise<MachineExit>;
+
+  /** Boots the machine. Throws MachineCrashedError/InfraError if the emulator cannot start. */
+  start(): Promise<void>;
+  /** The VGA text screen, one string per row, read from video memory; undefined in a graphics mode. */
+  textScreen(): Promise<string[] | undefined>;
+  screenshot(): Promise<RawImage>;
+  /** Presses the keys of one chord together and releases them. */
+  pressKeys(chord: Chord): Promise<void>;
+  /** Types text with a pause per character, so the guest's keyboard buffer never overflows. */
+  typeText(text: string, msPerChar: number): Promise<void>;
+  sendSerial(text: string): Promise<void>;
+  /** Hardware reset (the reset button), not a guest reboot. */
+  reset(): Promise<void>;
+  stats(): Promise<MachineStats>;
+  /** The emulator invocation that reproduces this machine without bootgate. */
+  describe(): string;
+  /** Ends the emulator and frees everything it held. Idempotent; never throws. */
+  stop(): Promise<void>;
+}
+
+export type MachineFactory = (backend: BackendName, spec: MachineSpec) => Machine;
