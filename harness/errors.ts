@@ -103,3 +103,23 @@ export function oneLine(text: string, max = 200): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `…${flat.slice(-max)}` : flat;
 }
+
+/** A phase took longer than its budget, though every step passed. */
+export class BudgetExceededError extends BootgateError {
+  readonly errorClass = 'failed' as const;
+  constructor(
+    readonly phase: string,
+    readonly budgetMs: number,
+    readonly actualMs: number,
+  ) {
+    super(`phase ${phase} took ${(actualMs / 1000).toFixed(1)} s, over its budget of ${(budgetMs / 1000).toFixed(1)} s`);
+  }
+}
+
+/** The run was interrupted (Ctrl-C, SIGTERM): the job's verdict is unknown, which is not the image's fault. */
+export class InterruptedError extends BootgateError {
+  readonly errorClass = 'infra' as const;
+  constructor(signal: string) {
+    super(`interrupted by ${signal}`);
+  }
+}

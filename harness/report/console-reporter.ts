@@ -1,0 +1,61 @@
+/** Live progress lines while jobs run, then a summary table with one row per backend and the cross-emulator verdict. */
+import { relative } from 'node:path';
+import type { Job } from '../run/job.js';
+import { OUTCOMES, type Outcome } from '../run/outcome.js';
+import { formatDuration } from '../scenario/duration.js';
+import { groupByScenario, whereItFailed } from './cross-backend.js';
+import type { JobResult, RunResult } from './results.js';
+
+const SYMBOL: Readonly<Record<Outcome, string>> = {
+  passed: 'PASS',
+  failed: 'FAIL',
+  'infra-error': 'INFRA',
+  'config-error': 'CONFIG',
+  flaky: 'FLAKY',
+  skipped: 'SKIP',
+  'expected-failure': 'XFAIL',
+};
+
+export class ConsoleReporter {
+  private done = 0;
+
+  constructor(
+    private readonly total: number,
+    private readonly write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  ) {}
+
+  jobStarted(job: Job, attempt: number): void {
+    this.write(`  … ${job.id}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
+  }
+
+  jobEnded(result: JobResult): void {
+    this.done++;
+    const rss = result.host.peakRssBytes ? `, ${mib(result.host.peakRssBytes)} MiB host RSS` : '';
+    this.write(`${SYMBOL[result.outcome].padEnd(6)} [${this.done}/${this.total}] ${result.id} (${formatDuration(result.durationMs)}${rss})`);
+    if (result.outcome === 'expected-failure') this.write(`         expected: ${result.expectedReason}`);
+    if (result.error && result.outcome !== 'passed' && result.outcome !== 'flaky') {
+      this.write(`         ${result.error.type}${whereItFailed(result)}: ${result.error.message.split('\n')[0]}`);
+    }
+  }
+
+  summary(run: RunResult, reportDir: string): void {
+    this.write('');
+    this.write('scenario                         profile      backend  outcome           time     phases');
+    for (const row of groupByScenario(run.jobs)) {
+      for (const job of row.jobs) {
+        const phases = job.phases.map((p) => `${p.name} ${p.outcome === 'not-run' ? '-' : formatDuration(p.durationMs)}`).join(', ');
+        this.write(`${row.scenario.padEnd(32)} ${row.profile.padEnd(12)} ${job.backend.padEnd(8)} ${job.outcome.padEnd(17)} ${formatDuration(job.durationMs).padStart(8)} ${phases}`);
+      }
+      if (row.verdict) this.write(`${''.padEnd(46)}↳ ${row.verdict}`);
+    }
+    const counts = OUTCOMES.filter((o) => run.summary.counts[o] > 0).map((o) => `${run.summary.counts[o]} ${o}`);
+    this.write('');
+    this.write(`${counts.join(', ') || 'no jobs'} in ${formatDuration(run.durationMs)}; report: ${relative(process.cwd(), reportDir) || '.'}`);
+    // The plain "N passed, N failed" closing line CI systems read.
+    this.write(`${run.summary.counts.passed + run.summary.counts.flaky} passed, ${run.summary.counts.failed} failed`);
+  }
+}
+
+function mib(bytes: number): string {
+  return (bytes / 1048576).toFixed(0);
+}

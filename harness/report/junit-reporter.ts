@@ -1,0 +1,69 @@
+/** JUnit XML, the one format every CI system reads: a suite per scenario, a test case per backend × profile. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { groupByScenario, whereItFailed } from './cross-backend.js';
+import type { JobResult, RunResult } from './results.js';
+
+export function writeJunit(run: RunResult, file: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, renderJunit(run));
+}
+
+export function renderJunit(run: RunResult): string {
+  const bySuite = new Map<string, JobResult[]>();
+  for (const row of groupByScenario(run.jobs)) bySuite.set(row.scenario, [...(bySuite.get(row.scenario) ?? []), ...row.jobs]);
+  const suites = [...bySuite.entries()].map(([name, jobs]) => {
+    const count = (pred: (j: JobResult) => boolean) => jobs.filter(pred).length;
+    const time = jobs.reduce((t, j) => t + j.durationMs, 0) / 1000;
+    return [
+      `  <testsuite name="${esc(name)}" tests="${jobs.length}" failures="${count((j) => j.outcome === 'failed')}" errors="${count((j) => j.outcome === 'infra-error' || j.outcome === 'config-error')}" skipped="${count((j) => j.outcome === 'skipped' || j.outcome === 'expected-failure')}" time="${time.toFixed(3)}">`,
+      ...jobs.map(testCase),
+      '  </testsuite>',
+    ].join('\n');
+  });
+  const total = run.jobs.length;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="bootgate" tests="${total}" time="${(run.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+function testCase(job: JobResult): string {
+  const open = `    <testcase classname="${esc(job.scenario.name)}" name="${esc(`${job.backend} ${job.profile}`)}" file="${esc(job.scenario.file)}" time="${(job.durationMs / 1000).toFixed(3)}">`;
+  const message = job.error ? `${job.error.type}${whereItFailed(job)}: ${job.error.message}` : '';
+  const body: string[] = [];
+  switch (job.outcome) {
+    case 'failed':
+      body.push(`      <failure type="${esc(job.error?.type ?? 'failed')}" message="${esc(firstLine(message))}">${esc(message)}</failure>`);
+      break;
+    case 'infra-error':
+    case 'config-error':
+      body.push(`      <error type="${esc(job.outcome)}" message="${esc(firstLine(message))}">${esc(message)}</error>`);
+      break;
+    case 'skipped':
+      body.push(`      <skipped message="${esc(firstLine(job.error?.message ?? 'skipped'))}"/>`);
+      break;
+    case 'expected-failure':
+      body.push(`      <skipped message="${esc(`expected failure: ${job.expectedReason ?? ''}`)}"/>`);
+      break;
+    case 'flaky':
+      body.push(`      <properties><property name="flaky" value="passed on attempt ${job.attempts.length}"/></properties>`);
+      break;
+    case 'passed':
+      break;
+  }
+  const artifacts = Object.entries(job.artifacts).map(([k, v]) => `${k}: ${v}`).join('\n');
+  if (artifacts) body.push(`      <system-out>${esc(artifacts)}</system-out>`);
+  return [open, ...body, '    </testcase>'].join('\n');
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? '';
+}
+
+function esc(text: string): string {
+  // XML 1.0 forbids most control characters even escaped; serial logs are full of them.
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}

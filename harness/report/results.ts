@@ -1,0 +1,78 @@
+/**
+ * The results document: data first. Every reporter (console, JUnit, JSON, HTML) renders this,
+ * and `compare` reads it back, so it is versioned and plain JSON.
+ */
+import type { BackendName } from '../machine/machine.js';
+import type { Outcome } from '../run/outcome.js';
+
+export interface StepResult {
+  readonly index: number;
+  readonly kind: string;
+  readonly description: string;
+  readonly outcome: 'passed' | 'failed' | 'not-run';
+  readonly durationMs: number;
+  readonly matched?: string;
+  readonly note?: string;
+  readonly error?: string;
+  readonly artifacts: readonly string[];
+}
+
+export interface PhaseResult {
+  readonly name: string;
+  readonly outcome: 'passed' | 'failed' | 'not-run';
+  readonly durationMs: number;
+  readonly budgetMs?: number;
+  readonly steps: readonly StepResult[];
+}
+
+export interface JobError {
+  /** failed | infra | config | unsupported */
+  readonly class: string;
+  /** The error type, e.g. WaitTimeoutError. */
+  readonly type: string;
+  readonly message: string;
+  readonly artifacts?: Readonly<Record<string, string>>;
+}
+
+export interface AttemptResult {
+  readonly outcome: Outcome;
+  readonly durationMs: number;
+  readonly error?: JobError;
+}
+
+export interface JobResult {
+  readonly id: string;
+  readonly scenario: { readonly name: string; readonly file: string; readonly description: string };
+  readonly backend: BackendName;
+  readonly profile: string;
+  readonly memoryMiB: number;
+  readonly outcome: Outcome;
+  /** Why the failure was expected, when outcome is expected-failure. */
+  readonly expectedReason?: string;
+  readonly error?: JobError;
+  readonly attempts: readonly AttemptResult[];
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly phases: readonly PhaseResult[];
+  readonly host: { readonly peakRssBytes?: number };
+  /** Paths relative to the report folder. */
+  readonly artifacts: Readonly<Record<string, string>>;
+  /** The emulator invocation that reproduces the machine. */
+  readonly command?: string;
+}
+
+export interface RunSummary {
+  readonly total: number;
+  readonly counts: Readonly<Record<Outcome, number>>;
+  readonly exitCode: number;
+}
+
+export interface RunResult {
+  readonly version: 1;
+  readonly tool: { readonly name: 'bootgate'; readonly version: string };
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly options: { readonly updateGoldens: string; readonly timeoutScale: number; readonly jobs: number; readonly retries: number };
+  readonly jobs: readonly JobResult[];
+  readonly summary: RunSummary;
+}

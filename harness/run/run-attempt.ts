@@ -1,0 +1,189 @@
+/**
+ * One attempt at one job: start the machine, run its phases, keep the evidence (serial log,
+ * last frame, mismatch frames), and always stop the machine and remove its temp folder.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BootgateError, BudgetExceededError, InterruptedError, WaitTimeoutError, ScreenMismatchError } from '../errors.js';
+import type { Machine, MachineFactory } from '../machine/machine.js';
+import type { JobError, PhaseResult, StepResult } from '../report/results.js';
+import { GoldenStore, type UpdateMode } from '../screen/golden-store.js';
+import { describeStep, runStep, stepKind } from '../steps/run-step.js';
+import type { StepContext } from '../steps/step-context.js';
+import { JobArtifacts } from './job-artifacts.js';
+import type { Job } from './job.js';
+import { outcomeOfErrorClass, type Outcome } from './outcome.js';
+
+export interface AttemptOptions {
+  readonly reportDir: string;
+  readonly updateMode: UpdateMode;
+  readonly timeoutScale: number;
+  readonly createMachine: MachineFactory;
+  /** Aborted on Ctrl-C: the attempt stops its machine and reports infra-error. */
+  readonly signal?: AbortSignal;
+  readonly onStep?: (job: Job, phase: string, description: string) => void;
+}
+
+export interface Attempt {
+  readonly outcome: Outcome;
+  readonly error?: JobError;
+  readonly phases: readonly PhaseResult[];
+  readonly artifacts: Readonly<Record<string, string>>;
+  readonly durationMs: number;
+  readonly peakRssBytes?: number;
+  readonly command?: string;
+  /** The serial log's text, for matching an expectation's evidence. */
+  readonly serialText: string;
+}
+
+/** How long the evidence collection after a failure may take before we give up on it. */
+const EVIDENCE_TIMEOUT_MS = 5000;
+
+export async function runAttempt(job: Job, attempt: number, options: AttemptOptions): Promise<Attempt> {
+  const started = performance.now();
+  const artifacts = new JobArtifacts(options.reportDir, job.id, attempt);
+  const workDir = await mkdtemp(join(tmpdir(), 'bootgate-'));
+  const controller = new AbortController();
+  const jobTimeoutMs = job.scenario.timeoutMs * options.timeoutScale;
+  const timer = setTimeout(() => controller.abort(new WaitTimeoutError('the whole job to finish', jobTimeoutMs, '')), jobTimeoutMs);
+  const onInterrupt = () => controller.abort(new InterruptedError(String(options.signal?.reason ?? 'signal')));
+  options.signal?.addEventListener('abort', onInterrupt);
+  if (options.signal?.aborted) onInterrupt();
+
+  const phases: PhaseResult[] = [];
+  const files: Record<string, string> = {};
+  let machine: Machine | undefined;
+  let ctx: StepContext | undefined;
+  let error: unknown;
+  try {
+    machine = options.createMachine(job.backend, { profile: job.profile, media: job.scenario.media, workDir });
+    await abortable(machine.start(), controller.signal);
+    ctx = {
+      machine,
+      signal: controller.signal,
+      goldens: new GoldenStore(job.scenario.goldenDir, job.scenario.name, job.backend, options.updateMode),
+      artifacts,
+      timeoutScale: options.timeoutScale,
+      defaultTimeoutMs: job.scenario.stepTimeoutMs,
+      failOn: job.scenario.failOn,
+      serialCursor: 0,
+    };
+    await runPhases(job, ctx, phases, options);
+  } catch (e) {
+    error = e;
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onInterrupt);
+  }
+  markNotRun(job, phases);
+
+  let peakRssBytes: number | undefined;
+  let command: string | undefined;
+  let serialText = '';
+  if (machine) {
+    const m = machine;
+    serialText = m.serial.text;
+    files.serialLog = artifacts.text('serial.log', m.serial.text);
+    files.serialRaw = artifacts.text('serial.raw', m.serial.raw());
+    command = m.describe();
+    const alive = await Promise.race([m.exited.then(() => false), Promise.resolve(true)]);
+    if (alive) {
+      const evidence = await withTimeout(Promise.all([m.screenshot(), m.stats()]), EVIDENCE_TIMEOUT_MS).catch(() => undefined);
+      if (evidence) {
+        files.lastFrame = await artifacts.image('last-frame', evidence[0]);
+        peakRssBytes = evidence[1].hostPeakRssBytes ?? evidence[1].hostRssBytes;
+      } else if (ctx?.lastFrame) {
+        files.lastFrame = await artifacts.image('last-frame', ctx.lastFrame);
+      }
+    }
+    await m.stop();
+  }
+  await rm(workDir, { recursive: true, force: true });
+
+  const durationMs = performance.now() - started;
+  if (error === undefined) return { outcome: 'passed', phases, artifacts: files, durationMs, peakRssBytes, command, serialText };
+  const jobError = toJobError(error);
+  return { outcome: outcomeOfErrorClass(error instanceof BootgateError ? error.errorClass : undefined), error: jobError, phases, artifacts: files, durationMs, peakRssBytes, command, serialText };
+}
+
+async function runPhases(job: Job, ctx: StepContext, phases: PhaseResult[], options: AttemptOptions): Promise<void> {
+  let stepIndex = 0;
+  for (const phase of job.scenario.phases) {
+    const phaseStart = performance.now();
+    const steps: StepResult[] = [];
+    const record = (outcome: PhaseResult['outcome']) =>
+      phases.push({ name: phase.name, outcome, durationMs: performance.now() - phaseStart, ...(phase.budgetMs ? { budgetMs: phase.budgetMs } : {}), steps });
+    for (const step of phase.steps) {
+      stepIndex++;
+      const description = describeStep(step);
+      const label = `${String(stepIndex).padStart(2, '0')}-${step.name ?? stepKind(step)}`;
+      options.onStep?.(job, phase.name, description);
+      const stepStart = performance.now();
+      try {
+        const report = await runStep(ctx, step, label);
+        steps.push({ index: stepIndex, kind: stepKind(step), description, outcome: 'passed', durationMs: performance.now() - stepStart, ...report, artifacts: report.artifacts ?? [] });
+      } catch (e) {
+        const artifacts = e instanceof ScreenMismatchError ? Object.values(e.artifacts).filter((a): a is string => !!a) : [];
+        steps.push({ index: stepIndex, kind: stepKind(step), description, outcome: 'failed', durationMs: performance.now() - stepStart, error: (e as Error).message, artifacts });
+        record('failed');
+        throw e;
+      }
+    }
+    const took = performance.now() - phaseStart;
+    if (phase.budgetMs !== undefined && took > phase.budgetMs) {
+      record('failed');
+      throw new BudgetExceededError(phase.name, phase.budgetMs, took);
+    }
+    record('passed');
+  }
+}
+
+/** Phases and steps the attempt never reached, so the report shows the whole scenario. */
+function markNotRun(job: Job, phases: PhaseResult[]): void {
+  let index = phases.reduce((n, p) => n + p.steps.length, 0);
+  const ranPhases = phases.length;
+  const last = phases[ranPhases - 1];
+  const lastDef = job.scenario.phases[ranPhases - 1];
+  if (last && lastDef && last.steps.length < lastDef.steps.length) {
+    const rest = lastDef.steps.slice(last.steps.length).map((s) => notRun(s, ++index));
+    phases[ranPhases - 1] = { ...last, steps: [...last.steps, ...rest] };
+  }
+  for (const def of job.scenario.phases.slice(ranPhases)) {
+    phases.push({ name: def.name, outcome: 'not-run', durationMs: 0, ...(def.budgetMs ? { budgetMs: def.budgetMs } : {}), steps: def.steps.map((s) => notRun(s, ++index)) });
+  }
+}
+
+function notRun(step: Job['scenario']['phases'][number]['steps'][number], index: number): StepResult {
+  return { index, kind: stepKind(step), description: describeStep(step), outcome: 'not-run', durationMs: 0, artifacts: [] };
+}
+
+function toJobError(error: unknown): JobError {
+  if (error instanceof BootgateError) {
+    return {
+      class: error.errorClass,
+      type: error.name,
+      message: error.message,
+      ...(error instanceof ScreenMismatchError ? { artifacts: Object.fromEntries(Object.entries(error.artifacts).filter(([, v]) => v)) as Record<string, string> } : {}),
+    };
+  }
+  const e = error instanceof Error ? error : new Error(String(error));
+  // An unexpected exception is our bug or the host's: report it whole so it can be fixed.
+  return { class: 'infra', type: e.name, message: `${e.message}${e.stack ? `\n${e.stack.split('\n').slice(1, 4).join('\n')}` : ''}` };
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out')), ms);
+    promise.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * Runs a planned set of jobs on a p-queue, retrying failed attempts when asked (a pass on retry
+ * is reported as flaky, never as passed) and applying declared expected failures.
+ */
+import PQueue from 'p-queue';
+import type { JobResult } from '../report/results.js';
+import type { Job } from './job.js';
+import { runAttempt, type Attempt, type AttemptOptions } from './run-attempt.js';
+import type { Outcome } from './outcome.js';
+
+export interface RunJobsOptions extends AttemptOptions {
+  /** Jobs at once. */
+  readonly concurrency: number;
+  /** Extra attempts for a job that failed or hit an infra error. */
+  readonly retries: number;
+  readonly onJobStart?: (job: Job, attempt: number) => void;
+  readonly onJobEnd?: (result: JobResult) => void;
+}
+
+export async function runJobs(jobs: readonly Job[], options: RunJobsOptions): Promise<JobResult[]> {
+  const queue = new PQueue({ concurrency: Math.max(1, options.concurrency) });
+  const results = await Promise.all(
+    jobs.map((job) =>
+      queue.add(async () => {
+        const result = await runJobWithRetries(job, options);
+        options.onJobEnd?.(result);
+        return result;
+      }),
+    ),
+  );
+  return results;
+}
+
+async function runJobWithRetries(job: Job, options: RunJobsOptions): Promise<JobResult> {
+  const startedAt = new Date().toISOString();
+  const attempts: Attempt[] = [];
+  for (let n = 1; n <= 1 + options.retries; n++) {
+    if (n > 1 && options.signal?.aborted) break;
+    options.onJobStart?.(job, n);
+    const attempt = await runAttempt(job, n, options);
+    attempts.push(attempt);
+    const retryable = attempt.outcome === 'failed' || attempt.outcome === 'infra-error';
+    if (!retryable || job.expectation) break;
+  }
+  const last = attempts[attempts.length - 1]!;
+  const verdict = judge(job, attempts);
+  return {
+    id: job.id,
+    scenario: { name: job.scenario.name, file: job.scenario.file, description: job.scenario.description },
+    backend: job.backend,
+    profile: job.profile.name,
+    memoryMiB: job.profile.memoryMiB,
+    outcome: verdict.outcome,
+    ...(verdict.expectedReason ? { expectedReason: verdict.expectedReason } : {}),
+    ...(verdict.error ?? last.error ? { error: verdict.error ?? last.error } : {}),
+    attempts: attempts.map((a) => ({ outcome: a.outcome, durationMs: a.durationMs, ...(a.error ? { error: a.error } : {}) })),
+    startedAt,
+    durationMs: attempts.reduce((t, a) => t + a.durationMs, 0),
+    phases: last.phases,
+    host: { ...(last.peakRssBytes !== undefined ? { peakRssBytes: last.peakRssBytes } : {}) },
+    artifacts: last.artifacts,
+    ...(last.command ? { command: last.command } : {}),
+  };
+}
+
+function judge(job: Job, attempts: readonly Attempt[]): { outcome: Outcome; expectedReason?: string; error?: JobResult['error'] } {
+  const last = attempts[attempts.length - 1]!;
+  const expectation = job.expectation;
+  if (expectation) {
+    if (last.outcome === 'passed') {
+      return {
+        outcome: 'failed',
+        error: { class: 'failed', type: 'UnexpectedPassError', message: `expected to end as ${expectation.outcome} (${expectation.reason}) but passed: remove the expectation if the cause is gone` },
+      };
+    }
+    const evidence = expectation.evidence;
+    const text = `${last.error?.message ?? ''}\n${last.serialText}`;
+    if (last.outcome === expectation.outcome && (!evidence || evidence.regex.test(text))) {
+      return { outcome: 'expected-failure', expectedReason: expectation.reason };
+    }
+    return { outcome: last.outcome };
+  }
+  if (last.outcome === 'passed' && attempts.length > 1) return { outcome: 'flaky' };
+  return { outcome: last.outcome };
+}

@@ -1,0 +1,63 @@
+/** Loads one scenario file: YAML + schema (file:line:col errors), then paths resolved next to the file. */
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { scenarioSchema, type ScenarioData } from './scenario-schema.js';
+import { DEFAULT_PROFILE, type ImageFile, type Pattern, type Scenario } from './scenario.js';
+import { readYamlFile } from './yaml-file.js';
+import { ScenarioError } from '../errors.js';
+import { findUpward } from '../util/find-upward.js';
+import { PROJECT_ROOT } from '../util/project-root.js';
+
+/** Fail at once on what every PC guest prints when the boot is lost, instead of waiting out a timeout. */
+export const DEFAULT_FAIL_ON: readonly Pattern[] = [
+  { source: 'Kernel panic', regex: /Kernel panic/ },
+  { source: 'No bootable device', regex: /No bootable device/ },
+];
+
+const IMAGE_ROLES = ['cdrom', 'floppy', 'disk', 'kernel', 'initrd'] as const;
+
+export function loadScenario(file: string): Scenario {
+  const absFile = resolve(file);
+  const data: ScenarioData = readYamlFile(absFile, scenarioSchema, ScenarioError);
+  const dir = dirname(absFile);
+  const name = data.name ?? basename(absFile, extname(absFile));
+
+  const imageFiles: ImageFile[] = [];
+  for (const role of IMAGE_ROLES) {
+    const entry = data.image[role];
+    if (entry) imageFiles.push({ role, path: resolvePath(dir, entry.path), ...(entry.sha256 ? { sha256: entry.sha256 } : {}) });
+  }
+  const pathOf = (role: ImageFile['role']) => imageFiles.find((f) => f.role === role)?.path;
+
+  return {
+    name,
+    file: absFile,
+    description: data.description ?? '',
+    media: {
+      cdrom: pathOf('cdrom'),
+      floppy: pathOf('floppy'),
+      disk: pathOf('disk'),
+      kernel: pathOf('kernel'),
+      initrd: pathOf('initrd'),
+      append: data.image.append,
+    },
+    imageFiles,
+    profiles: data.profiles ?? [data.profile ?? DEFAULT_PROFILE],
+    memoryMiB: data.memory,
+    backends: data.backends,
+    timeoutMs: data.timeout,
+    stepTimeoutMs: data.stepTimeout,
+    failOn: [...(data.defaultFailOn ? DEFAULT_FAIL_ON : []), ...data.failOn],
+    goldenDir: data.goldens ? resolvePath(dir, data.goldens) : defaultGoldenDir(dir),
+    expect: data.expect,
+    phases: data.phases ?? [{ name: 'main', steps: data.steps! }],
+  };
+}
+
+function resolvePath(dir: string, path: string): string {
+  return isAbsolute(path) ? path : join(dir, path);
+}
+
+/** The nearest golden-screens/ above the scenario, else the project's own. */
+function defaultGoldenDir(dir: string): string {
+  return findUpward(dir, 'golden-screens') ?? join(PROJECT_ROOT, 'golden-screens');
+}

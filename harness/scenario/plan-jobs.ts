@@ -1,0 +1,89 @@
+/**
+ * Expands scenarios into jobs (scenario × backend × profile), applying command-line filters and
+ * overrides, and checks everything that can be checked before a machine starts: profiles exist,
+ * images exist and match their sha256 pins, goldens decode, keys exist. Bad input fails the
+ * whole run here with exit code 2, before minutes are spent booting.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { chordsForText, parseChord } from '../machine/keys.js';
+import type { BackendName } from '../machine/machine.js';
+import type { Job } from '../run/job.js';
+import { resolveProfile } from '../vm-config/load-profile.js';
+import type { Scenario } from './scenario.js';
+
+export interface PlanFilters {
+  /** Replace each scenario's backends. */
+  readonly backends?: readonly BackendName[];
+  /** Replace each scenario's profiles (names or profile files). */
+  readonly profiles?: readonly string[];
+  /** Keep jobs whose id matches. */
+  readonly grep?: RegExp;
+}
+
+export function planJobs(scenarios: readonly Scenario[], filters: PlanFilters = {}): Job[] {
+  const jobs: Job[] = [];
+  const seen = new Set<string>();
+  for (const scenario of scenarios) {
+    const profileRefs = filters.profiles ?? scenario.profiles;
+    const fromDir = filters.profiles ? process.cwd() : dirname(scenario.file);
+    for (const ref of profileRefs) {
+      const base = resolveProfile(ref, fromDir, filters.profiles ? { field: '--profile' } : { file: scenario.file, field: 'profile' });
+      const profile = scenario.memoryMiB ? { ...base, memoryMiB: scenario.memoryMiB } : base;
+      for (const backend of filters.backends ?? scenario.backends) {
+        const id = `${scenario.name}--${backend}--${profile.name}`;
+        if (filters.grep && !filters.grep.test(id)) continue;
+        if (seen.has(id)) throw new ConfigError(`two scenarios are both named "${scenario.name}"`, { file: scenario.file, field: 'name' });
+        seen.add(id);
+        const expectation = scenario.expect.find((e) => (!e.backend || e.backend === backend) && (!e.profile || e.profile === profile.name));
+        jobs.push({ id, scenario, backend, profile, ...(expectation ? { expectation } : {}) });
+      }
+    }
+  }
+  return jobs;
+}
+
+/** Checks a scenario's inputs exist and are what they claim to be. */
+export async function preflight(scenario: Scenario): Promise<void> {
+  for (const image of scenario.imageFiles) {
+    let size: number;
+    try {
+      const st = statSync(image.path);
+      if (!st.isFile()) throw new Error('not a regular file');
+      size = st.size;
+    } catch (e) {
+      const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (e as Error).message;
+      throw new ConfigError(`${image.role} image ${image.path}: ${reason}`, { file: scenario.file, field: `image.${image.role}` });
+    }
+    if (size === 0) throw new ConfigError(`${image.role} image ${image.path} is empty`, { file: scenario.file, field: `image.${image.role}` });
+    if (image.sha256) {
+      const actual = await sha256File(image.path);
+      if (actual !== image.sha256) {
+        throw new ConfigError(`${image.role} image ${image.path} has sha256 ${actual}, expected ${image.sha256}`, { file: scenario.file, field: `image.${image.role}.sha256` });
+      }
+    }
+  }
+  scenario.phases.forEach((phase, p) =>
+    phase.steps.forEach((step, s) => {
+      const field = `phases.${p}.steps.${s}`;
+      try {
+        step.press?.forEach(parseChord);
+        if (step.type) chordsForText(step.type.text);
+      } catch (e) {
+        throw new ConfigError((e as Error).message.replace(/^[^:]*: /, ''), { file: scenario.file, field });
+      }
+    }),
+  );
+}
+
+export function sha256File(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')))
+      .on('error', reject);
+  });
+}

@@ -1,0 +1,155 @@
+/**
+ * The scenario file format, defined once: zod validates it and the same definition generates
+ * the JSON Schema editors use (`bootgate schema`). Durations and patterns are normalised here,
+ * so the engine only ever sees milliseconds and RegExps.
+ */
+import { z } from 'zod';
+import { DURATION_PATTERN, parseDuration } from './duration.js';
+import { BACKENDS } from '../machine/machine.js';
+
+const duration = z
+  .union([z.number().positive(), z.string().regex(DURATION_PATTERN, 'a duration such as 500ms, 30s or 2m')])
+  .transform(parseDuration);
+
+/** Plain text matches literally; `{regex: ...}` is a JavaScript regular expression. */
+const pattern = z
+  .union([
+    z.string().min(1),
+    z.strictObject({ regex: z.string().min(1), flags: z.string().regex(/^[imsu]*$/).optional() }),
+  ])
+  .transform((p, ctx) => {
+    if (typeof p === 'string') return { source: p, regex: new RegExp(escapeRegExp(p)) };
+    try {
+      return { source: `/${p.regex}/${p.flags ?? ''}`, regex: new RegExp(p.regex, p.flags) };
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${(e as Error).message}` });
+      return z.NEVER;
+    }
+  });
+
+const imageFile = z
+  .union([z.string().min(1), z.strictObject({ path: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits').optional() })])
+  .transform((f) => (typeof f === 'string' ? { path: f } : f));
+
+const image = z.strictObject({
+  cdrom: imageFile.optional(),
+  floppy: imageFile.optional(),
+  disk: imageFile.optional(),
+  kernel: imageFile.optional(),
+  initrd: imageFile.optional(),
+  append: z.string().optional(),
+}).refine((i) => i.cdrom || i.floppy || i.disk || i.kernel, { message: 'needs at least one of cdrom, floppy, disk or kernel' })
+  .refine((i) => !(i.initrd || i.append) || i.kernel, { message: 'initrd and append need a kernel' });
+
+const rect = z.strictObject({
+  x: z.number().int().min(0),
+  y: z.number().int().min(0),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+});
+
+/** pixelmatch's per-pixel colour distance; its own default. */
+const DEFAULT_THRESHOLD = 0.1;
+
+const goldenName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore');
+
+const screenMatch = z.union([
+  goldenName.transform((golden) => ({ anyOf: [golden], threshold: DEFAULT_THRESHOLD, masks: [] as z.output<typeof rect>[], maxDiffPixels: undefined as number | undefined, maxDiffPixelRatio: undefined as number | undefined })),
+  z
+    .strictObject({
+      golden: goldenName.optional(),
+      anyOf: z.array(goldenName).min(1).optional(),
+      /** pixelmatch's per-pixel colour threshold, 0..1. */
+      threshold: z.number().min(0).max(1).default(DEFAULT_THRESHOLD),
+      maxDiffPixels: z.number().int().min(0).optional(),
+      maxDiffPixelRatio: z.number().min(0).max(1).optional(),
+      masks: z.array(rect).default([]),
+    })
+    .refine((s) => (s.golden ? 1 : 0) + (s.anyOf ? 1 : 0) === 1, { message: 'give either golden or anyOf' })
+    .transform(({ golden, anyOf, ...rest }) => ({ ...rest, anyOf: anyOf ?? [golden!] })),
+]);
+
+const typeText = z.union([
+  z.string().transform((text) => ({ text, msPerChar: undefined as number | undefined })),
+  z.strictObject({ text: z.string(), msPerChar: z.number().int().min(1).max(1000).optional() }),
+]);
+
+export const STEP_ACTIONS = ['waitSerial', 'waitText', 'waitScreen', 'type', 'press', 'sendSerial', 'reboot', 'screenshot'] as const;
+export type StepAction = (typeof STEP_ACTIONS)[number];
+
+const step = z
+  .strictObject({
+    name: z.string().min(1).optional(),
+    timeout: duration.optional(),
+    failOn: z.array(pattern).optional(),
+    waitSerial: pattern.optional(),
+    waitText: pattern.optional(),
+    waitScreen: screenMatch.optional(),
+    type: typeText.optional(),
+    press: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((p) => (Array.isArray(p) ? p : [p])).optional(),
+    sendSerial: z.string().min(1).optional(),
+    reboot: z.literal(true).optional(),
+    screenshot: goldenName.optional(),
+  })
+  .superRefine((s, ctx) => {
+    const actions = STEP_ACTIONS.filter((a) => s[a] !== undefined);
+    if (actions.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: actions.length === 0 ? `a step needs one action: ${STEP_ACTIONS.join(', ')}` : `a step has one action, this one has ${actions.join(' and ')}`,
+      });
+    }
+  });
+
+const phase = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, dash and underscore'),
+  /** Wall-clock budget for the phase; exceeding it fails the job even if every step passed. */
+  budget: duration.optional(),
+  steps: z.array(step).min(1),
+});
+
+const expectation = z.strictObject({
+  backend: z.enum(BACKENDS).optional(),
+  profile: z.string().optional(),
+  outcome: z.enum(['failed', 'infra-error']),
+  reason: z.string().min(1),
+  /** The error message must match this, so an expectation cannot hide a different failure. */
+  evidence: pattern.optional(),
+});
+
+export const scenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore').optional(),
+    description: z.string().optional(),
+    image,
+    profile: z.string().min(1).optional(),
+    profiles: z.array(z.string().min(1)).min(1).optional(),
+    memory: z.number().int().min(1).max(4096).optional(),
+    backends: z.array(z.enum(BACKENDS)).min(1).default(['qemu']),
+    timeout: duration.default(300),
+    stepTimeout: duration.default(60),
+    failOn: z.array(pattern).default([]),
+    defaultFailOn: z.boolean().default(true),
+    goldens: z.string().optional(),
+    expect: z.array(expectation).default([]),
+    phases: z.array(phase).min(1).optional(),
+    steps: z.array(step).min(1).optional(),
+  })
+  .refine((s) => !(s.profile && s.profiles), { message: 'give profile or profiles, not both', path: ['profiles'] })
+  .refine((s) => (s.phases ? 1 : 0) + (s.steps ? 1 : 0) === 1, { message: 'give either phases or steps', path: ['steps'] });
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type ScenarioData = z.output<typeof scenarioSchema>;
+export type StepData = z.output<typeof step>;
+export type PatternData = z.output<typeof pattern>;
+export type ScreenMatchData = z.output<typeof screenMatch>;
+export type ExpectationData = z.output<typeof expectation>;
+
+export function scenarioJsonSchema(): unknown {
+  return z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,41 @@
+/** A loaded, validated scenario with every path resolved: what the planner and the engine work from. */
+import type { BackendName } from '../machine/machine.js';
+import type { Media } from '../machine/media.js';
+import type { ExpectationData, PatternData, StepData } from './scenario-schema.js';
+
+export type Pattern = PatternData;
+export type Step = StepData;
+export type Expectation = ExpectationData;
+
+export interface Phase {
+  readonly name: string;
+  readonly budgetMs?: number;
+  readonly steps: readonly Step[];
+}
+
+export interface ImageFile {
+  readonly role: 'cdrom' | 'floppy' | 'disk' | 'kernel' | 'initrd';
+  readonly path: string;
+  readonly sha256?: string;
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly file: string;
+  readonly description: string;
+  readonly media: Media;
+  readonly imageFiles: readonly ImageFile[];
+  /** Profile names (looked up in vm-configs/) or paths to profile files. */
+  readonly profiles: readonly string[];
+  readonly memoryMiB?: number;
+  readonly backends: readonly BackendName[];
+  readonly timeoutMs: number;
+  readonly stepTimeoutMs: number;
+  /** Patterns that fail any wait at once, defaults included. */
+  readonly failOn: readonly Pattern[];
+  readonly goldenDir: string;
+  readonly expect: readonly Expectation[];
+  readonly phases: readonly Phase[];
+}
+
+export const DEFAULT_PROFILE = 'p3-i440fx';

@@ -1,0 +1,52 @@
+/**
+ * Where goldens live and who may write them. Files are `<goldenDir>/<scenario>/<name>.<backend>.png`,
+ * falling back to `<name>.png` when both emulators draw the same pixels. Only an update mode
+ * writes here; mismatches go to the report folder, never next to the goldens.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BackendName } from '../machine/machine.js';
+import type { RawImage } from '../machine/raw-image.js';
+import { readPng, writePng } from './png-file.js';
+
+export type UpdateMode = 'none' | 'missing' | 'changed' | 'all';
+export const UPDATE_MODES: readonly UpdateMode[] = ['none', 'missing', 'changed', 'all'];
+
+export interface Golden {
+  readonly name: string;
+  /** The file it was (or will be) read from. */
+  readonly path: string;
+  readonly image?: RawImage;
+}
+
+export class GoldenStore {
+  constructor(
+    readonly dir: string,
+    readonly scenario: string,
+    readonly backend: BackendName,
+    readonly mode: UpdateMode,
+  ) {}
+
+  /** The backend's own golden, else the shared one; `image` is undefined when neither exists. */
+  async load(name: string): Promise<Golden> {
+    const own = this.ownPath(name);
+    const shared = join(this.dir, this.scenario, `${name}.png`);
+    const path = existsSync(own) ? own : existsSync(shared) ? shared : undefined;
+    if (!path) return { name, path: own };
+    return { name, path, image: await readPng(path) };
+  }
+
+  mayWrite(kind: 'missing' | 'changed'): boolean {
+    return this.mode === 'all' || this.mode === kind || (this.mode === 'changed' && kind === 'missing');
+  }
+
+  async write(name: string, image: RawImage): Promise<string> {
+    const path = this.ownPath(name);
+    await writePng(path, image);
+    return path;
+  }
+
+  private ownPath(name: string): string {
+    return join(this.dir, this.scenario, `${name}.${this.backend}.png`);
+  }
+}

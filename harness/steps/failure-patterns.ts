@@ -1,0 +1,41 @@
+/**
+ * Failure patterns end a wait at once when the guest says it is lost ("Kernel panic",
+ * "No bootable device"), on the serial log since the wait began or on the text screen.
+ */
+import { FailurePatternError } from '../errors.js';
+import type { Pattern } from '../scenario/scenario.js';
+import type { StepContext } from './step-context.js';
+
+/** Reading the text screen costs a pause of the VM, so a wait that does not read it itself checks it this often. */
+const SCREEN_CHECK_INTERVAL_MS = 500;
+
+export function failureChecker(ctx: StepContext, extra: readonly Pattern[] | undefined, screenFromProbe: () => string[] | undefined) {
+  const patterns = [...ctx.failOn, ...(extra ?? [])];
+  const serialFrom = ctx.serialCursor;
+  let lastScreenCheck = 0;
+  return async (): Promise<void> => {
+    if (patterns.length === 0) return;
+    const serial = ctx.machine.serial.text.slice(serialFrom);
+    for (const p of patterns) {
+      const m = p.regex.exec(serial);
+      if (m) throw new FailurePatternError(p.source, 'serial', excerptAround(serial, m.index));
+    }
+    let rows = screenFromProbe();
+    if (!rows && performance.now() - lastScreenCheck >= SCREEN_CHECK_INTERVAL_MS) {
+      lastScreenCheck = performance.now();
+      rows = await ctx.machine.textScreen();
+    }
+    if (!rows) return;
+    const screen = rows.join('\n');
+    for (const p of patterns) {
+      const m = p.regex.exec(screen);
+      if (m) throw new FailurePatternError(p.source, 'screen', excerptAround(screen, m.index));
+    }
+  };
+}
+
+function excerptAround(text: string, index: number): string {
+  const start = text.lastIndexOf('\n', Math.max(0, index - 1)) + 1;
+  const end = text.indexOf('\n', index + 200);
+  return text.slice(Math.max(start - 160, 0), end === -1 ? undefined : end);
+}

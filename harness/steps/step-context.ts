@@ -1,0 +1,34 @@
+/** What a step gets to work with: the machine and the job's shared state, nothing about emulators. */
+import type { Machine } from '../machine/machine.js';
+import type { RawImage } from '../machine/raw-image.js';
+import type { Pattern } from '../scenario/scenario.js';
+import type { GoldenStore } from '../screen/golden-store.js';
+
+export interface ArtifactSink {
+  /** Saves a frame into the job's report folder and returns its path relative to the report root. */
+  image(name: string, image: RawImage): Promise<string>;
+}
+
+export interface StepContext {
+  readonly machine: Machine;
+  /** Aborted when the job's overall timeout passes or the run is interrupted; its reason is the error to throw. */
+  readonly signal: AbortSignal;
+  readonly goldens: GoldenStore;
+  readonly artifacts: ArtifactSink;
+  /** Multiplies every wait's timeout (slow hosts). */
+  readonly timeoutScale: number;
+  readonly defaultTimeoutMs: number;
+  /** Scenario-wide failure patterns; a step adds its own. */
+  readonly failOn: readonly Pattern[];
+  /** Where the next serial wait starts reading: each match moves it past the matched text. */
+  serialCursor: number;
+  /** The most recent frame taken, kept for the report's last-frame artifact. */
+  lastFrame?: RawImage;
+}
+
+export interface StepReport {
+  /** Which golden or text matched, when the step waited for one of several. */
+  readonly matched?: string;
+  readonly note?: string;
+  readonly artifacts?: readonly string[];
+}

@@ -1,0 +1,100 @@
+/**
+ * Waits until the screen matches one of its goldens and reports which. When no golden matches in
+ * time, the best candidate's actual, expected and diff frames go to the report folder. Writing a
+ * golden (update modes) only ever uses a stable frame: two consecutive shots a second apart that agree.
+ */
+import { ScreenMismatchError, WaitTimeoutError } from '../errors.js';
+import type { RawImage } from '../machine/raw-image.js';
+import type { Pattern } from '../scenario/scenario.js';
+import type { ScreenMatchData } from '../scenario/scenario-schema.js';
+import { compareScreens, sameFrame, type Comparison } from '../screen/compare-screens.js';
+import type { Golden } from '../screen/golden-store.js';
+import { failureChecker } from './failure-patterns.js';
+import { pollUntil, SCREEN_INTERVALS } from './poll-until.js';
+import type { StepContext, StepReport } from './step-context.js';
+
+const STABLE_GAP_MS = 1000;
+
+export async function waitScreen(ctx: StepContext, spec: ScreenMatchData, timeoutMs: number, label: string, failOn?: readonly Pattern[]): Promise<StepReport> {
+  const goldens = await Promise.all(spec.anyOf.map((name) => ctx.goldens.load(name)));
+  const missing = goldens.filter((g) => !g.image);
+  if (missing.length > 0) return createMissing(ctx, missing, timeoutMs, label, failOn);
+
+  let best: { golden: Golden; comparison: Comparison; frame: RawImage } | undefined;
+  let previous: RawImage | undefined;
+  let stable = false;
+  const checkFailures = failureChecker(ctx, failOn, () => undefined);
+  try {
+    const hit = await pollUntil({
+      machine: ctx.machine,
+      signal: ctx.signal,
+      timeoutMs,
+      what: `screen to match ${spec.anyOf.join(' or ')}`,
+      intervals: SCREEN_INTERVALS,
+      checkFailures,
+      probe: async () => {
+        const frame = await ctx.machine.screenshot();
+        ctx.lastFrame = frame;
+        stable = previous !== undefined && sameFrame(previous, frame);
+        previous = frame;
+        for (const golden of goldens) {
+          const comparison = compareScreens(golden.image!, frame, spec);
+          if (comparison.match) return { golden, comparison, frame };
+          if (!best || comparison.diffPixels < best.comparison.diffPixels) best = { golden, comparison, frame };
+        }
+        return undefined;
+      },
+      lastSeen: () => (best ? `closest ${best.golden.name}: ${best.comparison.summary}` : 'no frame'),
+    });
+    const shot = await ctx.artifacts.image(`${label}`, hit.frame);
+    let note: string | undefined;
+    if (ctx.goldens.mode === 'all' && hit.comparison.diffPixels > 0) {
+      note = `golden rewritten: ${await ctx.goldens.write(hit.golden.name, hit.frame)}`;
+    }
+    return { matched: hit.golden.name, ...(note ? { note } : {}), artifacts: [shot] };
+  } catch (error) {
+    if (!(error instanceof WaitTimeoutError) || !best) throw error;
+    if (stable && ctx.goldens.mayWrite('changed')) {
+      const path = await ctx.goldens.write(best.golden.name, best.frame);
+      return { matched: best.golden.name, note: `golden updated: ${path} (was: ${best.comparison.summary})` };
+    }
+    const artifacts = {
+      actual: await ctx.artifacts.image(`${label}-actual`, best.frame),
+      expected: await ctx.artifacts.image(`${label}-expected`, best.golden.image!),
+      ...(best.comparison.diff ? { diff: await ctx.artifacts.image(`${label}-diff`, best.comparison.diff) } : {}),
+    };
+    throw new ScreenMismatchError(best.golden.path, `${best.comparison.summary} after ${(timeoutMs / 1000).toFixed(1)} s`, artifacts);
+  }
+}
+
+/** A golden is missing: in an update mode wait for a stable frame and write it; otherwise fail with the frame attached. */
+async function createMissing(ctx: StepContext, missing: readonly Golden[], timeoutMs: number, label: string, failOn?: readonly Pattern[]): Promise<StepReport> {
+  const names = missing.map((g) => g.path).join(', ');
+  if (!ctx.goldens.mayWrite('missing')) {
+    const frame = await ctx.machine.screenshot();
+    ctx.lastFrame = frame;
+    const actual = await ctx.artifacts.image(`${label}-actual`, frame);
+    throw new ScreenMismatchError(names, 'golden missing (run with --update-goldens=missing outside CI to create it)', { actual });
+  }
+  let previous: { frame: RawImage; at: number } | undefined;
+  const frame = await pollUntil({
+    machine: ctx.machine,
+    signal: ctx.signal,
+    timeoutMs,
+    what: 'a stable screen to create the missing golden',
+    intervals: [0, STABLE_GAP_MS],
+    checkFailures: failureChecker(ctx, failOn, () => undefined),
+    probe: async () => {
+      const shot = await ctx.machine.screenshot();
+      ctx.lastFrame = shot;
+      const now = performance.now();
+      const isStable = previous !== undefined && now - previous.at >= STABLE_GAP_MS && sameFrame(previous.frame, shot);
+      previous = { frame: shot, at: now };
+      return isStable ? shot : undefined;
+    },
+    lastSeen: () => 'the screen kept changing',
+  });
+  // With several candidates missing there is no telling which one this frame is: create the first only.
+  const written = await ctx.goldens.write(missing[0]!.name, frame);
+  return { matched: missing[0]!.name, note: `golden created: ${written}`, artifacts: [await ctx.artifacts.image(label, frame)] };
+}
