@@ -49,7 +49,7 @@ export function loadScenario(file: string): Scenario {
     failOn: [...(data.defaultFailOn ? DEFAULT_FAIL_ON : []), ...data.failOn],
     goldenDir: data.goldens ? resolvePath(dir, data.goldens) : defaultGoldenDir(dir),
     expect: data.expect,
-    phases: data.phases ?? [{ name: 'main', steps: data.steps! }],
+    phases: data.phases?.map((p) => ({ name: p.name, ...(p.budget ? { budgetMs: p.budget } : {}), steps: p.steps })) ?? [{ name: 'main', steps: data.steps! }],
   };
 }
 

@@ -1,0 +1,93 @@
+/**
+ * The bootgate command line. Every expected error ends as one line on stderr and a distinct exit
+ * code (2 bad input, 3 infra), never a stack trace; the first Ctrl-C stops every machine and still
+ * writes the report, a second one kills the emulators at once.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { BootgateError } from '../errors.js';
+import { killAllNow } from '../machine/cleanup-registry.js';
+import { EXIT } from '../run/outcome.js';
+import { scenarioJsonSchema } from '../scenario/scenario-schema.js';
+import { TOOL_VERSION } from '../util/tool-version.js';
+import { profilesCommand } from './profiles-command.js';
+import { runCommand, type RunCommandOptions } from './run-command.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const interrupt = new AbortController();
+  let exitCode = EXIT.passed as number;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupt.signal.aborted) {
+      killAllNow();
+      process.exit(EXIT.interrupted);
+    }
+    process.stderr.write(`\nbootgate: ${signal}: stopping every machine (again to kill them at once)\n`);
+    interrupt.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const program = new Command('bootgate')
+    .description('Boot OS images headlessly in QEMU and v86 and gate CI on screens, serial logs and budgets')
+    .version(TOOL_VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('run')
+    .description('run scenarios (files or folders of *.yaml; default: scenarios/)')
+    .argument('[paths...]', 'scenario files or folders')
+    .option('--backend <name>', 'run on this backend instead of the scenario\'s (qemu, v86; repeat or comma-separate)', collect)
+    .option('--profile <name>', 'run on this machine profile instead of the scenario\'s (repeat or comma-separate for a matrix)', collect)
+    .option('--grep <regex>', 'only jobs whose id (scenario--backend--profile) matches')
+    .option('--report-dir <dir>', 'where results.json, junit.xml and per-job artifacts go', 'bootgate-report')
+    .option('--junit <file>', 'also write JUnit XML here (default: <report-dir>/junit.xml)')
+    .addOption(new Option('--update-goldens [mode]', 'write goldens: missing (default locally), changed (flag alone), all, none; never in CI').choices(['missing', 'changed', 'all', 'none']))
+    .option('--jobs <n>', 'jobs at once (default: number of cores)')
+    .option('--timeout-scale <x>', 'multiply every timeout (slow hosts)', '1')
+    .option('--retries <n>', 'retry a failed job n times; a pass on retry is reported as flaky', '0')
+    .action(async (paths: string[], options: RunCommandOptions) => {
+      exitCode = await runCommand(paths, options, { signal: interrupt.signal });
+      if (interrupt.signal.aborted) exitCode = EXIT.interrupted;
+    });
+
+  program
+    .command('profiles')
+    .description('list the machine profiles, what each emulates and which backends can run it')
+    .action(() => {
+      exitCode = profilesCommand();
+    });
+
+  program
+    .command('schema')
+    .description('print (or write) the JSON Schema of scenario files, for editors')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action((options: { out?: string }) => {
+      const text = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+      if (options.out) writeFileSync(options.out, text);
+      else process.stdout.write(text);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return e.exitCode === 0 ? 0 : EXIT.config;
+    }
+    if (e instanceof BootgateError) {
+      process.stderr.write(`bootgate: ${e.message}\n`);
+      return e.errorClass === 'config' ? EXIT.config : e.errorClass === 'failed' ? EXIT.failed : EXIT.infra;
+    }
+    // A bug of ours: one line by default, the stack when asked for.
+    const detail = process.env.BOOTGATE_DEBUG ? ((e as Error).stack ?? String(e)) : `${(e as Error).message ?? String(e)} (BOOTGATE_DEBUG=1 shows the stack)`;
+    process.stderr.write(`bootgate: internal error: ${detail}\n`);
+    return EXIT.infra;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

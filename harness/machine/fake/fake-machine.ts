@@ -1,0 +1,130 @@
+/**
+ * A scripted machine for unit tests: it shows serial output, text screens and frames at given
+ * times, reacts to input through callbacks, and can crash or refuse to start — everything the
+ * engine must handle, without an emulator.
+ */
+import type { Chord } from '../keys.js';
+import type { BackendName, Machine, MachineExit, MachineStats } from '../machine.js';
+import type { RawImage } from '../raw-image.js';
+import { SerialLog } from '../serial-log.js';
+import { MachineCrashedError } from '../../errors.js';
+
+export interface FakeEvent {
+  /** Milliseconds after start(). */
+  readonly at: number;
+  readonly serial?: string;
+  /** The text screen from now on; `null` switches to a graphics mode. */
+  readonly text?: readonly string[] | null;
+  readonly frame?: RawImage;
+  /** The emulator dies with this reason. */
+  readonly crash?: string;
+}
+
+export interface FakeScript {
+  readonly timeline?: readonly FakeEvent[];
+  readonly onKeys?: (chord: Chord, machine: FakeMachine) => void;
+  readonly onType?: (text: string, machine: FakeMachine) => void;
+  readonly onSerialIn?: (text: string, machine: FakeMachine) => void;
+  readonly onReset?: (machine: FakeMachine) => void;
+  /** start() rejects with this. */
+  readonly startError?: Error;
+  readonly rssBytes?: number;
+}
+
+export const BLANK_FRAME: RawImage = { width: 8, height: 8, data: new Uint8Array(8 * 8 * 4).fill(255) };
+
+export class FakeMachine implements Machine {
+  readonly serial = new SerialLog();
+  readonly exited: Promise<MachineExit>;
+  readonly keys: Chord[] = [];
+  readonly typed: string[] = [];
+  readonly serialIn: string[] = [];
+  started = false;
+  stopped = false;
+  resets = 0;
+  private text: readonly string[] | null = [''];
+  private frame: RawImage = BLANK_FRAME;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private resolveExit!: (exit: MachineExit) => void;
+  private dead = false;
+
+  constructor(
+    readonly backend: BackendName,
+    private readonly script: FakeScript = {},
+  ) {
+    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+  }
+
+  async start(): Promise<void> {
+    if (this.script.startError) throw this.script.startError;
+    this.started = true;
+    for (const event of this.script.timeline ?? []) this.timers.push(setTimeout(() => this.apply(event), event.at));
+  }
+
+  /** Applies an event now (used by timeline timers and by reaction callbacks). */
+  apply(event: Omit<FakeEvent, 'at'>): void {
+    if (this.dead) return;
+    if (event.serial !== undefined) this.serial.append(event.serial);
+    if (event.text !== undefined) this.text = event.text;
+    if (event.frame) this.frame = event.frame;
+    if (event.crash) this.end({ requested: false, reason: event.crash });
+  }
+
+  async textScreen(): Promise<string[] | undefined> {
+    this.assertAlive();
+    return this.text ? [...this.text] : undefined;
+  }
+
+  async screenshot(): Promise<RawImage> {
+    this.assertAlive();
+    return this.frame;
+  }
+
+  async pressKeys(chord: Chord): Promise<void> {
+    this.assertAlive();
+    this.keys.push(chord);
+    this.script.onKeys?.(chord, this);
+  }
+
+  async typeText(text: string): Promise<void> {
+    this.assertAlive();
+    this.typed.push(text);
+    this.script.onType?.(text, this);
+  }
+
+  async sendSerial(text: string): Promise<void> {
+    this.assertAlive();
+    this.serialIn.push(text);
+    this.script.onSerialIn?.(text, this);
+  }
+
+  async reset(): Promise<void> {
+    this.assertAlive();
+    this.resets++;
+    this.script.onReset?.(this);
+  }
+
+  async stats(): Promise<MachineStats> {
+    return { hostRssBytes: this.script.rssBytes ?? 1 << 20, hostPeakRssBytes: this.script.rssBytes ?? 1 << 20 };
+  }
+
+  describe(): string {
+    return `fake-machine --backend ${this.backend}`;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.end({ requested: true, reason: 'stopped' });
+  }
+
+  private end(exit: MachineExit): void {
+    if (this.dead) return;
+    this.dead = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.resolveExit(exit);
+  }
+
+  private assertAlive(): void {
+    if (this.dead) throw new MachineCrashedError(this.backend, 'the machine is not running');
+  }
+}
