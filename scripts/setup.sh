@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what bootgate needs on a fresh Debian 12 machine, and does nothing when it is all there:
+# Debian packages (emulators, BIOS files, the real images the bundled scenarios boot, image build
+# tools), npm packages, and the compiled CLI. Both README commands start with it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  qemu-system-x86 qemu-utils seabios                     # the QEMU backend; SeaBIOS files for v86 too
+  grub-rescue-pc memtest86+ debian-installer-12-netboot-i386  # real images for the bundled scenarios
+  xorriso isolinux syslinux-common cpio gzip mtools dosfstools e2fsprogs  # building reference presets
+)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: need root to install ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})" >&2
+    exit 3
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm ci only when the lock file changed since the last install.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# tsc is incremental (tsBuildInfo), so an unchanged tree builds in about a second.
+npm run --silent build
