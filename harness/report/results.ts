@@ -19,6 +19,8 @@ export interface StepResult {
 
 export interface PhaseResult {
   readonly name: string;
+  /** When the phase began, in ms after the attempt began (machine start included), so phases line up on one timeline. */
+  readonly offsetMs: number;
   readonly outcome: 'passed' | 'failed' | 'not-run';
   readonly durationMs: number;
   readonly budgetMs?: number;

@@ -69,7 +69,7 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
       failOn: job.scenario.failOn,
       serialCursor: 0,
     };
-    await runPhases(job, ctx, phases, options);
+    await runPhases(job, ctx, phases, options, started);
   } catch (e) {
     error = e;
   } finally {
@@ -107,13 +107,13 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
   return { outcome: outcomeOfErrorClass(error instanceof BootgateError ? error.errorClass : undefined), error: jobError, phases, artifacts: files, durationMs, peakRssBytes, command, serialText };
 }
 
-async function runPhases(job: Job, ctx: StepContext, phases: PhaseResult[], options: AttemptOptions): Promise<void> {
+async function runPhases(job: Job, ctx: StepContext, phases: PhaseResult[], options: AttemptOptions, attemptStart: number): Promise<void> {
   let stepIndex = 0;
   for (const phase of job.scenario.phases) {
     const phaseStart = performance.now();
     const steps: StepResult[] = [];
     const record = (outcome: PhaseResult['outcome']) =>
-      phases.push({ name: phase.name, outcome, durationMs: performance.now() - phaseStart, ...(phase.budgetMs ? { budgetMs: phase.budgetMs } : {}), steps });
+      phases.push({ name: phase.name, offsetMs: phaseStart - attemptStart, outcome, durationMs: performance.now() - phaseStart, ...(phase.budgetMs ? { budgetMs: phase.budgetMs } : {}), steps });
     for (const step of phase.steps) {
       stepIndex++;
       const description = describeStep(step);
@@ -150,7 +150,7 @@ function markNotRun(job: Job, phases: PhaseResult[]): void {
     phases[ranPhases - 1] = { ...last, steps: [...last.steps, ...rest] };
   }
   for (const def of job.scenario.phases.slice(ranPhases)) {
-    phases.push({ name: def.name, outcome: 'not-run', durationMs: 0, ...(def.budgetMs ? { budgetMs: def.budgetMs } : {}), steps: def.steps.map((s) => notRun(s, ++index)) });
+    phases.push({ name: def.name, offsetMs: 0, outcome: 'not-run', durationMs: 0, ...(def.budgetMs ? { budgetMs: def.budgetMs } : {}), steps: def.steps.map((s) => notRun(s, ++index)) });
   }
 }
 
