@@ -5,6 +5,7 @@ import { ConfigError } from '../errors.js';
 import { createMachine } from '../machine/create-machine.js';
 import { BACKENDS, type BackendName, type MachineFactory } from '../machine/machine.js';
 import { ConsoleReporter } from '../report/console-reporter.js';
+import { writeHtml } from '../report/html-reporter.js';
 import { writeJunit } from '../report/junit-reporter.js';
 import { writeResults } from '../report/json-reporter.js';
 import { prepareReportDir, RESULTS_FILE } from '../report/report-dir.js';
@@ -83,6 +84,7 @@ export async function runCommand(paths: readonly string[], options: RunCommandOp
   };
   writeResults(run, join(reportDir, RESULTS_FILE));
   writeJunit(run, options.junit ? resolve(options.junit) : join(reportDir, 'junit.xml'));
+  writeHtml(run, reportDir);
   reporter.summary(run, reportDir);
   return run.summary.exitCode;
 }
