@@ -1,0 +1,200 @@
+/**
+ * The public API of preset building: `buildPreset(presetDir)` turns a preset's recipe into an
+ * image in the cache, or returns the cached one when nothing that goes into it has changed.
+ *
+ * Steps: load + validate → check host tools → make apt see the recipe's architecture → resolve
+ * package versions → recipe hash → cache lookup → download + unpack .debs → initramfs → ISO →
+ * manifest.json → atomic commit into the cache.
+ */
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { BUILDER_VERSION } from './builder-version.js';
+import { buildInitramfs } from './build-initramfs.js';
+import { buildIso } from './build-iso.js';
+import { buildToolVersions, ensureBuildTools } from './build-tools.js';
+import { downloadPackage, ensureArchitecture, extractPackage, resolveVersions } from './debian-packages.js';
+import { ImageCache, sha256File } from './image-cache.js';
+import { MANIFEST_FILE, writeManifest, type ImageManifest } from './image-manifest.js';
+import { loadPreset, type LoadedPreset } from './load-preset.js';
+import { hashPreset, sha256, type ResolvedPackage } from './recipe-hash.js';
+
+export { ensureBuildTools } from './build-tools.js';
+export type { ImageManifest } from './image-manifest.js';
+
+export type BuildStep = 'load' | 'resolve' | 'cached' | 'download' | 'extract' | 'initramfs' | 'image' | 'done' | 'note';
+
+export interface BuildProgress {
+  readonly preset: string;
+  readonly step: BuildStep;
+  readonly message: string;
+}
+
+export interface BuildOptions {
+  /** Called at each step with a one-line message, for the CLI's progress output. */
+  readonly onProgress?: (progress: BuildProgress) => void;
+  /** Rebuild even when the cache holds an image for the same recipe hash. Default false. */
+  readonly force?: boolean;
+  /** The cache folder. Default: $BOOTGATE_CACHE, else ~/.cache/bootgate. */
+  readonly cacheDir?: string;
+}
+
+export interface BuildResult {
+  readonly imagePath: string;
+  readonly sizeBytes: number;
+  readonly sha256: string;
+  /** True when the image came from the cache and nothing was built. */
+  readonly cached: boolean;
+  /** The recipe hash (sha256 hex) the image is cached under. */
+  readonly hash: string;
+  readonly manifest: ImageManifest;
+}
+
+export async function buildPreset(presetDir: string, options: BuildOptions = {}): Promise<BuildResult> {
+  const loaded = loadPreset(presetDir);
+  const { preset } = loaded;
+  const progress = (step: BuildStep, message: string) => options.onProgress?.({ preset: preset.name, step, message });
+  progress('load', `${preset.name}: ${loaded.file}`);
+
+  await ensureBuildTools();
+  const packages = await resolvePackages(loaded, (m) => progress('resolve', m));
+  const hash = await hashPreset(loaded, packages);
+  progress('resolve', `recipe hash ${hash.slice(0, 16)} (${packages.map((p) => `${p.name}=${p.version}`).join(', ')})`);
+
+  const cache = new ImageCache(options.cacheDir);
+  await cache.sweep();
+  if (!options.force) {
+    const hit = await cache.lookup(preset.name, hash);
+    if (hit) {
+      progress('cached', `${hit.imagePath} (${mib(hit.manifest.image.sizeBytes)}, sha256 ${hit.manifest.image.sha256})`);
+      return result(hit.imagePath, hit.manifest, true);
+    }
+  }
+
+  const started = Date.now();
+  const staging = await cache.begin(preset.name, hash);
+  await mkdir(join(cache.root, 'tmp'), { recursive: true });
+  const work = await mkdtemp(join(cache.root, 'tmp', `${preset.name}-`));
+  try {
+    const manifest = await buildInto(loaded, packages, hash, { cache, staging, work, progress });
+    await writeManifest(join(staging, MANIFEST_FILE), { ...manifest, buildMs: Date.now() - started });
+    const entry = await cache.commit(staging, preset.name, hash, { replace: options.force === true });
+    const m = entry.manifest;
+    const overBudget = m.image.sizeBytes > preset.budgets.imageMiB * 1024 * 1024;
+    if (overBudget) progress('note', `image is ${mib(m.image.sizeBytes)}, over its ${preset.budgets.imageMiB} MiB budget`);
+    progress('done', `${entry.imagePath} (${mib(m.image.sizeBytes)}, sha256 ${m.image.sha256}) in ${(m.buildMs / 1000).toFixed(1)} s`);
+    return result(entry.imagePath, m, false);
+  } catch (e) {
+    await cache.discard(staging);
+    throw e;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** Every recipe package with the version apt resolves for it now (or the pinned one). */
+async function resolvePackages(loaded: LoadedPreset, log: (m: string) => void): Promise<ResolvedPackage[]> {
+  const { recipe } = loaded.preset;
+  const requests = recipe.packages.map((p) => ({ name: p.name, arch: p.arch ?? recipe.architecture, version: p.version }));
+  for (const arch of new Set(requests.map((r) => r.arch))) await ensureArchitecture(arch, log);
+  const versions = await resolveVersions(requests);
+  const resolved: ResolvedPackage[] = [];
+  for (const [i, req] of requests.entries()) {
+    const version = versions[i];
+    if (version === undefined) {
+      const what = req.version === undefined ? `${req.name}:${req.arch}` : `${req.name}:${req.arch} version ${req.version}`;
+      throw new ConfigError(`apt knows no Debian package ${what}`, { file: loaded.file, field: `recipe.packages.${i}` });
+    }
+    resolved.push({ name: req.name, arch: req.arch, version });
+  }
+  return resolved;
+}
+
+interface BuildContext {
+  readonly cache: ImageCache;
+  readonly staging: string;
+  readonly work: string;
+  readonly progress: (step: BuildStep, message: string) => void;
+}
+
+async function buildInto(loaded: LoadedPreset, packages: readonly ResolvedPackage[], hash: string, ctx: BuildContext): Promise<ImageManifest> {
+  const { preset, file } = loaded;
+  const { recipe } = preset;
+  const manifestPackages: ImageManifest['packages'] = [];
+  const roots = new Map<string, string>();
+  for (const p of packages) {
+    ctx.progress('download', `${p.name}:${p.arch} ${p.version}`);
+    const deb = await downloadPackage(p, ctx.cache.debsDir);
+    manifestPackages.push({ ...p, debSha256: await sha256File(deb) });
+    ctx.progress('extract', `${p.name}`);
+    const root = join(ctx.work, 'packages', p.name);
+    await extractPackage(deb, root);
+    roots.set(p.name, root);
+  }
+  /** A file out of an unpacked package; a path the package lacks is the recipe's mistake. */
+  const fromPackage = (pkg: string, path: string, field: string): string => {
+    const abs = join(roots.get(pkg)!, path);
+    if (!existsSync(abs)) {
+      const version = packages.find((p) => p.name === pkg)!.version;
+      throw new ConfigError(`${path} is not in package ${pkg} ${version}`, { file, field });
+    }
+    return abs;
+  };
+
+  const kernel = fromPackage(recipe.kernel.package, recipe.kernel.path, 'recipe.kernel.path');
+  const busybox = fromPackage(recipe.initramfs.busybox.package, recipe.initramfs.busybox.path, 'recipe.initramfs.busybox.path');
+  const files = recipe.initramfs.files.map((f, i) => ({
+    from: f.source !== undefined ? join(loaded.dir, f.source) : fromPackage(f.package!, f.path!, `recipe.initramfs.files.${i}.path`),
+    target: f.target,
+    mode: parseInt(f.mode ?? '0644', 8),
+  }));
+
+  const initrd = join(ctx.work, 'initrd.gz');
+  await mkdir(join(ctx.work, 'stage'));
+  const ramfs = await buildInitramfs({ busybox, files, workDir: join(ctx.work, 'stage'), out: initrd });
+  ctx.progress('initramfs', `${ramfs.applets} BusyBox applets, ${files.length} files, ${mib(ramfs.sizeBytes)}`);
+
+  const imageFile = `${preset.name}.iso`;
+  const imagePath = join(ctx.staging, imageFile);
+  await mkdir(join(ctx.work, 'iso'));
+  await buildIso({
+    kernel,
+    initramfs: initrd,
+    isolinux: {
+      isolinuxBin: fromPackage('isolinux', '/usr/lib/ISOLINUX/isolinux.bin', 'recipe.bootloader'),
+      isohdpfx: fromPackage('isolinux', '/usr/lib/ISOLINUX/isohdpfx.bin', 'recipe.bootloader'),
+      ldlinuxC32: fromPackage('syslinux-common', '/usr/lib/syslinux/modules/bios/ldlinux.c32', 'recipe.bootloader'),
+    },
+    commandLine: recipe.commandLine,
+    timeoutSeconds: recipe.bootloader.timeoutSeconds,
+    volumeId: preset.image.volumeId,
+    workDir: join(ctx.work, 'iso'),
+    out: imagePath,
+  });
+  const sizeBytes = (await stat(imagePath)).size;
+  ctx.progress('image', `${imageFile}: ${mib(sizeBytes)}`);
+
+  const sources: ImageManifest['sources'] = [];
+  for (const rel of loaded.sources) sources.push({ path: rel, sha256: sha256(await readFile(join(loaded.dir, rel))) });
+  return {
+    preset: preset.name,
+    hash,
+    builderVersion: BUILDER_VERSION,
+    image: { file: imageFile, kind: preset.image.kind, sizeBytes, sha256: await sha256File(imagePath) },
+    packages: manifestPackages,
+    sources,
+    commandLine: recipe.commandLine,
+    tools: await buildToolVersions(),
+    builtAt: new Date().toISOString(),
+    buildMs: 0,
+  };
+}
+
+function result(imagePath: string, manifest: ImageManifest, cached: boolean): BuildResult {
+  return { imagePath, sizeBytes: manifest.image.sizeBytes, sha256: manifest.image.sha256, cached, hash: manifest.hash, manifest };
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+}

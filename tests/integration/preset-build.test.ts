@@ -1,0 +1,115 @@
+/**
+ * Builds the mini-shell preset for real (Debian packages through apt; cached between runs on
+ * the same machine in the normal image cache) and boots it in QEMU on a Pentium III with the
+ * preset's RAM budget, talking to its shell over the serial port.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPreset, type BuildResult } from '../../harness/preset/build-preset.js';
+import { loadPreset, PROJECT_PRESETS } from '../../harness/preset/load-preset.js';
+
+const presetDir = join(PROJECT_PRESETS, 'mini-shell');
+const { preset } = loadPreset(presetDir);
+const marker = preset.phases.find((p) => p.name === 'shell')!.marker;
+
+let first: BuildResult;
+let firstMs: number;
+const progress: string[] = [];
+
+beforeAll(async () => {
+  const t = Date.now();
+  first = await buildPreset(presetDir, { onProgress: (p) => progress.push(`${p.step}: ${p.message}`) });
+  firstMs = Date.now() - t;
+  console.log(`mini-shell build (${first.cached ? 'cache hit' : 'built'}): ${firstMs} ms, ${first.sizeBytes} bytes, ${first.imagePath}`);
+}, 900_000);
+
+describe('building mini-shell', () => {
+  it('makes an ISO within the image budget', () => {
+    expect(first.imagePath).toMatch(/mini-shell\.iso$/);
+    expect(statSync(first.imagePath).size).toBe(first.sizeBytes);
+    expect(first.sizeBytes).toBeGreaterThan(1024 * 1024);
+    expect(first.sizeBytes).toBeLessThanOrEqual(preset.budgets.imageMiB * 1024 * 1024);
+    expect(readFileSync(first.imagePath).subarray(0x8001, 0x8006).toString('latin1')).toBe('CD001');
+  });
+
+  it('writes a manifest beside the image whose sha256 is the file’s', () => {
+    const manifest = JSON.parse(readFileSync(join(dirname(first.imagePath), 'manifest.json'), 'utf8'));
+    const actual = createHash('sha256').update(readFileSync(first.imagePath)).digest('hex');
+    expect(manifest.image.sha256).toBe(actual);
+    expect(first.sha256).toBe(actual);
+    expect(manifest.hash).toBe(first.hash);
+    expect(manifest.preset).toBe('mini-shell');
+    expect(manifest.packages.map((p: { name: string }) => p.name)).toEqual(preset.recipe.packages.map((p) => p.name));
+    for (const p of manifest.packages) expect(p.version).toMatch(/^\S+$/);
+    expect(manifest.builtAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it('is a cache hit the second time, and fast', async () => {
+    const t = Date.now();
+    const again = await buildPreset(presetDir);
+    const ms = Date.now() - t;
+    console.log(`mini-shell cached build: ${ms} ms`);
+    expect(again.cached).toBe(true);
+    expect(again.imagePath).toBe(first.imagePath);
+    expect(again.sha256).toBe(first.sha256);
+    expect(ms).toBeLessThan(10_000);
+  }, 60_000);
+});
+
+describe('booting mini-shell in QEMU (pentium3, RAM budget)', () => {
+  let qemu: ChildProcess | undefined;
+  let serial = '';
+
+  afterAll(() => {
+    if (qemu?.pid && qemu.exitCode === null && qemu.signalCode === null) process.kill(-qemu.pid, 'SIGKILL');
+  });
+
+  /** Resolves with the wall time when `pattern` shows on serial after `from`, rejects after `ms`. */
+  function waitForSerial(pattern: RegExp, from: number, ms: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      const timer = setInterval(() => {
+        if (pattern.test(serial.slice(from))) {
+          clearInterval(timer);
+          resolve(Date.now() - started);
+        } else if (Date.now() - started > ms || qemu?.exitCode !== null) {
+          clearInterval(timer);
+          reject(new Error(`no ${pattern} on serial within ${ms} ms (qemu exit ${qemu?.exitCode}); last: ${JSON.stringify(serial.slice(-300))}`));
+        }
+      }, 50);
+    });
+  }
+
+  it('reaches the shell marker on serial within 60 s, and the shell answers', async () => {
+    qemu = spawn(
+      'qemu-system-i386',
+      [
+        '-nodefaults', '-no-user-config', '-display', 'none',
+        '-machine', 'pc', '-cpu', 'pentium3', '-m', String(preset.budgets.ramMiB),
+        '-accel', 'tcg,tb-size=64', '-vga', 'std',
+        '-cdrom', first.imagePath, '-boot', 'd',
+        '-serial', 'stdio',
+      ],
+      { detached: true, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    qemu.stdout!.on('data', (d: Buffer) => (serial += d.toString('latin1')));
+    qemu.stderr!.on('data', (d: Buffer) => (serial += d.toString('latin1')));
+
+    const bootMs = await waitForSerial(new RegExp(marker), 0, 60_000);
+    console.log(`mini-shell: marker on serial after ${bootMs} ms at ${preset.budgets.ramMiB} MiB`);
+    expect(serial).toContain('Run /init as init process');
+
+    const after = serial.length;
+    qemu.stdin!.write('uname -m\n');
+    await waitForSerial(/\ni686\r?\n/, after, 10_000);
+
+    const again = serial.length;
+    qemu.stdin!.write('cat /proc/mounts\n');
+    await waitForSerial(/devtmpfs \/dev /, again, 10_000);
+    expect(serial.slice(again)).toMatch(/proc \/proc proc/);
+    expect(serial.slice(again)).toMatch(/sysfs \/sys sysfs/);
+  }, 90_000);
+});

@@ -1,0 +1,111 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../harness/errors.js';
+import { findPresetDir, listPresetNames, loadPreset, PROJECT_PRESETS } from '../../harness/preset/load-preset.js';
+import { listProfileNames } from '../../harness/vm-config/load-profile.js';
+
+const shipped = join(PROJECT_PRESETS, 'mini-shell');
+const scratch = mkdtempSync(join(tmpdir(), 'bootgate-preset-schema-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+let n = 0;
+/** A copy of mini-shell in a fresh folder, with preset.yaml passed through `edit`. */
+function variant(edit: (yaml: string) => string, name = 'mini-shell'): string {
+  const dir = join(scratch, String(n++), name);
+  mkdirSync(join(dir, '..'), { recursive: true });
+  cpSync(shipped, dir, { recursive: true });
+  const file = join(dir, 'preset.yaml');
+  writeFileSync(file, edit(readFileSync(file, 'utf8')));
+  return dir;
+}
+
+function loadError(dir: string): ConfigError {
+  try {
+    loadPreset(dir);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return e as ConfigError;
+  }
+  throw new Error('loadPreset accepted a broken preset');
+}
+
+describe('the shipped mini-shell preset', () => {
+  it('loads, and names the files it uses', () => {
+    const loaded = loadPreset(shipped);
+    expect(loaded.preset.name).toBe('mini-shell');
+    expect(loaded.preset.image.kind).toBe('iso');
+    expect(loaded.preset.recipe.commandLine).toContain('console=ttyS0,115200n8 console=tty0');
+    expect(loaded.preset.budgets).toEqual({ imageMiB: 16, ramMiB: 48 });
+    expect(loaded.sources).toEqual(['init', 'inittab', 'profile']);
+  });
+
+  it('claims and excludes only machine profiles that exist, with the kernel words as evidence', () => {
+    const { profiles } = loadPreset(shipped).preset;
+    const known = listProfileNames();
+    for (const p of [...profiles.claimed, ...profiles.incompatible.map((i) => i.profile)]) expect(known).toContain(p);
+    expect(profiles.claimed).toEqual(['p2-i440fx', 'p3-i440fx']);
+    expect(Object.fromEntries(profiles.incompatible.map((i) => [i.profile, i.evidence]))).toEqual({
+      '486-isa': 'This kernel requires an i586 CPU, but only detected an i486 CPU.',
+      'p5-i440fx': 'This kernel requires the following features not present on the CPU: cmov',
+    });
+  });
+
+  it('is found by name and listed', () => {
+    expect(findPresetDir('mini-shell', scratch)).toBe(shipped);
+    expect(listPresetNames()).toContain('mini-shell');
+    expect(() => findPresetDir('no-such-preset', scratch)).toThrow(/unknown preset "no-such-preset" \(known: .*mini-shell/);
+  });
+});
+
+describe('preset errors name the file and the field, on one line', () => {
+  const cases: [string, (y: string) => string, RegExp, RegExp][] = [
+    ['a missing budget', (y) => y.replace(/^  imageMiB: 16\n/m, ''), /budgets\.imageMiB/, /expected number/],
+    ['a wrong type', (y) => y.replace('ramMiB: 48', 'ramMiB: lots'), /budgets\.ramMiB/, /expected number/],
+    ['an unknown field', (y) => y.replace('budgets:\n', 'budgets:\n  diskMiB: 3\n'), /budgets/, /unknown field "diskMiB"/],
+    ['a bad profile name', (y) => y.replace('claimed: [p2-i440fx', 'claimed: [P2 i440FX'), /profiles\.claimed\.0/, /./],
+    ['a kernel from an unlisted package', (y) => y.replace('  kernel:\n    package: debian-installer-12-netboot-i386', '  kernel:\n    package: linux-image-686'), /recipe\.kernel\.package/, /linux-image-686 is not listed in recipe\.packages/],
+    ['isolinux without its packages', (y) => y.replace(/    - name: isolinux\n      arch: all\n      why: .*\n/, ''), /recipe\.bootloader\.kind/, /package isolinux is not listed/],
+    ['a file with both a source and a package', (y) => y.replace('{ source: inittab,', '{ source: inittab, package: busybox-static, path: /x,'), /recipe\.initramfs\.files\.1\.source/, /either source or package/],
+    ['a claimed profile also listed as incompatible', (y) => y.replace('profile: 486-isa', 'profile: p2-i440fx'), /profiles\.incompatible\.0\.profile/, /also claimed/],
+    ['a bad volume id', (y) => y.replace('volumeId: BOOTGATE_MINI_SHELL', 'volumeId: mini shell'), /image\.volumeId/, /A-Z/],
+  ];
+  for (const [what, edit, field, message] of cases) {
+    it(what, () => {
+      const dir = variant(edit);
+      const err = loadError(dir);
+      expect(err.message).toContain(join(dir, 'preset.yaml'));
+      expect(err.message).toMatch(field);
+      expect(err.message).toMatch(message);
+      expect(err.message).not.toContain('\n');
+    });
+  }
+
+  it('points at the line of the bad field', () => {
+    const err = loadError(variant((y) => y.replace('ramMiB: 48', 'ramMiB: -1')));
+    const line = readFileSync(join(shipped, 'preset.yaml'), 'utf8').split('\n').findIndex((l) => l.includes('ramMiB:')) + 1;
+    expect(err.message).toContain(`preset.yaml:${line}:`);
+  });
+
+  it('a referenced file that is missing', () => {
+    const dir = variant((y) => y);
+    rmSync(join(dir, 'inittab'));
+    expect(loadError(dir).message).toMatch(/preset\.yaml: recipe\.initramfs\.files\.1\.source: inittab not found/);
+  });
+
+  it('a referenced file outside the preset folder', () => {
+    const err = loadError(variant((y) => y.replace('source: profile', 'source: ../../profile')));
+    expect(err.message).toMatch(/recipe\.initramfs\.files\.2\.source: \.\.\/\.\.\/profile must be a file inside the preset folder/);
+  });
+
+  it('a preset whose name differs from its folder', () => {
+    const err = loadError(variant((y) => y, 'other-name'));
+    expect(err.message).toMatch(/other-name\/preset\.yaml: name: preset "mini-shell" must live in a folder of the same name/);
+  });
+
+  it('a YAML syntax error', () => {
+    const err = loadError(variant((y) => y.replace('budgets:', 'budgets: [')));
+    expect(err.message).toMatch(/preset\.yaml:\d+:\d+: YAML syntax error/);
+  });
+});
