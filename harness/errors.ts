@@ -123,3 +123,15 @@ export class InterruptedError extends BootgateError {
     super(`interrupted by ${signal}`);
   }
 }
+
+/** An image is larger than its size budget; found before booting, so no boot is spent on it. */
+export class SizeBudgetError extends BootgateError {
+  readonly errorClass = 'failed' as const;
+  constructor(
+    readonly image: string,
+    readonly budgetBytes: number,
+    readonly actualBytes: number,
+  ) {
+    super(`${image} is ${actualBytes} bytes (${(actualBytes / 1048576).toFixed(2)} MiB), over its size budget of ${budgetBytes} bytes (${(budgetBytes / 1048576).toFixed(2)} MiB)`);
+  }
+}

@@ -12,6 +12,8 @@ import { scenarioJsonSchema } from '../scenario/scenario-schema.js';
 import { TOOL_VERSION } from '../util/tool-version.js';
 import { profilesCommand } from './profiles-command.js';
 import { runCommand, type RunCommandOptions } from './run-command.js';
+import { ramFloorCommand, type RamFloorOptions } from './ram-floor-command.js';
+import { compareCommand } from './compare-command.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -48,9 +50,38 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--jobs <n>', 'jobs at once (default: number of cores)')
     .option('--timeout-scale <x>', 'multiply every timeout (slow hosts)', '1')
     .option('--retries <n>', 'retry a failed job n times; a pass on retry is reported as flaky', '0')
+    .option('--baseline <results.json>', 'compare with an earlier run: fail on a regression, warn when a figure grew past --tolerance')
+    .option('--tolerance <pct>', 'growth tolerated before a warning', '10%')
     .action(async (paths: string[], options: RunCommandOptions) => {
       exitCode = await runCommand(paths, options, { signal: interrupt.signal });
       if (interrupt.signal.aborted) exitCode = EXIT.interrupted;
+    });
+
+  program
+    .command('ram-floor')
+    .description('find the least memory (1 MiB steps) at which one job of a scenario still passes, by real boots')
+    .argument('<scenario>', 'scenario file')
+    .option('--backend <name>', 'the backend (required when the scenario has several)', collect)
+    .option('--profile <name>', 'the machine profile (required when the scenario has several)', collect)
+    .option('--low <MiB>', 'lower bound of the search', '1')
+    .option('--high <MiB>', 'upper bound (default: the memory the job gets)')
+    .option('--probe-timeout <seconds>', 'timeout of each probe (default: 3× the passing boot, at least +15 s)')
+    .option('--report-dir <dir>', 'where the probes\' artifacts and results.json go', 'bootgate-report')
+    .option('--timeout-scale <x>', 'multiply every timeout', '1')
+    .action(async (scenario: string, options: RamFloorOptions) => {
+      exitCode = await ramFloorCommand(scenario, options, { signal: interrupt.signal });
+      if (interrupt.signal.aborted) exitCode = EXIT.interrupted;
+    });
+
+  program
+    .command('compare')
+    .description('print what moved between two results.json files; exit 1 on a regression')
+    .argument('<baseline>', 'the earlier results.json')
+    .argument('<results>', 'the newer results.json')
+    .option('--tolerance <pct>', 'growth tolerated before a warning', '10%')
+    .option('--all', 'also print figures that did not move')
+    .action((baseline: string, results: string, options: { tolerance: string; all?: boolean }) => {
+      exitCode = compareCommand(baseline, results, options);
     });
 
   program

@@ -3,20 +3,22 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { createMachine } from '../machine/create-machine.js';
-import { BACKENDS, type BackendName, type MachineFactory } from '../machine/machine.js';
+import type { MachineFactory } from '../machine/machine.js';
 import { ConsoleReporter } from '../report/console-reporter.js';
 import { writeHtml } from '../report/html-reporter.js';
 import { writeJunit } from '../report/junit-reporter.js';
-import { writeResults } from '../report/json-reporter.js';
+import { readResults, writeResults } from '../report/json-reporter.js';
 import { prepareReportDir, RESULTS_FILE } from '../report/report-dir.js';
 import type { RunResult } from '../report/results.js';
-import { exitCodeFor, OUTCOMES, type Outcome } from '../run/outcome.js';
+import { EXIT, exitCodeFor, OUTCOMES, type Outcome } from '../run/outcome.js';
+import { compareWithBaseline, parseTolerance } from './compare-command.js';
 import { runJobs } from '../run/run-jobs.js';
 import { findScenarioFiles } from '../scenario/find-scenarios.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { planJobs, preflight } from '../scenario/plan-jobs.js';
 import { UPDATE_MODES, type UpdateMode } from '../screen/golden-store.js';
 import { TOOL_VERSION } from '../util/tool-version.js';
+import { parseBackends, parseGrep, positiveNumber, wholeNumber } from './parse-options.js';
 
 export interface RunCommandOptions {
   readonly backend?: readonly string[];
@@ -28,6 +30,8 @@ export interface RunCommandOptions {
   readonly jobs?: string;
   readonly timeoutScale: string;
   readonly retries: string;
+  readonly baseline?: string;
+  readonly tolerance: string;
 }
 
 export interface RunEnvironment {
@@ -41,10 +45,12 @@ export async function runCommand(paths: readonly string[], options: RunCommandOp
   const write = env.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const ci = env.ci ?? isCi();
   const updateMode = resolveUpdateMode(options.updateGoldens, ci, write);
-  const concurrency = positiveInt(options.jobs ?? String(availableParallelism()), '--jobs');
-  const retries = nonNegativeInt(options.retries, '--retries');
-  const timeoutScale = Number(options.timeoutScale);
-  if (!(timeoutScale > 0)) throw new ConfigError(`--timeout-scale must be a positive number, got "${options.timeoutScale}"`, { field: '--timeout-scale' });
+  const concurrency = wholeNumber(options.jobs ?? String(availableParallelism()), '--jobs', 1);
+  const retries = wholeNumber(options.retries, '--retries', 0);
+  const timeoutScale = positiveNumber(options.timeoutScale, '--timeout-scale');
+  // Read the baseline first: a typo in its path must not surface only after a long run.
+  const baseline = options.baseline ? readResults(options.baseline) : undefined;
+  const tolerance = parseTolerance(options.tolerance);
 
   const scenarios = findScenarioFiles(paths.length ? paths : ['scenarios']).map(loadScenario);
   for (const s of scenarios) await preflight(s);
@@ -86,6 +92,12 @@ export async function runCommand(paths: readonly string[], options: RunCommandOp
   writeJunit(run, options.junit ? resolve(options.junit) : join(reportDir, 'junit.xml'));
   writeHtml(run, reportDir);
   reporter.summary(run, reportDir);
+  if (baseline) {
+    write('');
+    write(`compared with ${options.baseline}:`);
+    const comparison = compareWithBaseline(run, baseline, tolerance, write);
+    if (comparison.failed && run.summary.exitCode === EXIT.passed) return EXIT.failed;
+  }
   return run.summary.exitCode;
 }
 
@@ -105,31 +117,4 @@ function resolveUpdateMode(flag: string | boolean | undefined, ci: boolean, writ
     return 'none';
   }
   return asked as UpdateMode;
-}
-
-function parseBackends(values: readonly string[]): BackendName[] {
-  return values.flatMap((v) => v.split(',')).map((b) => {
-    if (!BACKENDS.includes(b as BackendName)) throw new ConfigError(`unknown backend "${b}" (known: ${BACKENDS.join(', ')})`, { field: '--backend' });
-    return b as BackendName;
-  });
-}
-
-function parseGrep(source: string): RegExp {
-  try {
-    return new RegExp(source);
-  } catch (e) {
-    throw new ConfigError(`not a regular expression: ${(e as Error).message}`, { field: '--grep' });
-  }
-}
-
-function positiveInt(value: string, field: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${field} must be a whole number ≥ 1, got "${value}"`, { field });
-  return n;
-}
-
-function nonNegativeInt(value: string, field: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${field} must be a whole number ≥ 0, got "${value}"`, { field });
-  return n;
 }

@@ -61,6 +61,15 @@ export interface JobResult {
   readonly artifacts: Readonly<Record<string, string>>;
   /** The emulator invocation that reproduces the machine. */
   readonly command?: string;
+  /** The images the job booted, measured before the boot. */
+  readonly images?: readonly { readonly role: string; readonly path: string; readonly sizeBytes: number }[];
+  /** Set by `bootgate ram-floor`: the least memory at which the job passes, and how it was found. */
+  readonly ramFloor?: {
+    readonly floorMiB?: number;
+    readonly probes: readonly { readonly memoryMiB: number; readonly outcome: string; readonly durationMs: number; readonly error?: string }[];
+    readonly belowFloor?: { readonly memoryMiB: number; readonly error?: string };
+    readonly problem?: string;
+  };
 }
 
 export interface RunSummary {

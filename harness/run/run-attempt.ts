@@ -12,6 +12,7 @@ import { GoldenStore, type UpdateMode } from '../screen/golden-store.js';
 import { describeStep, runStep, stepKind } from '../steps/run-step.js';
 import type { StepContext } from '../steps/step-context.js';
 import { JobArtifacts } from './job-artifacts.js';
+import { checkSizeBudgets, measureImages, type MeasuredImage } from '../budget/size-budget.js';
 import type { Job } from './job.js';
 import { outcomeOfErrorClass, type Outcome } from './outcome.js';
 
@@ -35,6 +36,7 @@ export interface Attempt {
   readonly command?: string;
   /** The serial log's text, for matching an expectation's evidence. */
   readonly serialText: string;
+  readonly images: readonly MeasuredImage[];
 }
 
 /** How long the evidence collection after a failure may take before we give up on it. */
@@ -56,7 +58,10 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
   let machine: Machine | undefined;
   let ctx: StepContext | undefined;
   let error: unknown;
+  let images: MeasuredImage[] = [];
   try {
+    images = measureImages(job.scenario);
+    checkSizeBudgets(job.scenario, images);
     machine = options.createMachine(job.backend, { profile: job.profile, media: job.scenario.media, workDir });
     await abortable(machine.start(), controller.signal);
     ctx = {
@@ -102,9 +107,9 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
   await rm(workDir, { recursive: true, force: true });
 
   const durationMs = performance.now() - started;
-  if (error === undefined) return { outcome: 'passed', phases, artifacts: files, durationMs, peakRssBytes, command, serialText };
+  if (error === undefined) return { outcome: 'passed', phases, artifacts: files, durationMs, peakRssBytes, command, serialText, images };
   const jobError = toJobError(error);
-  return { outcome: outcomeOfErrorClass(error instanceof BootgateError ? error.errorClass : undefined), error: jobError, phases, artifacts: files, durationMs, peakRssBytes, command, serialText };
+  return { outcome: outcomeOfErrorClass(error instanceof BootgateError ? error.errorClass : undefined), error: jobError, phases, artifacts: files, durationMs, peakRssBytes, command, serialText, images };
 }
 
 async function runPhases(job: Job, ctx: StepContext, phases: PhaseResult[], options: AttemptOptions, attemptStart: number): Promise<void> {

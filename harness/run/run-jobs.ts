@@ -60,6 +60,7 @@ async function runJobWithRetries(job: Job, options: RunJobsOptions): Promise<Job
     host: { ...(last.peakRssBytes !== undefined ? { peakRssBytes: last.peakRssBytes } : {}) },
     artifacts: last.artifacts,
     ...(last.command ? { command: last.command } : {}),
+    images: last.images,
   };
 }
 

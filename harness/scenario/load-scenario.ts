@@ -24,7 +24,14 @@ export function loadScenario(file: string): Scenario {
   const imageFiles: ImageFile[] = [];
   for (const role of IMAGE_ROLES) {
     const entry = data.image[role];
-    if (entry) imageFiles.push({ role, path: resolvePath(dir, entry.path), ...(entry.sha256 ? { sha256: entry.sha256 } : {}) });
+    if (entry) {
+      imageFiles.push({
+        role,
+        path: resolvePath(dir, entry.path),
+        ...('sha256' in entry && entry.sha256 ? { sha256: entry.sha256 } : {}),
+        ...('maxSize' in entry && entry.maxSize !== undefined ? { maxSizeBytes: entry.maxSize } : {}),
+      });
+    }
   }
   const pathOf = (role: ImageFile['role']) => imageFiles.find((f) => f.role === role)?.path;
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
+import { parseSize, SIZE_PATTERN } from './size.js';
 import { BACKENDS } from '../machine/machine.js';
 
 const duration = z
@@ -27,8 +28,18 @@ const pattern = z
     }
   });
 
+const size = z.string().regex(SIZE_PATTERN, 'a size such as 1440KiB, 16MiB or 700MiB').transform(parseSize);
+
 const imageFile = z
-  .union([z.string().min(1), z.strictObject({ path: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits').optional() })])
+  .union([
+    z.string().min(1),
+    z.strictObject({
+      path: z.string().min(1),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits').optional(),
+      /** Size budget, checked before booting: a larger image fails the job without a boot. */
+      maxSize: size.optional(),
+    }),
+  ])
   .transform((f) => (typeof f === 'string' ? { path: f } : f));
 
 const image = z.strictObject({

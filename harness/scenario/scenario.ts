@@ -17,6 +17,7 @@ export interface ImageFile {
   readonly role: 'cdrom' | 'floppy' | 'disk' | 'kernel' | 'initrd';
   readonly path: string;
   readonly sha256?: string;
+  readonly maxSizeBytes?: number;
 }
 
 export interface Scenario {

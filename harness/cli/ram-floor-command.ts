@@ -1,0 +1,112 @@
+/**
+ * `bootgate ram-floor <scenario>`: bisects the memory of one job (one backend, one profile) with
+ * real boots and writes the floor into a results document that `compare` understands.
+ */
+import { join, resolve } from 'node:path';
+import { findRamFloor, type RamProbe } from '../budget/ram-floor.js';
+import { ConfigError } from '../errors.js';
+import { createMachine } from '../machine/create-machine.js';
+import type { MachineFactory } from '../machine/machine.js';
+import { writeResults } from '../report/json-reporter.js';
+import { prepareReportDir, RESULTS_FILE } from '../report/report-dir.js';
+import type { RunResult } from '../report/results.js';
+import type { Job } from '../run/job.js';
+import { exitCodeFor, EXIT } from '../run/outcome.js';
+import { runJobs } from '../run/run-jobs.js';
+import { formatDuration } from '../scenario/duration.js';
+import { loadScenario } from '../scenario/load-scenario.js';
+import { planJobs, preflight } from '../scenario/plan-jobs.js';
+import { TOOL_VERSION } from '../util/tool-version.js';
+import { parseBackends, positiveNumber } from './parse-options.js';
+
+export interface RamFloorOptions {
+  readonly backend?: readonly string[];
+  readonly profile?: readonly string[];
+  readonly low: string;
+  readonly high?: string;
+  /** Seconds; default: three times the passing boot at the upper bound, at least 15 s more than it. */
+  readonly probeTimeout?: string;
+  readonly reportDir: string;
+  readonly timeoutScale: string;
+}
+
+export async function ramFloorCommand(
+  scenarioPath: string,
+  options: RamFloorOptions,
+  env: { createMachine?: MachineFactory; signal?: AbortSignal; write?: (line: string) => void } = {},
+): Promise<number> {
+  const write = env.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const scenario = loadScenario(scenarioPath);
+  await preflight(scenario);
+  const jobs = planJobs([scenario], {
+    ...(options.backend ? { backends: parseBackends(options.backend) } : {}),
+    ...(options.profile ? { profiles: options.profile.flatMap((p) => p.split(',')) } : {}),
+  });
+  if (jobs.length !== 1) {
+    throw new ConfigError(`the RAM floor is searched for one job at a time; this gives ${jobs.length} (${jobs.map((j) => j.id).join(', ')}): choose with --backend and --profile`, { field: '--backend' });
+  }
+  const job = jobs[0]!;
+  const low = Number(options.low);
+  const high = options.high ? Number(options.high) : job.profile.memoryMiB;
+  if (!(Number.isInteger(low) && Number.isInteger(high) && low >= 1 && high >= low)) {
+    throw new ConfigError(`--low and --high must be whole MiB with 1 ≤ low ≤ high, got ${options.low}..${options.high ?? high}`, { field: '--low' });
+  }
+  const reportDir = resolve(options.reportDir);
+  prepareReportDir(reportDir);
+  const timeoutScale = positiveNumber(options.timeoutScale, '--timeout-scale');
+  let probeTimeoutMs = options.probeTimeout ? Number(options.probeTimeout) * 1000 : undefined;
+
+  write(`bootgate ram-floor: ${job.id}, ${low}..${high} MiB`);
+  const started = performance.now();
+  const results: RunResult['jobs'][number][] = [];
+  const runProbe = async (memoryMiB: number): Promise<RamProbe> => {
+    const probeJob: Job = {
+      id: `${job.id}--${memoryMiB}MiB`,
+      scenario: { ...job.scenario, ...(probeTimeoutMs ? { timeoutMs: probeTimeoutMs } : {}) },
+      backend: job.backend,
+      profile: { ...job.profile, memoryMiB },
+    };
+    const [result] = await runJobs([probeJob], {
+      concurrency: 1,
+      retries: 0,
+      reportDir,
+      updateMode: 'none',
+      timeoutScale,
+      createMachine: env.createMachine ?? createMachine,
+      ...(env.signal ? { signal: env.signal } : {}),
+    });
+    results.push(result!);
+    // A silent hang below the floor must not cost the full scenario timeout on every probe.
+    if (probeTimeoutMs === undefined && result!.outcome === 'passed') probeTimeoutMs = Math.max(3 * result!.durationMs, result!.durationMs + 15_000);
+    const probe: RamProbe = {
+      memoryMiB,
+      outcome: result!.outcome,
+      durationMs: result!.durationMs,
+      ...(result!.error ? { error: `${result!.error.type}: ${result!.error.message.split('\n')[0]}` } : {}),
+    };
+    write(`  ${String(memoryMiB).padStart(5)} MiB  ${probe.outcome.padEnd(12)} ${formatDuration(probe.durationMs).padStart(8)}  ${probe.error ?? ''}`);
+    return probe;
+  };
+  const floor = await findRamFloor(runProbe, low, high);
+
+  const atFloor = results.find((r) => r.profile === job.profile.name && r.memoryMiB === floor.floorMiB) ?? results[0]!;
+  const summaryJob = { ...atFloor, id: job.id, ramFloor: floor };
+  const run: RunResult = {
+    version: 1,
+    tool: { name: 'bootgate', version: TOOL_VERSION },
+    startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
+    durationMs: performance.now() - started,
+    options: { updateGoldens: 'none', timeoutScale, jobs: 1, retries: 0 },
+    jobs: [summaryJob],
+    summary: { total: 1, counts: { passed: 0, failed: 0, 'infra-error': 0, 'config-error': 0, flaky: 0, skipped: 0, 'expected-failure': 0, [summaryJob.outcome]: 1 }, exitCode: exitCodeFor([summaryJob.outcome]) },
+  };
+  writeResults(run, join(reportDir, RESULTS_FILE));
+  if (floor.floorMiB === undefined) {
+    write(`no floor: ${floor.problem}`);
+    return floor.problem?.includes('infra-error') ? EXIT.infra : EXIT.failed;
+  }
+  write(`RAM floor of ${job.id}: ${floor.floorMiB} MiB (${floor.probes.length} boots, ${formatDuration(performance.now() - started)})`);
+  if (floor.belowFloor) write(`at ${floor.belowFloor.memoryMiB} MiB: ${floor.belowFloor.error ?? floor.belowFloor.outcome}`);
+  write(`written to ${join(options.reportDir, RESULTS_FILE)}`);
+  return EXIT.passed;
+}
