@@ -58,7 +58,11 @@ export class FakeMachine implements Machine {
   async start(): Promise<void> {
     if (this.script.startError) throw this.script.startError;
     this.started = true;
-    for (const event of this.script.timeline ?? []) this.timers.push(setTimeout(() => this.apply(event), event.at));
+    for (const event of this.script.timeline ?? []) {
+      // Events at 0 are the state the machine starts in, not a race with the first probe.
+      if (event.at === 0) this.apply(event);
+      else this.timers.push(setTimeout(() => this.apply(event), event.at));
+    }
   }
 
   /** Applies an event now (used by timeline timers and by reaction callbacks). */
