@@ -15,6 +15,7 @@ import { exitCodeFor, EXIT } from '../run/outcome.js';
 import { runJobs } from '../run/run-jobs.js';
 import { formatDuration } from '../scenario/duration.js';
 import { loadScenario } from '../scenario/load-scenario.js';
+import { resolvePresetImages } from '../preset/resolve-preset-images.js';
 import { planJobs, preflight } from '../scenario/plan-jobs.js';
 import { TOOL_VERSION } from '../util/tool-version.js';
 import { parseBackends, positiveNumber } from './parse-options.js';
@@ -36,7 +37,7 @@ export async function ramFloorCommand(
   env: { createMachine?: MachineFactory; signal?: AbortSignal; write?: (line: string) => void } = {},
 ): Promise<number> {
   const write = env.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const scenario = loadScenario(scenarioPath);
+  const scenario = (await resolvePresetImages([loadScenario(scenarioPath)]))[0]!;
   await preflight(scenario);
   const jobs = planJobs([scenario], {
     ...(options.backend ? { backends: parseBackends(options.backend) } : {}),

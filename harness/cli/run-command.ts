@@ -15,6 +15,7 @@ import { compareWithBaseline, parseTolerance } from './compare-command.js';
 import { runJobs } from '../run/run-jobs.js';
 import { findScenarioFiles } from '../scenario/find-scenarios.js';
 import { loadScenario } from '../scenario/load-scenario.js';
+import { resolvePresetImages } from '../preset/resolve-preset-images.js';
 import { planJobs, preflight } from '../scenario/plan-jobs.js';
 import { UPDATE_MODES, type UpdateMode } from '../screen/golden-store.js';
 import { TOOL_VERSION } from '../util/tool-version.js';
@@ -52,7 +53,9 @@ export async function runCommand(paths: readonly string[], options: RunCommandOp
   const baseline = options.baseline ? readResults(options.baseline) : undefined;
   const tolerance = parseTolerance(options.tolerance);
 
-  const scenarios = findScenarioFiles(paths.length ? paths : ['scenarios']).map(loadScenario);
+  const scenarios = await resolvePresetImages(findScenarioFiles(paths.length ? paths : ['scenarios']).map(loadScenario), {
+    onProgress: (p) => (p.step === 'done' || p.step === 'cached' || p.step === 'note' ? write(`preset ${p.preset}: ${p.step === 'cached' ? 'cached ' : ''}${p.message}`) : undefined),
+  });
   for (const s of scenarios) await preflight(s);
   const jobs = planJobs(scenarios, {
     ...(options.backend ? { backends: parseBackends(options.backend) } : {}),

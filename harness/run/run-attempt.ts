@@ -14,6 +14,7 @@ import type { StepContext } from '../steps/step-context.js';
 import { JobArtifacts } from './job-artifacts.js';
 import { checkSizeBudgets, measureImages, type MeasuredImage } from '../budget/size-budget.js';
 import type { Job } from './job.js';
+import { scenarioMedia } from '../scenario/scenario.js';
 import { outcomeOfErrorClass, type Outcome } from './outcome.js';
 
 export interface AttemptOptions {
@@ -62,7 +63,7 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
   try {
     images = measureImages(job.scenario);
     checkSizeBudgets(job.scenario, images);
-    machine = options.createMachine(job.backend, { profile: job.profile, media: job.scenario.media, workDir });
+    machine = options.createMachine(job.backend, { profile: job.profile, media: scenarioMedia(job.scenario), workDir });
     await abortable(machine.start(), controller.signal);
     ctx = {
       machine,

@@ -27,26 +27,17 @@ export function loadScenario(file: string): Scenario {
     if (entry) {
       imageFiles.push({
         role,
-        path: resolvePath(dir, entry.path),
+        ...('preset' in entry ? { path: '', preset: entry.preset } : { path: resolvePath(dir, entry.path) }),
         ...('sha256' in entry && entry.sha256 ? { sha256: entry.sha256 } : {}),
         ...('maxSize' in entry && entry.maxSize !== undefined ? { maxSizeBytes: entry.maxSize } : {}),
       });
     }
   }
-  const pathOf = (role: ImageFile['role']) => imageFiles.find((f) => f.role === role)?.path;
-
   return {
     name,
     file: absFile,
     description: data.description ?? '',
-    media: {
-      cdrom: pathOf('cdrom'),
-      floppy: pathOf('floppy'),
-      disk: pathOf('disk'),
-      kernel: pathOf('kernel'),
-      initrd: pathOf('initrd'),
-      append: data.image.append,
-    },
+    append: data.image.append,
     imageFiles,
     profiles: data.profiles ?? [data.profile ?? DEFAULT_PROFILE],
     memoryMiB: data.memory,

@@ -48,6 +48,7 @@ export function planJobs(scenarios: readonly Scenario[], filters: PlanFilters = 
 /** Checks a scenario's inputs exist and are what they claim to be. */
 export async function preflight(scenario: Scenario): Promise<void> {
   for (const image of scenario.imageFiles) {
+    if (!image.path) throw new ConfigError(`${image.role} image of preset ${image.preset} is not built`, { file: scenario.file, field: `image.${image.role}.preset` });
     let size: number;
     try {
       const st = statSync(image.path);

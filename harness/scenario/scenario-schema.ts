@@ -39,6 +39,8 @@ const imageFile = z
       /** Size budget, checked before booting: a larger image fails the job without a boot. */
       maxSize: size.optional(),
     }),
+    /** The image a reference preset builds (presets/<name>); built or taken from the cache before the run. */
+    z.strictObject({ preset: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a preset name such as mini-shell'), maxSize: size.optional() }),
   ])
   .transform((f) => (typeof f === 'string' ? { path: f } : f));
 

@@ -15,7 +15,10 @@ export interface Phase {
 
 export interface ImageFile {
   readonly role: 'cdrom' | 'floppy' | 'disk' | 'kernel' | 'initrd';
+  /** Absolute; empty until a preset image is resolved (built or found in the cache). */
   readonly path: string;
+  /** The reference preset whose built image this is. */
+  readonly preset?: string;
   readonly sha256?: string;
   readonly maxSizeBytes?: number;
 }
@@ -24,8 +27,9 @@ export interface Scenario {
   readonly name: string;
   readonly file: string;
   readonly description: string;
-  readonly media: Media;
   readonly imageFiles: readonly ImageFile[];
+  /** Kernel command line for a `kernel` boot. */
+  readonly append?: string;
   /** Profile names (looked up in vm-configs/) or paths to profile files. */
   readonly profiles: readonly string[];
   readonly memoryMiB?: number;
@@ -40,3 +44,16 @@ export interface Scenario {
 }
 
 export const DEFAULT_PROFILE = 'p3-i440fx';
+
+/** What the machine gets: the scenario's images by role. */
+export function scenarioMedia(scenario: Scenario): Media {
+  const pathOf = (role: ImageFile['role']) => scenario.imageFiles.find((f) => f.role === role)?.path;
+  return {
+    cdrom: pathOf('cdrom'),
+    floppy: pathOf('floppy'),
+    disk: pathOf('disk'),
+    kernel: pathOf('kernel'),
+    initrd: pathOf('initrd'),
+    append: scenario.append,
+  };
+}

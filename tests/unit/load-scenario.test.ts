@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../harness/scenario/load-scenario.js';
+import { scenarioMedia } from '../../harness/scenario/scenario.js';
 import { ScenarioError } from '../../harness/errors.js';
 import { TempProject } from '../support/temp-project.js';
 
@@ -27,7 +28,7 @@ describe('loadScenario', () => {
     );
     const s = loadScenario(file);
     expect(s.name).toBe('boot');
-    expect(s.media.disk).toBe(project.path('disk.img'));
+    expect(scenarioMedia(s).disk).toBe(project.path('disk.img'));
     expect(s.profiles).toEqual(['p3-i440fx']);
     expect(s.backends).toEqual(['qemu']);
     expect(s.phases).toHaveLength(1);

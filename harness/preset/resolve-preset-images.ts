@@ -1,0 +1,48 @@
+/**
+ * Scenarios may boot a reference preset's image (`cdrom: {preset: mini-shell}`). Before a run,
+ * each such preset is built, or taken from the cache when its recipe hash is unchanged, and the
+ * scenario gets the image's path and the preset's size budget.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ConfigError } from '../errors.js';
+import type { Scenario } from '../scenario/scenario.js';
+import { findUpward } from '../util/find-upward.js';
+import { buildPreset, type BuildOptions, type BuildResult } from './build-preset.js';
+import { loadPreset, PRESET_FILE, PROJECT_PRESETS } from './load-preset.js';
+
+/** The preset folder for `name`: the nearest presets/ above the scenario, else the project's. */
+export function findPresetDir(name: string, fromDir: string): string | undefined {
+  for (const root of [findUpward(fromDir, 'presets'), PROJECT_PRESETS]) {
+    if (root && existsSync(join(root, name, PRESET_FILE))) return join(root, name);
+  }
+  return undefined;
+}
+
+export async function resolvePresetImages(scenarios: readonly Scenario[], options: BuildOptions = {}): Promise<Scenario[]> {
+  const built = new Map<string, Promise<{ build: BuildResult; maxSizeBytes: number }>>();
+  const buildOnce = (dir: string) => {
+    let pending = built.get(dir);
+    if (!pending) {
+      pending = (async () => ({ build: await buildPreset(dir, options), maxSizeBytes: loadPreset(dir).preset.budgets.imageMiB * 1024 * 1024 }))();
+      built.set(dir, pending);
+    }
+    return pending;
+  };
+  const out: Scenario[] = [];
+  for (const scenario of scenarios) {
+    const imageFiles = [];
+    for (const file of scenario.imageFiles) {
+      if (!file.preset) {
+        imageFiles.push(file);
+        continue;
+      }
+      const dir = findPresetDir(file.preset, dirname(scenario.file));
+      if (!dir) throw new ConfigError(`no preset named "${file.preset}" (looked for presets/${file.preset}/${PRESET_FILE})`, { file: scenario.file, field: `image.${file.role}.preset` });
+      const { build, maxSizeBytes } = await buildOnce(dir);
+      imageFiles.push({ ...file, path: build.imagePath, sha256: build.sha256, maxSizeBytes: file.maxSizeBytes ?? maxSizeBytes });
+    }
+    out.push({ ...scenario, imageFiles });
+  }
+  return out;
+}
