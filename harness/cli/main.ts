@@ -50,6 +50,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--jobs <n>', 'jobs at once (default: number of cores)')
     .option('--timeout-scale <x>', 'multiply every timeout (slow hosts)', '1')
     .option('--retries <n>', 'retry a failed job n times; a pass on retry is reported as flaky', '0')
+    .option('--filmstrip <mode>', 'record the boot as an animated WebP and a contact sheet: on-failure, always, off', 'on-failure')
     .option('--baseline <results.json>', 'compare with an earlier run: fail on a regression, warn when a figure grew past --tolerance')
     .option('--tolerance <pct>', 'growth tolerated before a warning', '10%')
     .action(async (paths: string[], options: RunCommandOptions) => {

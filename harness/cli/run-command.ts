@@ -13,6 +13,7 @@ import type { RunResult } from '../report/results.js';
 import { EXIT, exitCodeFor, OUTCOMES, type Outcome } from '../run/outcome.js';
 import { compareWithBaseline, parseTolerance } from './compare-command.js';
 import { runJobs } from '../run/run-jobs.js';
+import { FILMSTRIP_MODES, type FilmstripMode } from '../run/run-attempt.js';
 import { findScenarioFiles } from '../scenario/find-scenarios.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { resolvePresetImages } from '../preset/resolve-preset-images.js';
@@ -32,6 +33,7 @@ export interface RunCommandOptions {
   readonly timeoutScale: string;
   readonly retries: string;
   readonly baseline?: string;
+  readonly filmstrip: string;
   readonly tolerance: string;
 }
 
@@ -52,6 +54,9 @@ export async function runCommand(paths: readonly string[], options: RunCommandOp
   // Read the baseline first: a typo in its path must not surface only after a long run.
   const baseline = options.baseline ? readResults(options.baseline) : undefined;
   const tolerance = parseTolerance(options.tolerance);
+  if (!FILMSTRIP_MODES.includes(options.filmstrip as FilmstripMode)) {
+    throw new ConfigError(`--filmstrip must be one of ${FILMSTRIP_MODES.join(', ')}, got "${options.filmstrip}"`, { field: '--filmstrip' });
+  }
 
   const scenarios = await resolvePresetImages(findScenarioFiles(paths.length ? paths : ['scenarios']).map(loadScenario), {
     onProgress: (p) => (p.step === 'done' || p.step === 'cached' || p.step === 'note' ? write(`preset ${p.preset}: ${p.step === 'cached' ? 'cached ' : ''}${p.message}`) : undefined),
@@ -76,6 +81,7 @@ export async function runCommand(paths: readonly string[], options: RunCommandOp
     reportDir,
     updateMode,
     timeoutScale,
+    filmstrip: options.filmstrip as FilmstripMode,
     createMachine: env.createMachine ?? createMachine,
     ...(env.signal ? { signal: env.signal } : {}),
     onJobStart: (job, attempt) => reporter.jobStarted(job, attempt),

@@ -33,6 +33,7 @@ export class ConsoleReporter {
     const rss = result.host.peakRssBytes ? `, ${mib(result.host.peakRssBytes)} MiB host RSS` : '';
     this.write(`${SYMBOL[result.outcome].padEnd(6)} [${this.done}/${this.total}] ${result.id} (${formatDuration(result.durationMs)}${rss})`);
     if (result.outcome === 'expected-failure') this.write(`         expected: ${result.expectedReason}`);
+    for (const warning of result.warnings ?? []) this.write(`         warning: ${warning}`);
     if (result.error && result.outcome !== 'passed' && result.outcome !== 'flaky') {
       this.write(`         ${result.error.type}${whereItFailed(result)}: ${result.error.message.split('\n')[0]}`);
     }

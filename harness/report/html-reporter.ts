@@ -57,6 +57,9 @@ function renderJob(job: JobResult, reportDir: string): string {
       ),
     )
     .join('\n');
+  const film = job.artifacts.filmstrip
+    ? `<p>the boot as it ran: <a href="${esc(job.artifacts.filmstrip)}">animation</a></p><a href="${esc(job.artifacts.contactSheet ?? job.artifacts.filmstrip)}"><img style="max-width:100%" src="${esc(job.artifacts.contactSheet ?? job.artifacts.filmstrip)}" alt="filmstrip"></a>`
+    : '';
   const frames = [
     ...job.phases.flatMap((p) => p.steps.flatMap((s) => s.artifacts.map((a) => ({ path: a, caption: `step ${s.index}: ${a.split('/').pop()}` })))),
     ...(job.artifacts.lastFrame ? [{ path: job.artifacts.lastFrame, caption: 'last frame' }] : []),
@@ -72,6 +75,7 @@ ${error}${expected}
 ${steps}
 </table>
 <div>${figures}</div>
+${film}
 ${serial ? `<p>serial log (last ${SERIAL_TAIL_BYTES} bytes; <a href="${esc(job.artifacts.serialLog!)}">full</a>)</p><pre>${esc(serial)}</pre>` : '<p>no serial output</p>'}
 ${job.command ? `<details><summary>reproduce without bootgate</summary><pre>${esc(job.command)}</pre></details>` : ''}
 </section>`;

@@ -61,6 +61,8 @@ export interface JobResult {
   readonly artifacts: Readonly<Record<string, string>>;
   /** The emulator invocation that reproduces the machine. */
   readonly command?: string;
+  /** Problems that did not decide the outcome, such as evidence that could not be written. */
+  readonly warnings?: readonly string[];
   /** The images the job booted, measured before the boot. */
   readonly images?: readonly { readonly role: string; readonly path: string; readonly sizeBytes: number }[];
   /** Set by `bootgate ram-floor`: the least memory at which the job passes, and how it was found. */

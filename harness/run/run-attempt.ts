@@ -4,7 +4,7 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { BootgateError, BudgetExceededError, InterruptedError, WaitTimeoutError, ScreenMismatchError } from '../errors.js';
 import type { Machine, MachineFactory } from '../machine/machine.js';
 import type { JobError, PhaseResult, StepResult } from '../report/results.js';
@@ -12,6 +12,8 @@ import { GoldenStore, type UpdateMode } from '../screen/golden-store.js';
 import { describeStep, runStep, stepKind } from '../steps/run-step.js';
 import type { StepContext } from '../steps/step-context.js';
 import { JobArtifacts } from './job-artifacts.js';
+import { FilmstripRecorder } from './filmstrip-recorder.js';
+import { writeFilmstrip } from '../report/write-filmstrip.js';
 import { checkSizeBudgets, measureImages, type MeasuredImage } from '../budget/size-budget.js';
 import type { Job } from './job.js';
 import { scenarioMedia } from '../scenario/scenario.js';
@@ -25,7 +27,12 @@ export interface AttemptOptions {
   /** Aborted on Ctrl-C: the attempt stops its machine and reports infra-error. */
   readonly signal?: AbortSignal;
   readonly onStep?: (job: Job, phase: string, description: string) => void;
+  /** Record the boot as a filmstrip: kept for failed attempts, for every attempt, or not recorded. */
+  readonly filmstrip?: FilmstripMode;
 }
+
+export type FilmstripMode = 'on-failure' | 'always' | 'off';
+export const FILMSTRIP_MODES: readonly FilmstripMode[] = ['on-failure', 'always', 'off'];
 
 export interface Attempt {
   readonly outcome: Outcome;
@@ -38,6 +45,8 @@ export interface Attempt {
   /** The serial log's text, for matching an expectation's evidence. */
   readonly serialText: string;
   readonly images: readonly MeasuredImage[];
+  /** Problems that did not decide the outcome (evidence that could not be written). */
+  readonly warnings: readonly string[];
 }
 
 /** How long the evidence collection after a failure may take before we give up on it. */
@@ -60,11 +69,16 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
   let ctx: StepContext | undefined;
   let error: unknown;
   let images: MeasuredImage[] = [];
+  let recorder: FilmstripRecorder | undefined;
   try {
     images = measureImages(job.scenario);
     checkSizeBudgets(job.scenario, images);
     machine = options.createMachine(job.backend, { profile: job.profile, media: scenarioMedia(job.scenario), workDir });
     await abortable(machine.start(), controller.signal);
+    if ((options.filmstrip ?? 'on-failure') !== 'off') {
+      recorder = new FilmstripRecorder(machine);
+      recorder.start();
+    }
     ctx = {
       machine,
       signal: controller.signal,
@@ -87,30 +101,45 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
   let peakRssBytes: number | undefined;
   let command: string | undefined;
   let serialText = '';
-  if (machine) {
-    const m = machine;
-    serialText = m.serial.text;
-    files.serialLog = artifacts.text('serial.log', m.serial.text);
-    files.serialRaw = artifacts.text('serial.raw', m.serial.raw());
-    command = m.describe();
-    const alive = await Promise.race([m.exited.then(() => false), Promise.resolve(true)]);
-    if (alive) {
-      const evidence = await withTimeout(Promise.all([m.screenshot(), m.stats()]), EVIDENCE_TIMEOUT_MS).catch(() => undefined);
-      if (evidence) {
-        files.lastFrame = await artifacts.image('last-frame', evidence[0]);
-        peakRssBytes = evidence[1].hostPeakRssBytes ?? evidence[1].hostRssBytes;
-      } else if (ctx?.lastFrame) {
-        files.lastFrame = await artifacts.image('last-frame', ctx.lastFrame);
+  // Evidence is collected best-effort: a failure here is noted, and never skips stopping the machine.
+  const warnings: string[] = [];
+  try {
+    const film = await recorder?.stop();
+    if (film && (options.filmstrip === 'always' || error !== undefined)) {
+      const written = await writeFilmstrip(film, artifacts.dir);
+      if (written) {
+        files.filmstrip = relative(options.reportDir, written.animation);
+        files.contactSheet = relative(options.reportDir, written.sheet);
       }
     }
-    await m.stop();
+    if (machine) {
+      const m = machine;
+      serialText = m.serial.text;
+      files.serialLog = artifacts.text('serial.log', m.serial.text);
+      files.serialRaw = artifacts.text('serial.raw', m.serial.raw());
+      command = m.describe();
+      const alive = await Promise.race([m.exited.then(() => false), Promise.resolve(true)]);
+      if (alive) {
+        const evidence = await withTimeout(Promise.all([m.screenshot(), m.stats()]), EVIDENCE_TIMEOUT_MS).catch(() => undefined);
+        if (evidence) {
+          files.lastFrame = await artifacts.image('last-frame', evidence[0]);
+          peakRssBytes = evidence[1].hostPeakRssBytes ?? evidence[1].hostRssBytes;
+        } else if (ctx?.lastFrame) {
+          files.lastFrame = await artifacts.image('last-frame', ctx.lastFrame);
+        }
+      }
+    }
+  } catch (e) {
+    warnings.push(`could not keep all evidence: ${(e as Error).message}`);
+  } finally {
+    await machine?.stop();
+    await rm(workDir, { recursive: true, force: true });
   }
-  await rm(workDir, { recursive: true, force: true });
 
   const durationMs = performance.now() - started;
-  if (error === undefined) return { outcome: 'passed', phases, artifacts: files, durationMs, peakRssBytes, command, serialText, images };
+  if (error === undefined) return { outcome: 'passed', phases, artifacts: files, durationMs, peakRssBytes, command, serialText, images, warnings };
   const jobError = toJobError(error);
-  return { outcome: outcomeOfErrorClass(error instanceof BootgateError ? error.errorClass : undefined), error: jobError, phases, artifacts: files, durationMs, peakRssBytes, command, serialText, images };
+  return { outcome: outcomeOfErrorClass(error instanceof BootgateError ? error.errorClass : undefined), error: jobError, phases, artifacts: files, durationMs, peakRssBytes, command, serialText, images, warnings };
 }
 
 async function runPhases(job: Job, ctx: StepContext, phases: PhaseResult[], options: AttemptOptions, attemptStart: number): Promise<void> {

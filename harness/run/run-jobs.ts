@@ -61,6 +61,7 @@ async function runJobWithRetries(job: Job, options: RunJobsOptions): Promise<Job
     artifacts: last.artifacts,
     ...(last.command ? { command: last.command } : {}),
     images: last.images,
+    ...(last.warnings.length ? { warnings: last.warnings } : {}),
   };
 }
 

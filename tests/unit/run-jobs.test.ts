@@ -162,3 +162,24 @@ describe('running jobs on a fake machine', () => {
     expect(job.error!.message).toMatch(/last seen: SeaBIOS Booting from CD/);
   });
 });
+
+describe('filmstrip', () => {
+  const frame = (v: number) => ({ width: 4, height: 4, data: new Uint8Array(64).fill(v) });
+
+  it('is written for a failed job, deduplicated, and not for a passing one unless asked', async () => {
+    project = new TempProject();
+    const timeline = [0, 150, 300, 450].map((at, i) => ({ at, frame: frame(i % 2 ? 200 : 10) }));
+    const failing = await runFake(project, `${HEAD}steps:\n  - waitSerial: never\n    timeout: 700ms\n`, { timeline }, { filmstrip: 'on-failure' });
+    const job = failing.results[0]!;
+    expect(job.artifacts.filmstrip).toMatch(/filmstrip\.webp$/);
+    const sharp = (await import('sharp')).default;
+    const meta = await sharp(join(failing.reportDir, job.artifacts.filmstrip!), { animated: true }).metadata();
+    expect(meta.pages ?? 1).toBeGreaterThanOrEqual(1);
+    expect(existsSync(join(failing.reportDir, job.artifacts.contactSheet!))).toBe(true);
+
+    const passing = await runFake(project, `${HEAD}steps:\n  - waitSerial: ok\n`, { timeline: [{ at: 5, serial: 'ok' }] }, { filmstrip: 'on-failure' });
+    expect(passing.results[0]!.artifacts.filmstrip).toBeUndefined();
+    const always = await runFake(project, `${HEAD}steps:\n  - waitSerial: ok\n`, { timeline: [{ at: 5, serial: 'ok' }] }, { filmstrip: 'always' });
+    expect(always.results[0]!.artifacts.filmstrip).toBeDefined();
+  });
+});

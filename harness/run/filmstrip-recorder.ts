@@ -1,0 +1,63 @@
+/**
+ * Records the boot as a filmstrip: a frame at a fixed interval, kept only when it differs from the
+ * previous one, stored PNG-compressed so a long boot costs kilobytes, not the raw frames.
+ * Runs beside the steps; a failed shot (the machine is gone) ends the recording quietly.
+ */
+import type { Machine } from '../machine/machine.js';
+import type { RawImage } from '../machine/raw-image.js';
+import { sameFrame } from '../screen/compare-screens.js';
+import { encodePng } from '../screen/png-file.js';
+
+export interface FilmFrame {
+  /** Milliseconds since the recording started. */
+  readonly atMs: number;
+  readonly png: Buffer;
+}
+
+export class FilmstripRecorder {
+  readonly frames: FilmFrame[] = [];
+  private last?: RawImage;
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  private readonly started = performance.now();
+
+  constructor(
+    private readonly machine: Machine,
+    private readonly intervalMs = 1000,
+    private readonly maxFrames = 300,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    void this.tick();
+  }
+
+  /** Stops recording and waits for a shot in flight. */
+  async stop(): Promise<readonly FilmFrame[]> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.inFlight;
+    return this.frames;
+  }
+
+  private inFlight: Promise<void> = Promise.resolve();
+
+  private async tick(): Promise<void> {
+    if (!this.running) return;
+    this.inFlight = this.capture();
+    await this.inFlight;
+    if (this.running && this.frames.length < this.maxFrames) this.timer = setTimeout(() => void this.tick(), this.intervalMs);
+  }
+
+  private async capture(): Promise<void> {
+    try {
+      const frame = await this.machine.screenshot();
+      if (this.last && sameFrame(this.last, frame)) return;
+      this.last = frame;
+      this.frames.push({ atMs: performance.now() - this.started, png: await encodePng(frame) });
+    } catch {
+      // The machine stopped or died; the job's own error says why.
+      this.running = false;
+    }
+  }
+}
