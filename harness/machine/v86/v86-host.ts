@@ -1,0 +1,46 @@
+/**
+ * Where v86's pieces live on this host: the wasm build inside the npm package and Debian's
+ * SeaBIOS files. Missing ones are an infra error (the host lacks a package), not a test failure.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { ConfigError, InfraError } from '../../errors.js';
+import type { Media } from '../media.js';
+
+export const SEABIOS_BIOS = '/usr/share/seabios/bios.bin';
+/** The only VGA BIOS that works in v86: the cirrus and the other SeaVGABIOS builds give a blank screen. */
+export const SEABIOS_VGA_BIOS = '/usr/share/seabios/vgabios-stdvga.bin';
+
+export function v86WasmPath(): string {
+  // v86 has no "exports" map, so its package.json resolves under both vitest and plain Node.
+  const pkg = createRequire(import.meta.url).resolve('v86/package.json');
+  return join(dirname(pkg), 'build', 'v86.wasm');
+}
+
+export function checkHostFiles(paths: { wasmPath: string; biosPath: string; vgaBiosPath: string }): void {
+  for (const [what, path] of [
+    ['v86 wasm build (npm package v86)', paths.wasmPath],
+    ['SeaBIOS (Debian package seabios)', paths.biosPath],
+    ['SeaBIOS std VGA BIOS (Debian package seabios)', paths.vgaBiosPath],
+  ] as const) {
+    if (!existsSync(path)) throw new InfraError(`v86 needs the ${what} at ${path}, which is missing`);
+  }
+}
+
+/** Sizes of every attached image; a missing image is the scenario's fault, so a ConfigError. */
+export function statMedia(media: Media): { cdrom?: number; disk?: number } {
+  const sizes: { cdrom?: number; disk?: number } = {};
+  for (const field of ['cdrom', 'floppy', 'disk', 'kernel', 'initrd'] as const) {
+    const path = media[field];
+    if (path === undefined) continue;
+    let size: number;
+    try {
+      size = statSync(path).size;
+    } catch (error) {
+      throw new ConfigError(`image ${path} cannot be read: ${(error as Error).message}`, { field: `media.${field}` }, { cause: error });
+    }
+    if (field === 'cdrom' || field === 'disk') sizes[field] = size;
+  }
+  return sizes;
+}

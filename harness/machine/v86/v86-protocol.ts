@@ -1,0 +1,57 @@
+/**
+ * The messages between V86Machine (main thread) and its worker. Typed once here so both sides
+ * agree; everything crosses the thread boundary by structured clone.
+ */
+import type { Chord } from '../keys.js';
+import type { RawImage } from '../raw-image.js';
+import type { V86OptionsJson } from './v86-options.js';
+
+export interface V86WorkerData {
+  readonly options: V86OptionsJson;
+  /** Write the guest's disk back to this file when stopped on request (a per-job writable disk). */
+  readonly writeBackDisk?: string;
+  /** The TS source to import when the worker runs from source under the dev loader. */
+  readonly entry?: string;
+}
+
+export type V86Request =
+  | { readonly type: 'text-screen' }
+  | { readonly type: 'screenshot' }
+  | { readonly type: 'press'; readonly chord: Chord }
+  /** Chords, not text: the main thread turns text into keys so a bad character is a ConfigError there. */
+  | { readonly type: 'type'; readonly chords: readonly Chord[]; readonly msPerChar: number }
+  | { readonly type: 'serial'; readonly text: string }
+  | { readonly type: 'reset' }
+  | { readonly type: 'stats' }
+  | { readonly type: 'stop' };
+
+export interface V86WorkerStats {
+  /** Guest instructions since boot, unwrapped (v86's own counter wraps at 2^32). */
+  readonly instructions: number;
+  /** `process.memoryUsage()` inside the worker: heap and external are this isolate's own. */
+  readonly memory: NodeJS.MemoryUsage;
+  /** Peak of heapTotal + external, sampled every second. */
+  readonly peakOwnBytes: number;
+  readonly wasmMemoryBytes: number;
+}
+
+export interface V86Replies {
+  'text-screen': string[] | undefined;
+  screenshot: RawImage;
+  press: void;
+  type: void;
+  serial: void;
+  reset: void;
+  stats: V86WorkerStats;
+  stop: void;
+}
+
+export type V86WorkerMessage =
+  | { readonly type: 'started' }
+  | { readonly type: 'serial-output'; readonly bytes: Uint8Array }
+  | { readonly type: 'reply'; readonly id: number; readonly value?: unknown }
+  | { readonly type: 'reply-error'; readonly id: number; readonly message: string }
+  /** The emulator threw and the worker is about to die. */
+  | { readonly type: 'crash'; readonly message: string; readonly stack?: string };
+
+export type V86RequestEnvelope = V86Request & { readonly id: number };

@@ -1,0 +1,275 @@
+/**
+ * Pixels from v86's VGA, the way a monitor would show them. v86 draws text mode with HTML in a
+ * browser and cannot take a screenshot in Node, so text mode is rendered here from the guest's
+ * own font (VGA plane 2), attributes and DAC palette, in QEMU's screendump geometry (720×400 for
+ * 80×25 with 9-dot characters) so goldens of both backends look alike. Graphics modes reuse
+ * v86's own frame buffer. The renderers are pure; only the `from*` extractors touch v86 objects.
+ */
+import type { RawImage } from '../raw-image.js';
+
+export interface TextCursor {
+  /** Character cell (CRTC cursor location) the cursor sits on. */
+  readonly address: number;
+  readonly firstLine: number;
+  readonly lastLine: number;
+  readonly visible: boolean;
+}
+
+/** Everything the VGA needs to draw one text-mode frame. */
+export interface VgaTextState {
+  readonly cols: number;
+  readonly rows: number;
+  /** Scan lines per character row: CRTC max scan line + 1. */
+  readonly charHeight: number;
+  /** 9 in the usual 720-pixel modes, 8 when the sequencer selects 8-dot characters. */
+  readonly charWidth: 8 | 9;
+  /** Sequencer half dot clock (40-column modes): every pixel twice as wide. */
+  readonly doubleWidth: boolean;
+  /** CRTC double scan: every scan line twice. */
+  readonly doubleScan: boolean;
+  /** Attribute mode bit 2: the 9th column repeats the 8th for box-drawing characters. */
+  readonly lineGraphics: boolean;
+  /** Attribute mode bit 3: attribute bit 7 blinks instead of brightening the background. */
+  readonly blinkEnabled: boolean;
+  /** Byte offsets of character maps A and B in plane 2; attribute bit 3 selects A when they differ. */
+  readonly fontOffsetA: number;
+  readonly fontOffsetB: number;
+  /** Plane 2: 32 bytes per glyph, one byte per scan line, most significant bit leftmost. */
+  readonly font: Uint8Array;
+  /** Character/attribute byte pairs, as the guest wrote them at 0xB8000. */
+  readonly text: Uint8Array;
+  /** First cell shown (CRTC start address): Linux scrolls its console by moving it. */
+  readonly startAddress: number;
+  /** Cells per row in memory (CRTC offset register), at least `cols`. */
+  readonly rowStride: number;
+  /** First character row drawn from address 0 (line compare split screen); ≥ rows when off. */
+  readonly splitRow: number;
+  /** The 16 attribute colours as 0xRRGGBB, already through the attribute palette and the DAC. */
+  readonly palette: readonly number[];
+  /** Attribute colour-plane enable mask (usually 0x0f). */
+  readonly colorPlaneMask: number;
+  readonly cursor: TextCursor;
+  /** Sequencer screen-off bit clear. */
+  readonly screenOn: boolean;
+}
+
+export function renderTextMode(s: VgaTextState): RawImage {
+  const xScale = s.doubleWidth ? 2 : 1;
+  const yScale = s.doubleScan ? 2 : 1;
+  const cellWidth = s.charWidth * xScale;
+  const cellHeight = s.charHeight * yScale;
+  const width = s.cols * cellWidth;
+  const height = s.rows * cellHeight;
+  const data = new Uint8Array(width * height * 4);
+  const put = (x: number, y: number, rgb: number): void => {
+    for (let dy = 0; dy < yScale; dy++) {
+      let i = ((y * yScale + dy) * width + x * xScale) * 4;
+      for (let dx = 0; dx < xScale; dx++, i += 4) {
+        data[i] = (rgb >> 16) & 0xff;
+        data[i + 1] = (rgb >> 8) & 0xff;
+        data[i + 2] = rgb & 0xff;
+        data[i + 3] = 0xff;
+      }
+    }
+  };
+  if (!s.screenOn) {
+    for (let i = 3; i < data.length; i += 4) data[i] = 0xff;
+    return { width, height, data };
+  }
+  const twoFonts = s.fontOffsetA !== s.fontOffsetB;
+  const textBytes = s.text.length;
+  for (let row = 0; row < s.rows; row++) {
+    const rowStart = row < s.splitRow ? s.startAddress + row * s.rowStride : (row - s.splitRow) * s.rowStride;
+    for (let col = 0; col < s.cols; col++) {
+      const cell = rowStart + col;
+      const offset = (cell * 2) % textBytes;
+      const chr = s.text[offset]!;
+      const attr = s.text[offset + 1]!;
+      const fg = s.palette[attr & 0x0f & s.colorPlaneMask]!;
+      const bg = s.palette[(attr >> 4) & (s.blinkEnabled ? 0x07 : 0x0f) & s.colorPlaneMask]!;
+      const glyph = (twoFonts && !(attr & 0x08) ? s.fontOffsetB : s.fontOffsetA) + chr * 32;
+      // QEMU repeats the 8th column for 0xB0–0xDF (real boards: 0xC0–0xDF); follow QEMU so goldens agree.
+      const dup9 = s.charWidth === 9 && s.lineGraphics && chr >= 0xb0 && chr <= 0xdf;
+      const x0 = col * s.charWidth;
+      const y0 = row * s.charHeight;
+      for (let line = 0; line < s.charHeight; line++) {
+        const bits = s.font[(glyph + line) % s.font.length]!;
+        for (let x = 0; x < 8; x++) put(x0 + x, y0 + line, bits & (0x80 >> x) ? fg : bg);
+        if (s.charWidth === 9) put(x0 + 8, y0 + line, dup9 && bits & 1 ? fg : bg);
+      }
+      // Drawn steadily (QEMU blinks it), so two shots of the same screen are identical.
+      if (s.cursor.visible && cell === s.cursor.address) {
+        const last = Math.min(s.cursor.lastLine, s.charHeight - 1);
+        for (let line = s.cursor.firstLine; line <= last; line++) {
+          for (let x = 0; x < s.charWidth; x++) put(x0 + x, y0 + line, fg);
+        }
+      }
+    }
+  }
+  return { width, height, data };
+}
+
+/**
+ * Attribute colour index → 0xRRGGBB: the attribute palette picks a DAC entry (with the colour
+ * select bits, as a real VGA does), the DAC holds the colour, masked by the pixel mask.
+ */
+export function textPalette(p: {
+  readonly attributePalette: ArrayLike<number>;
+  readonly attributeMode: number;
+  readonly colorSelect: number;
+  readonly dac: ArrayLike<number>;
+  readonly dacMask: number;
+}): number[] {
+  return Array.from({ length: 16 }, (_, i) => {
+    const entry = p.attributePalette[i]! & 0x3f;
+    const index = p.attributeMode & 0x80
+      ? ((p.colorSelect & 0x0f) << 4) | (entry & 0x0f)
+      : ((p.colorSelect & 0x0c) << 4) | entry;
+    return p.dac[index & p.dacMask]! & 0xffffff;
+  });
+}
+
+/** Where a part of the frame buffer goes on screen (v86's `vga.layers`, canvas putImageData semantics). */
+export interface ScreenLayer {
+  readonly screen_x: number;
+  readonly screen_y: number;
+  readonly buffer_x: number;
+  readonly buffer_y: number;
+  readonly buffer_width: number;
+  readonly buffer_height: number;
+}
+
+/** Copies each layer's rectangle of an RGBA buffer onto a black width×height screen, clipped. */
+export function composeLayers(
+  source: ArrayLike<number> & { readonly length: number },
+  sourceWidth: number,
+  width: number,
+  height: number,
+  layers: readonly ScreenLayer[],
+): RawImage {
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 3; i < data.length; i += 4) data[i] = 0xff;
+  const sourceHeight = Math.floor(source.length / 4 / sourceWidth);
+  for (const layer of layers) {
+    for (let j = 0; j < layer.buffer_height; j++) {
+      const sy = layer.buffer_y + j;
+      const dy = layer.screen_y + j;
+      if (sy < 0 || sy >= sourceHeight || dy < 0 || dy >= height) continue;
+      for (let i = 0; i < layer.buffer_width; i++) {
+        const sx = layer.buffer_x + i;
+        const dx = layer.screen_x + i;
+        if (sx < 0 || sx >= sourceWidth || dx < 0 || dx >= width) continue;
+        const from = (sy * sourceWidth + sx) * 4;
+        const to = (dy * width + dx) * 4;
+        data[to] = source[from]!;
+        data[to + 1] = source[from + 1]!;
+        data[to + 2] = source[from + 2]!;
+      }
+    }
+  }
+  return { width, height, data };
+}
+
+// ---- the v86 side: the fields of v86's VGAScreen this module reads (not in v86's typings) ----
+
+export interface V86Vga {
+  graphical_mode: boolean;
+  svga_enabled: boolean;
+  svga_width: number;
+  svga_height: number;
+  screen_width: number;
+  screen_height: number;
+  virtual_width: number;
+  max_cols: number;
+  max_rows: number;
+  max_scan_line: number;
+  clocking_mode: number;
+  attribute_mode: number;
+  character_map_select: number;
+  color_plane_enable: number;
+  color_select: number;
+  start_address: number;
+  offset_register: number;
+  line_compare: number;
+  cursor_address: number;
+  cursor_scanline_start: number;
+  cursor_scanline_end: number;
+  dac_map: Uint8Array;
+  dac_mask: number;
+  vga256_palette: Int32Array;
+  vga_memory: Uint8Array;
+  plane2: Uint8Array;
+  image_data: { data: Uint8ClampedArray; width: number; height: number } | null;
+  layers: ScreenLayer[];
+  screen_fill_buffer(): void;
+  scan_line_to_screen_row(scanLine: number): number;
+}
+
+/** Character map select register → byte offset in plane 2 (maps are 8 KiB apart, interleaved). */
+function fontOffset(vgaIndex: number): number {
+  const LINEAR = [0, 2, 4, 6, 1, 3, 5, 7];
+  return LINEAR[vgaIndex & 7]! * 8192;
+}
+
+export function textStateFromVga(vga: V86Vga): VgaTextState {
+  const cms = vga.character_map_select;
+  return {
+    cols: vga.max_cols,
+    rows: vga.max_rows,
+    charHeight: (vga.max_scan_line & 0x1f) + 1,
+    charWidth: vga.clocking_mode & 0x01 ? 8 : 9,
+    doubleWidth: (vga.clocking_mode & 0x08) !== 0,
+    doubleScan: (vga.max_scan_line & 0x80) !== 0,
+    lineGraphics: (vga.attribute_mode & 0x04) !== 0,
+    blinkEnabled: (vga.attribute_mode & 0x08) !== 0,
+    fontOffsetA: fontOffset(((cms & 0x0c) >> 2) | ((cms & 0x20) >> 3)),
+    fontOffsetB: fontOffset((cms & 0x03) | ((cms & 0x10) >> 2)),
+    font: vga.plane2.slice(),
+    text: vga.vga_memory.slice(0, 0x10000),
+    startAddress: vga.start_address,
+    rowStride: Math.max(vga.max_cols, 2 * vga.offset_register),
+    splitRow: vga.scan_line_to_screen_row(vga.line_compare),
+    palette: textPalette({
+      attributePalette: vga.dac_map,
+      attributeMode: vga.attribute_mode,
+      colorSelect: vga.color_select,
+      dac: vga.vga256_palette,
+      dacMask: vga.dac_mask,
+    }),
+    colorPlaneMask: vga.color_plane_enable & 0x0f,
+    cursor: {
+      address: vga.cursor_address,
+      firstLine: vga.cursor_scanline_start & 0x1f,
+      lastLine: vga.cursor_scanline_end & 0x1f,
+      visible: (vga.cursor_scanline_start & 0x20) === 0,
+    },
+    screenOn: (vga.clocking_mode & 0x20) === 0,
+  };
+}
+
+/** What the monitor shows now, in any mode. */
+export function screenshotFromVga(vga: V86Vga): RawImage {
+  if (!vga.graphical_mode) return renderTextMode(textStateFromVga(vga));
+  const width = vga.svga_enabled ? vga.svga_width : vga.screen_width;
+  const height = vga.svga_enabled ? vga.svga_height : vga.screen_height;
+  if (!vga.image_data || width <= 0 || height <= 0) return composeLayers([], 1, Math.max(width, 1), Math.max(height, 1), []);
+  // Brings v86's RGBA frame buffer up to date (a browser calls this every animation frame).
+  vga.screen_fill_buffer();
+  const image = vga.image_data;
+  const layers = vga.svga_enabled
+    ? [{ screen_x: 0, screen_y: 0, buffer_x: 0, buffer_y: 0, buffer_width: width, buffer_height: height }]
+    : vga.layers;
+  return composeLayers(image.data, image.width, width, height, layers);
+}
+
+/** v86 only allocates its graphics frame buffer when `ImageData` exists; Node has none. */
+export function installImageDataShim(): void {
+  const scope = globalThis as { ImageData?: unknown };
+  scope.ImageData ??= class ImageData {
+    constructor(
+      readonly data: Uint8ClampedArray,
+      readonly width: number,
+      readonly height: number,
+    ) {}
+  };
+}

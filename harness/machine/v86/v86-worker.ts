@@ -1,0 +1,164 @@
+/**
+ * One v86 emulator in its own worker thread. v86 throws from its main loop on some guests
+ * (memtest86+ ends in a RangeError in its paging code); in the main thread that would kill the
+ * whole run. Here the error becomes a `crash` message and only this thread dies.
+ */
+import { writeFileSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { V86, type V86Options } from 'v86';
+import type {
+  V86Replies,
+  V86RequestEnvelope,
+  V86WorkerData,
+  V86WorkerMessage,
+  V86WorkerStats,
+} from './v86-protocol.js';
+import { scancodesForChord } from './v86-keys.js';
+import { installImageDataShim, screenshotFromVga, type V86Vga } from './v86-screen.js';
+import { biosKeyBuffer, typeChords, type KeyboardPort } from './v86-typing.js';
+
+/** The parts of v86's internals used here; they are not in its typings. */
+interface V86Internals {
+  v86?: {
+    cpu: {
+      devices: {
+        vga: V86Vga;
+        ps2: { kbd_buffer: { length: number } };
+        ide?: { primary?: { master?: { buffer?: { buffer?: ArrayBuffer } } } };
+      };
+      wasm_memory: WebAssembly.Memory;
+    };
+  };
+  screen_adapter: { get_text_screen(): string[] };
+}
+
+const port = parentPort!;
+const data = workerData as V86WorkerData;
+
+function post(message: V86WorkerMessage, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+function die(error: unknown): never {
+  const err = error instanceof Error ? error : new Error(String(error));
+  post({ type: 'crash', message: `${err.name}: ${err.message}`, ...(err.stack ? { stack: err.stack } : {}) });
+  // Messages posted before exit are delivered; the main thread then sees the exit.
+  process.exit(1);
+}
+process.on('uncaughtException', die);
+process.on('unhandledRejection', die);
+
+installImageDataShim();
+const emulator = new V86(data.options as unknown as V86Options);
+const internals = emulator as unknown as V86Internals;
+let started = false;
+
+emulator.add_listener('emulator-started', () => {
+  started = true;
+  post({ type: 'started' });
+});
+
+// One message per byte would cost more than the emulation; batch until the loop yields.
+let serialBytes: number[] = [];
+emulator.add_listener('serial0-output-byte', (byte) => {
+  if (serialBytes.length === 0) setImmediate(flushSerial);
+  serialBytes.push(byte);
+});
+function flushSerial(): void {
+  if (serialBytes.length === 0) return;
+  const bytes = Uint8Array.from(serialBytes);
+  serialBytes = [];
+  post({ type: 'serial-output', bytes }, [bytes.buffer]);
+}
+
+// v86's instruction counter is a wrapping u32: sample it often enough to count the wraps.
+let instructionsHigh = 0;
+let lastInstructions = 0;
+function instructions(): number {
+  const now = emulator.get_instruction_counter();
+  if (now < lastInstructions) instructionsHigh += 2 ** 32;
+  lastInstructions = now;
+  return instructionsHigh + now;
+}
+let peakOwnBytes = 0;
+function ownBytes(): number {
+  const { heapTotal, external } = process.memoryUsage();
+  const own = heapTotal + external;
+  peakOwnBytes = Math.max(peakOwnBytes, own);
+  return own;
+}
+setInterval(() => {
+  if (!started) return;
+  instructions();
+  ownBytes();
+}, 1000).unref();
+
+function cpu(): NonNullable<V86Internals['v86']>['cpu'] {
+  if (!internals.v86) throw new Error('the emulator is not running yet');
+  return internals.v86.cpu;
+}
+
+const keyboard: KeyboardPort = {
+  send: (codes) => void emulator.keyboard_send_scancodes([...codes]),
+  unread: () => cpu().devices.ps2.kbd_buffer.length,
+  biosBuffer: () => biosKeyBuffer(emulator.read_memory(0x400, 0x100)),
+};
+
+async function handle(request: V86RequestEnvelope): Promise<{ value: unknown; transfer?: ArrayBuffer[] }> {
+  switch (request.type) {
+    case 'text-screen': {
+      const value: V86Replies['text-screen'] = cpu().devices.vga.graphical_mode
+        ? undefined
+        : internals.screen_adapter.get_text_screen();
+      return { value };
+    }
+    case 'screenshot': {
+      const image = screenshotFromVga(cpu().devices.vga);
+      return { value: image, transfer: [image.data.buffer as ArrayBuffer] };
+    }
+    case 'press':
+      keyboard.send(scancodesForChord(request.chord));
+      return { value: undefined };
+    case 'type':
+      await typeChords(keyboard, request.chords, request.msPerChar);
+      return { value: undefined };
+    case 'serial':
+      emulator.serial0_send(request.text);
+      return { value: undefined };
+    case 'reset':
+      emulator.restart();
+      return { value: undefined };
+    case 'stats': {
+      const value: V86WorkerStats = {
+        instructions: started ? instructions() : 0,
+        memory: process.memoryUsage(),
+        peakOwnBytes: Math.max(peakOwnBytes, ownBytes()),
+        wasmMemoryBytes: internals.v86?.cpu.wasm_memory.buffer.byteLength ?? 0,
+      };
+      return { value };
+    }
+    case 'stop':
+      await stop();
+      return { value: undefined };
+  }
+}
+
+async function stop(): Promise<void> {
+  flushSerial();
+  if (!started) return;
+  if (data.writeBackDisk) {
+    const disk = cpu().devices.ide?.primary?.master?.buffer?.buffer;
+    if (disk) writeFileSync(data.writeBackDisk, new Uint8Array(disk));
+  }
+  await emulator.destroy();
+}
+
+port.on('message', (request: V86RequestEnvelope) => {
+  handle(request).then(
+    ({ value, transfer }) => {
+      post({ type: 'reply', id: request.id, value }, transfer);
+      if (request.type === 'stop') process.exit(0);
+    },
+    (error: unknown) => post({ type: 'reply-error', id: request.id, message: error instanceof Error ? error.message : String(error) }),
+  );
+});

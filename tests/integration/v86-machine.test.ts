@@ -1,0 +1,151 @@
+/**
+ * Real boots in v86 (npm package) with Debian's SeaBIOS and images from Debian packages.
+ * Each test takes 5–12 s on an idle 2-core host; the timeouts leave room for a host busy with
+ * other emulators (seen here: 3× slower at load 7).
+ */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MachineCrashedError } from '../../harness/errors.js';
+import type { Media } from '../../harness/machine/media.js';
+import type { RawImage } from '../../harness/machine/raw-image.js';
+import { createV86Machine, type V86Machine } from '../../harness/machine/v86/v86-machine.js';
+import { loadAllProfiles } from '../../harness/vm-config/load-profile.js';
+
+const GRUB_CD = '/usr/lib/grub-rescue/grub-rescue-cdrom.iso';
+const GRUB_FLOPPY = '/usr/lib/grub-rescue/grub-rescue-floppy.img';
+const MEMTEST = '/boot/memtest86+ia32.bin';
+const p3 = loadAllProfiles().find((p) => p.name === 'p3-i440fx')!;
+
+const machines: V86Machine[] = [];
+afterEach(async () => {
+  await Promise.all(machines.splice(0).map((m) => m.stop()));
+});
+
+function machine(media: Media, options: { jit?: boolean } = {}): V86Machine {
+  const m = createV86Machine({ profile: p3, media, workDir: tmpdir() }, options);
+  machines.push(m);
+  return m;
+}
+
+async function waitForText(m: V86Machine, pattern: RegExp, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let screen = '';
+  while (Date.now() < deadline) {
+    screen = ((await m.textScreen()) ?? []).join('\n');
+    if (pattern.test(screen)) return screen;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${pattern}; screen:\n${screen}`);
+}
+
+/** Waits for a graphics mode of that size with something drawn (the grub> prompt). */
+async function waitForGraphics(m: V86Machine, width: number, height: number): Promise<RawImage> {
+  const deadline = Date.now() + 20_000;
+  let last: RawImage | undefined;
+  while (Date.now() < deadline) {
+    if ((await m.textScreen()) === undefined) {
+      last = await m.screenshot();
+      if (last.width === width && last.height === height && distinctColours(last) > 1) return last;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no ${width}×${height} graphics screen; last ${last ? `${last.width}×${last.height}` : 'text mode'}`);
+}
+
+function distinctColours(image: RawImage): number {
+  const colours = new Set<number>();
+  for (let i = 0; i < image.data.length; i += 4) {
+    colours.add((image.data[i]! << 16) | (image.data[i + 1]! << 8) | image.data[i + 2]!);
+  }
+  return colours.size;
+}
+
+async function savePng(image: RawImage, name: string): Promise<string> {
+  const file = join(tmpdir(), name);
+  await sharp(Buffer.from(image.data), { raw: { width: image.width, height: image.height, channels: 4 } }).png().toFile(file);
+  return file;
+}
+
+describe('V86Machine', () => {
+  it('boots the GRUB rescue CD to its menu, opens the prompt and lists devices', async () => {
+    const m = machine({ cdrom: GRUB_CD });
+    const t0 = performance.now();
+    await m.start();
+    const menu = await waitForText(m, /Use the .* keys to select/, 40_000);
+    const toMenuMs = performance.now() - t0;
+    expect(menu).toContain('GNU GRUB');
+
+    const shot = await m.screenshot();
+    expect([shot.width, shot.height]).toEqual([720, 400]);
+    expect(distinctColours(shot)).toBeGreaterThan(1);
+    await savePng(shot, 'v86-grub-menu.png');
+
+    await m.pressKeys(['c']);
+    await waitForText(m, /^grub> *$/m, 20_000);
+    await m.typeText('ls\n', 10);
+    const listing = await waitForText(m, /\((cd|hd|fd)[0-9]/, 20_000);
+    expect(listing).toContain('(cd)');
+    await savePng(await m.screenshot(), 'v86-grub-ls.png');
+
+    const stats = await m.stats();
+    expect(stats.hostRssBytes).toBeGreaterThan(p3.memoryMiB * 1024 * 1024);
+    expect(stats.instructions).toBeGreaterThan(0);
+    writeFileSync(join(tmpdir(), 'v86-grub-cd-figures.json'), JSON.stringify({ toMenuMs, stats }, null, 2));
+
+    await m.stop();
+    await m.stop();
+    expect(await m.exited).toEqual({ requested: true, reason: 'stopped' });
+    expect((m as unknown as { worker: { threadId: number } }).worker.threadId).toBe(-1);
+    await expect(m.textScreen()).rejects.toBeInstanceOf(MachineCrashedError);
+  }, 60_000);
+
+  it('takes screenshots in VGA 16-colour (mode 12h) and VBE 32-bit graphics modes', async () => {
+    const m = machine({ cdrom: GRUB_CD });
+    await m.start();
+    await waitForText(m, /Use the .* keys to select/, 40_000);
+    await m.pressKeys(['c']);
+    await waitForText(m, /^grub> *$/m, 20_000);
+
+    // GRUB's `vga` driver: planar 640×480×4, composed from v86's layers.
+    await m.typeText('insmod vga\nset gfxmode=640x480\nterminal_output gfxterm\n', 10);
+    const planar = await waitForGraphics(m, 640, 480);
+    await savePng(planar, 'v86-grub-vga12h.png');
+
+    // Back to text, then the VBE driver: a linear 800×600×32 frame buffer (Bochs VBE).
+    await m.typeText('terminal_output console\n', 10);
+    await waitForText(m, /^grub> *$/m, 20_000);
+    await m.typeText('insmod vbe\nset gfxmode=800x600x32\nterminal_output gfxterm\n', 10);
+    await savePng(await waitForGraphics(m, 800, 600), 'v86-grub-vbe.png');
+  }, 60_000);
+
+  it('boots the GRUB rescue floppy to its menu', async () => {
+    const m = machine({ floppy: GRUB_FLOPPY });
+    await m.start();
+    expect(await waitForText(m, /Use the .* keys to select/, 40_000)).toContain('GNU GRUB');
+  }, 60_000);
+
+  it('contains the memtest86+ crash: exited says why, requests reject, the process lives on', async () => {
+    const m = machine({ kernel: MEMTEST });
+    const t0 = performance.now();
+    await m.start();
+    const exit = await m.exited;
+    expect(exit.requested).toBe(false);
+    expect(exit.reason).toMatch(/^RangeError: /);
+    expect(performance.now() - t0).toBeLessThan(20_000);
+    await expect(m.screenshot()).rejects.toBeInstanceOf(MachineCrashedError);
+    expect(await m.stats()).toBeDefined();
+    await m.stop();
+    expect(await m.exited).toEqual(exit);
+  }, 60_000);
+
+  it('stops before start and twice without throwing', async () => {
+    const m = machine({ cdrom: GRUB_CD });
+    await m.stop();
+    await m.stop();
+    expect((await m.exited).requested).toBe(true);
+    await expect(m.start()).rejects.toThrow();
+  });
+});
