@@ -10,7 +10,7 @@ export interface MeasuredImage {
 }
 
 export function measureImages(scenario: Scenario): MeasuredImage[] {
-  return scenario.imageFiles.map((f) => ({ role: f.role, path: f.path, sizeBytes: statSync(f.path).size }));
+  return scenario.imageFiles.filter((f) => f.blankSizeBytes === undefined).map((f) => ({ role: f.role, path: f.path, sizeBytes: statSync(f.path).size }));
 }
 
 /** Throws SizeBudgetError for the first image over its budget. */

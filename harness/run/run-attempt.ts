@@ -2,7 +2,7 @@
  * One attempt at one job: start the machine, run its phases, keep the evidence (serial log,
  * last frame, mismatch frames), and always stop the machine and remove its temp folder.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { BootgateError, BudgetExceededError, InterruptedError, WaitTimeoutError, ScreenMismatchError } from '../errors.js';
@@ -73,7 +73,7 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
   try {
     images = measureImages(job.scenario);
     checkSizeBudgets(job.scenario, images);
-    machine = options.createMachine(job.backend, { profile: job.profile, media: scenarioMedia(job.scenario), workDir });
+    machine = options.createMachine(job.backend, { profile: job.profile, media: scenarioMedia(job.scenario, await makeBlankDisk(job, workDir)), workDir });
     await abortable(machine.start(), controller.signal);
     if ((options.filmstrip ?? 'on-failure') !== 'off') {
       recorder = new FilmstripRecorder(machine);
@@ -205,6 +205,16 @@ function toJobError(error: unknown): JobError {
   const e = error instanceof Error ? error : new Error(String(error));
   // An unexpected exception is our bug or the host's: report it whole so it can be fixed.
   return { class: 'infra', type: e.name, message: `${e.message}${e.stack ? `\n${e.stack.split('\n').slice(1, 4).join('\n')}` : ''}` };
+}
+
+/** A sparse raw file in the job's own temp folder: fresh for every attempt, never shared, removed with the folder. */
+async function makeBlankDisk(job: Job, workDir: string): Promise<string | undefined> {
+  const blank = job.scenario.imageFiles.find((f) => f.blankSizeBytes !== undefined);
+  if (!blank) return undefined;
+  const path = join(workDir, 'blank-disk.img');
+  await writeFile(path, '');
+  await truncate(path, blank.blankSizeBytes);
+  return path;
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

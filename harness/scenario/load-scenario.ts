@@ -27,7 +27,7 @@ export function loadScenario(file: string): Scenario {
     if (entry) {
       imageFiles.push({
         role,
-        ...('preset' in entry ? { path: '', preset: entry.preset } : { path: resolvePath(dir, entry.path) }),
+        ...('preset' in entry ? { path: '', preset: entry.preset } : 'blank' in entry ? { path: '', blankSizeBytes: entry.blank } : { path: resolvePath(dir, entry.path) }),
         ...('sha256' in entry && entry.sha256 ? { sha256: entry.sha256 } : {}),
         ...('maxSize' in entry && entry.maxSize !== undefined ? { maxSizeBytes: entry.maxSize } : {}),
       });
@@ -41,6 +41,7 @@ export function loadScenario(file: string): Scenario {
     imageFiles,
     profiles: data.profiles ?? [data.profile ?? DEFAULT_PROFILE],
     memoryMiB: data.memory,
+    bootOrder: data.bootOrder,
     backends: data.backends,
     timeoutMs: data.timeout,
     stepTimeoutMs: data.stepTimeout,

@@ -31,7 +31,11 @@ export function planJobs(scenarios: readonly Scenario[], filters: PlanFilters = 
     const fromDir = filters.profiles ? process.cwd() : dirname(scenario.file);
     for (const ref of profileRefs) {
       const base = resolveProfile(ref, fromDir, filters.profiles ? { field: '--profile' } : { file: scenario.file, field: 'profile' });
-      const profile = scenario.memoryMiB ? { ...base, memoryMiB: scenario.memoryMiB } : base;
+      const profile = {
+        ...base,
+        ...(scenario.memoryMiB ? { memoryMiB: scenario.memoryMiB } : {}),
+        ...(scenario.bootOrder ? { bootOrder: scenario.bootOrder } : {}),
+      };
       for (const backend of filters.backends ?? scenario.backends) {
         const id = `${scenario.name}--${backend}--${profile.name}`;
         if (filters.grep && !filters.grep.test(id)) continue;
@@ -48,6 +52,7 @@ export function planJobs(scenarios: readonly Scenario[], filters: PlanFilters = 
 /** Checks a scenario's inputs exist and are what they claim to be. */
 export async function preflight(scenario: Scenario): Promise<void> {
   for (const image of scenario.imageFiles) {
+    if (image.blankSizeBytes !== undefined) continue;
     if (!image.path) throw new ConfigError(`${image.role} image of preset ${image.preset} is not built`, { file: scenario.file, field: `image.${image.role}.preset` });
     let size: number;
     try {

@@ -39,6 +39,8 @@ const imageFile = z
       /** Size budget, checked before booting: a larger image fails the job without a boot. */
       maxSize: size.optional(),
     }),
+    /** A blank, writable disk of this size, created fresh for every job and removed after it (an installer's target). */
+    z.strictObject({ blank: size }),
     /** The image a reference preset builds (presets/<name>); built or taken from the cache before the run. */
     z.strictObject({ preset: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a preset name such as mini-shell'), maxSize: size.optional() }),
   ])
@@ -52,7 +54,8 @@ const image = z.strictObject({
   initrd: imageFile.optional(),
   append: z.string().optional(),
 }).refine((i) => i.cdrom || i.floppy || i.disk || i.kernel, { message: 'needs at least one of cdrom, floppy, disk or kernel' })
-  .refine((i) => !(i.initrd || i.append) || i.kernel, { message: 'initrd and append need a kernel' });
+  .refine((i) => !(i.initrd || i.append) || i.kernel, { message: 'initrd and append need a kernel' })
+  .refine((i) => ![i.cdrom, i.floppy, i.kernel, i.initrd].some((f) => f && 'blank' in f), { message: 'only a disk can be blank' });
 
 const rect = z.strictObject({
   x: z.number().int().min(0),
@@ -139,6 +142,8 @@ export const scenarioSchema = z
     profile: z.string().min(1).optional(),
     profiles: z.array(z.string().min(1)).min(1).optional(),
     memory: z.number().int().min(1).max(4096).optional(),
+    /** Overrides the profile's boot order, e.g. [disk, cdrom] for an installer that reboots into what it installed. */
+    bootOrder: z.array(z.enum(['cdrom', 'disk', 'floppy', 'network'])).min(1).optional(),
     backends: z.array(z.enum(BACKENDS)).min(1).default(['qemu']),
     timeout: duration.prefault('5m'),
     stepTimeout: duration.prefault('60s'),

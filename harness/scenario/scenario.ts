@@ -1,6 +1,7 @@
 /** A loaded, validated scenario with every path resolved: what the planner and the engine work from. */
 import type { BackendName } from '../machine/machine.js';
 import type { Media } from '../machine/media.js';
+import type { BootDevice } from '../machine/profile.js';
 import type { ExpectationData, PatternData, StepData } from './scenario-schema.js';
 
 export type Pattern = PatternData;
@@ -19,6 +20,8 @@ export interface ImageFile {
   readonly path: string;
   /** The reference preset whose built image this is. */
   readonly preset?: string;
+  /** A blank writable disk of this size, made fresh in the job's temp folder. */
+  readonly blankSizeBytes?: number;
   readonly sha256?: string;
   readonly maxSizeBytes?: number;
 }
@@ -33,6 +36,7 @@ export interface Scenario {
   /** Profile names (looked up in vm-configs/) or paths to profile files. */
   readonly profiles: readonly string[];
   readonly memoryMiB?: number;
+  readonly bootOrder?: readonly BootDevice[];
   readonly backends: readonly BackendName[];
   readonly timeoutMs: number;
   readonly stepTimeoutMs: number;
@@ -45,13 +49,14 @@ export interface Scenario {
 
 export const DEFAULT_PROFILE = 'p3-i440fx';
 
-/** What the machine gets: the scenario's images by role. */
-export function scenarioMedia(scenario: Scenario): Media {
+/** What the machine gets: the scenario's images by role; a blank disk is the file made for this job. */
+export function scenarioMedia(scenario: Scenario, blankDisk?: string): Media {
   const pathOf = (role: ImageFile['role']) => scenario.imageFiles.find((f) => f.role === role)?.path;
   return {
     cdrom: pathOf('cdrom'),
     floppy: pathOf('floppy'),
-    disk: pathOf('disk'),
+    disk: blankDisk ?? pathOf('disk'),
+    ...(blankDisk ? { diskWritable: true } : {}),
     kernel: pathOf('kernel'),
     initrd: pathOf('initrd'),
     append: scenario.append,

@@ -82,3 +82,14 @@ describe('loadScenario', () => {
     expect(() => loadScenario('/nonexistent/x.yaml')).toThrowError(/\/nonexistent\/x\.yaml: file not found/);
   });
 });
+
+describe('blank disks and boot order', () => {
+  it('a blank disk is made fresh per job and only a disk can be blank', () => {
+    project = new TempProject();
+    const file = project.write('s.yaml', 'image:\n  cdrom: disk.img\n  disk: {blank: 64MiB}\nbootOrder: [disk, cdrom]\nsteps:\n  - reboot: true\n');
+    const s = loadScenario(file);
+    expect(s.imageFiles.find((f) => f.role === 'disk')).toMatchObject({ path: '', blankSizeBytes: 64 << 20 });
+    expect(s.bootOrder).toEqual(['disk', 'cdrom']);
+    expect(errorOf('image:\n  cdrom: {blank: 1MiB}\nsteps:\n  - reboot: true\n').message).toMatch(/only a disk can be blank/);
+  });
+});

@@ -183,3 +183,21 @@ describe('filmstrip', () => {
     expect(always.results[0]!.artifacts.filmstrip).toBeDefined();
   });
 });
+
+describe('media a job gets', () => {
+  it('a blank disk is a fresh writable file of the declared size, gone after the job', async () => {
+    project = new TempProject();
+    const seen: { disk?: string; writable?: boolean; size?: number }[] = [];
+    const { FakeMachine } = await import('../../harness/machine/fake/fake-machine.js');
+    const { statSync } = await import('node:fs');
+    const { results } = await runFake(project, 'image:\n  cdrom: ../disk.img\n  disk: {blank: 8MiB}\nsteps:\n  - reboot: true\n', {}, {
+      createMachine: (backend, spec) => {
+        seen.push({ disk: spec.media.disk, writable: spec.media.diskWritable, size: statSync(spec.media.disk!).size });
+        return new FakeMachine(backend);
+      },
+    });
+    expect(results[0]!.outcome).toBe('passed');
+    expect(seen[0]).toMatchObject({ writable: true, size: 8 << 20 });
+    expect(existsSync(seen[0]!.disk!)).toBe(false);
+  });
+});
