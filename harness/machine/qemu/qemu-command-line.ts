@@ -1,0 +1,182 @@
+/**
+ * MachineSpec → QEMU argv. Pure (no file system, no processes) so every profile's mapping is
+ * unit-testable; the caller creates the FIFOs and the overlay these paths name.
+ *
+ * The machine is built from nothing (`-nodefaults -no-user-config`) so only what the profile
+ * names exists, starts paused (`-S`) so no serial output is lost before we listen, and is
+ * air-gapped: no NIC unless the profile asks, and then user networking with `restrict=on`.
+ */
+import { ConfigError, UnsupportedProfileError } from '../../errors.js';
+import type { MachineSpec } from '../machine.js';
+import type { BootDevice, Profile } from '../profile.js';
+
+export const QEMU_BINARY = 'qemu-system-i386';
+
+export interface QemuPaths {
+  /** Unix socket QEMU listens on for QMP. */
+  readonly qmpSocket: string;
+  /** `-chardev pipe` base: QEMU reads guest input from `<base>.in` and writes output to `<base>.out`. */
+  readonly serialFifoBase: string;
+  /** The qcow2 overlay the disk is attached through (required for a disk unless `diskWritable`). */
+  readonly diskOverlay?: string;
+  /** Format of `media.disk` when it is attached directly (`diskWritable`). Default raw. */
+  readonly diskFormat?: 'raw' | 'qcow2';
+}
+
+export interface QemuCommandLineOptions {
+  /** Turn on QEMU's seccomp sandbox (`-sandbox on,...`). Default true; off only where the build lacks it. */
+  readonly sandbox?: boolean;
+  /** Translation-cache size in MiB: without a bound QEMU's RSS grows past 1 GiB (design.md §5). */
+  readonly tbSizeMiB?: number;
+}
+
+const BACKEND = 'qemu';
+const AUDIODEV = 'snd0';
+
+export function qemuCommandLine(spec: MachineSpec, paths: QemuPaths, options: QemuCommandLineOptions = {}): string[] {
+  const { profile } = spec;
+  checkBoard(profile);
+  const argv = ['-nodefaults', '-no-user-config', '-display', 'none', '-S'];
+  if (options.sandbox ?? true) {
+    // No fork/exec, no privilege or scheduler changes, no obsolete syscalls: a guest that breaks
+    // out of the emulator still cannot run anything on the host.
+    argv.push('-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny');
+  }
+  argv.push('-accel', `tcg,tb-size=${options.tbSizeMiB ?? 64}`);
+  // The PC speaker is part of every PC board: point it at the silent backend so QEMU never
+  // opens host audio, whether or not the profile lists sound cards.
+  const machineOpts = [profile.machine, ...(profile.machine === 'pc' ? [`acpi=${profile.acpi ? 'on' : 'off'}`] : []), `pcspk-audiodev=${AUDIODEV}`];
+  argv.push('-machine', machineOpts.join(','));
+  argv.push('-cpu', profile.cpu);
+  argv.push('-m', `${profile.memoryMiB}M`);
+  argv.push('-audiodev', `none,id=${AUDIODEV}`);
+  argv.push('-device', vgaDevice(profile));
+  argv.push(...drives(spec, paths));
+  argv.push(...kernelBoot(spec));
+  argv.push('-boot', `order=${bootOrder(profile.bootOrder)}`);
+  argv.push(...network(profile));
+  for (const card of profile.sound) {
+    if (card !== 'pcspk') argv.push('-device', `${card},audiodev=${AUDIODEV}`);
+  }
+  argv.push('-chardev', `pipe,id=ser0,path=${opt(paths.serialFifoBase)}`, '-serial', 'chardev:ser0');
+  argv.push('-chardev', `socket,id=qmp0,path=${opt(paths.qmpSocket)},server=on,wait=off`, '-mon', 'chardev=qmp0,mode=control');
+  return argv;
+}
+
+/** Fields whose values contradict the board: refused up front rather than by a QEMU error later. */
+function checkBoard(profile: Profile): void {
+  if (profile.machine !== 'pc' && profile.machine !== 'isapc') {
+    throw new UnsupportedProfileError(BACKEND, 'machine', `unknown machine type "${String(profile.machine)}" (pc or isapc)`);
+  }
+  if (!Number.isInteger(profile.memoryMiB) || profile.memoryMiB < 1) {
+    throw new UnsupportedProfileError(BACKEND, 'memory', `${profile.memoryMiB} is not a whole number of MiB ≥ 1`);
+  }
+  if (!/^[A-Za-z0-9_.+-]+(,[A-Za-z0-9_.+=-]+)*$/.test(profile.cpu)) {
+    throw new UnsupportedProfileError(BACKEND, 'cpu', `"${profile.cpu}" is not a QEMU CPU model (e.g. 486, pentium, pentium3,-apic)`);
+  }
+  if (profile.machine === 'isapc') {
+    if (profile.vga === 'std' || profile.vga === 'cirrus') {
+      throw new UnsupportedProfileError(BACKEND, 'vga', `${profile.vga} is a PCI card and isapc has no PCI bus; use isa-vga or isa-cirrus`);
+    }
+    if (profile.diskBus === 'ide') {
+      throw new UnsupportedProfileError(BACKEND, 'diskBus', 'isapc has no PCI (PIIX) IDE controller; use isa-ide');
+    }
+    if (profile.nic === 'ne2k_pci' || profile.nic === 'rtl8139' || profile.nic === 'pcnet') {
+      throw new UnsupportedProfileError(BACKEND, 'nic', `${profile.nic} is a PCI card and isapc has no PCI bus; use ne2k_isa`);
+    }
+    if (profile.acpi) throw new UnsupportedProfileError(BACKEND, 'acpi', 'isapc has no ACPI hardware');
+  } else if (profile.diskBus === 'isa-ide') {
+    throw new UnsupportedProfileError(BACKEND, 'diskBus', 'pc has its IDE on the PIIX3; an ISA IDE controller would clash with its ports (use isapc)');
+  }
+}
+
+function vgaDevice(profile: Profile): string {
+  switch (profile.vga) {
+    case 'std':
+      return 'VGA';
+    case 'cirrus':
+      return 'cirrus-vga';
+    case 'isa-vga':
+      return 'isa-vga';
+    case 'isa-cirrus':
+      return 'isa-cirrus-vga';
+    default:
+      throw new UnsupportedProfileError(BACKEND, 'vga', `unknown VGA "${String(profile.vga)}"`);
+  }
+}
+
+/**
+ * Disk on the primary master, CD-ROM on the secondary master (where old OSes look for it),
+ * floppy as drive A:. `if=ide` lands on the board's own controller: PIIX3 on pc, the two ISA
+ * IDE channels on isapc. Inputs are never writable: CD and floppy read-only, the disk through
+ * a qcow2 overlay (its backing file is opened read-only by QEMU).
+ */
+function drives(spec: MachineSpec, paths: QemuPaths): string[] {
+  const { profile, media } = spec;
+  const out: string[] = [];
+  if (media.disk) {
+    if (media.diskWritable) {
+      out.push('-drive', `file=${opt(media.disk)},if=ide,index=0,media=disk,format=${paths.diskFormat ?? 'raw'}`);
+    } else {
+      if (!paths.diskOverlay) throw new Error('qemuCommandLine: a read-only disk needs paths.diskOverlay');
+      out.push('-drive', `file=${opt(paths.diskOverlay)},if=ide,index=0,media=disk,format=qcow2`);
+    }
+  }
+  if (media.cdrom) {
+    out.push('-drive', `file=${opt(media.cdrom)},if=ide,index=2,media=cdrom,readonly=on,format=raw`);
+  }
+  if (media.floppy && !profile.floppy) {
+    throw new ConfigError(`profile ${profile.name} has no floppy drive for ${media.floppy}`, { field: 'floppy' });
+  }
+  if (media.floppy) {
+    out.push('-drive', `file=${opt(media.floppy)},if=floppy,index=0,readonly=on,format=raw`);
+  } else if (profile.floppy) {
+    // An empty drive A:, as on the real board: the BIOS and the OS see a drive with no disk.
+    out.push('-drive', 'if=floppy,index=0');
+  }
+  return out;
+}
+
+function kernelBoot(spec: MachineSpec): string[] {
+  const { media, profile } = spec;
+  if (!media.kernel) {
+    if (media.initrd) throw new ConfigError('an initrd needs a kernel', { field: 'initrd' });
+    if (media.append) throw new ConfigError('a kernel command line needs a kernel', { field: 'append' });
+    return [];
+  }
+  // -kernel/-initrd/-append take their values verbatim (no comma escaping).
+  const out = ['-kernel', media.kernel];
+  if (media.initrd) out.push('-initrd', media.initrd);
+  const append = [media.append, profile.kernelArgs].filter((s): s is string => !!s && s.trim() !== '').join(' ');
+  if (append) out.push('-append', append);
+  return out;
+}
+
+const BOOT_LETTER: Readonly<Record<BootDevice, string>> = { floppy: 'a', disk: 'c', cdrom: 'd', network: 'n' };
+
+function bootOrder(order: readonly BootDevice[]): string {
+  const letters = order.map((device) => {
+    const letter = BOOT_LETTER[device];
+    if (!letter) throw new UnsupportedProfileError(BACKEND, 'bootOrder', `unknown boot device "${String(device)}"`);
+    return letter;
+  });
+  if (letters.length === 0) throw new UnsupportedProfileError(BACKEND, 'bootOrder', 'empty');
+  return letters.join('');
+}
+
+function network(profile: Profile): string[] {
+  if (profile.nic === 'none') return ['-nic', 'none'];
+  // User-mode networking with restrict=on: the guest sees a NIC and a DHCP server, but no
+  // packet leaves for the host or the outside world.
+  return ['-netdev', 'user,id=net0,restrict=on', '-device', `${profile.nic},netdev=net0`];
+}
+
+/** QEMU option values escape a comma by doubling it: a path with commas must not start a new option. */
+function opt(value: string): string {
+  return value.replaceAll(',', ',,');
+}
+
+/** The command line as one shell-pasteable string (POSIX single quotes where needed). */
+export function shellQuote(argv: readonly string[]): string {
+  return argv.map((arg) => (/^[A-Za-z0-9_./=:,+@%-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`)).join(' ');
+}

@@ -1,0 +1,306 @@
+/**
+ * The QEMU backend of the Machine interface: wires the command line, the process, QMP, the
+ * serial FIFOs, the screen readers and the keyboard together, and owns the lifecycle
+ * (start once, stop any number of times, always end and reap QEMU, remove its files).
+ */
+import { access, readFile } from 'node:fs/promises';
+import { ConfigError, InfraError, MachineCrashedError, oneLine, UnsupportedProfileError } from '../../errors.js';
+import type { Chord } from '../keys.js';
+import type { Machine, MachineExit, MachineSpec, MachineStats } from '../machine.js';
+import type { Media } from '../media.js';
+import type { RawImage } from '../raw-image.js';
+import { SerialLog } from '../serial-log.js';
+import { createDiskOverlay, detectDiskFormat, overlayCommand } from './disk-overlay.js';
+import { requireExecutable } from './find-executable.js';
+import { supportsSandbox } from './qemu-capabilities.js';
+import { QEMU_BINARY, qemuCommandLine, shellQuote } from './qemu-command-line.js';
+import { pressChord, typeText } from './qemu-keys.js';
+import { QemuProcess, type QemuExit } from './qemu-process.js';
+import { takeScreenshot } from './qemu-screenshot.js';
+import { readTextScreen } from './qemu-text-screen.js';
+import { createWorkFiles, planWorkFiles, removeWorkFiles, scratchFile, type QemuWorkFiles } from './qemu-work-files.js';
+import { QmpClient, type QmpEvent } from './qmp-client.js';
+import { FifoReader, FifoWriter } from './serial-fifo.js';
+
+export interface QemuMachineOptions {
+  /** The emulator binary. Default `qemu-system-i386` on PATH. */
+  readonly binary?: string;
+  /** How long QEMU may take to open its QMP socket. Default 10 s. */
+  readonly qmpConnectTimeoutMs?: number;
+  /** Grace per stop step (quit, then SIGTERM) before the next, harder one. Default 2 s. */
+  readonly stopGraceMs?: number;
+}
+
+/** After QEMU is gone, how long to wait for the serial FIFO to deliver what is left in it. */
+const SERIAL_DRAIN_MS = 500;
+const MEDIA_FIELDS = ['cdrom', 'floppy', 'disk', 'kernel', 'initrd'] as const satisfies readonly (keyof Media)[];
+
+export class QemuMachine implements Machine {
+  readonly backend = 'qemu' as const;
+  readonly serial = new SerialLog();
+  readonly exited: Promise<MachineExit>;
+
+  private readonly binary: string;
+  private files: QemuWorkFiles;
+  private argv: string[] | undefined;
+  private overlayArgv: string[] | undefined;
+  private readonly argvError: unknown;
+  private process: QemuProcess | undefined;
+  private qmp: QmpClient | undefined;
+  private serialReader: FifoReader | undefined;
+  private serialWriter: FifoWriter | undefined;
+  private lastShutdown: QmpEvent | undefined;
+  private exit: MachineExit | undefined;
+  private resolveExit!: (exit: MachineExit) => void;
+  private startPromise: Promise<void> | undefined;
+  private stopPromise: Promise<void> | undefined;
+  private cleanupPromise: Promise<void> | undefined;
+  private drainPromise: Promise<void> | undefined;
+  private stopRequested = false;
+  private readonly startAbort = new AbortController();
+  /** textScreen() pauses and resumes the VM: two at once would resume it under each other. */
+  private screenLock: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly spec: MachineSpec,
+    private readonly options: QemuMachineOptions = {},
+  ) {
+    this.binary = options.binary ?? QEMU_BINARY;
+    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+    this.files = planWorkFiles(spec.workDir, !!spec.media.disk && !spec.media.diskWritable);
+    // Built now so describe() works before (and without) start(); an unsupported profile is
+    // reported by start(), where the runner expects errors.
+    try {
+      this.argv = qemuCommandLine(spec, this.files);
+    } catch (e) {
+      this.argvError = e;
+    }
+  }
+
+  start(): Promise<void> {
+    if (this.startPromise) return Promise.reject(new InfraError('QemuMachine.start() may be called only once'));
+    this.startPromise = this.doStart();
+    return this.startPromise;
+  }
+
+  async textScreen(): Promise<string[] | undefined> {
+    const qmp = this.liveQmp();
+    const run = this.screenLock.then(() => readTextScreen(qmp, scratchFile(this.files, 'vga', 'bin')));
+    this.screenLock = run.catch(() => undefined);
+    return this.explainIfDead(run);
+  }
+
+  async screenshot(): Promise<RawImage> {
+    return this.explainIfDead(takeScreenshot(this.liveQmp(), scratchFile(this.files, 'screen', 'png')));
+  }
+
+  async pressKeys(chord: Chord): Promise<void> {
+    return this.explainIfDead(pressChord(this.liveQmp(), chord));
+  }
+
+  async typeText(text: string, msPerChar: number): Promise<void> {
+    return this.explainIfDead(typeText(this.liveQmp(), text, msPerChar));
+  }
+
+  async sendSerial(text: string): Promise<void> {
+    this.liveQmp();
+    if (!this.serialWriter) throw new InfraError('qemu: the serial port is not open');
+    return this.explainIfDead(this.serialWriter.write(Buffer.from(text, 'utf8')));
+  }
+
+  async reset(): Promise<void> {
+    await this.explainIfDead(this.liveQmp().execute('system_reset'));
+  }
+
+  async stats(): Promise<MachineStats> {
+    if (!this.process?.running) return {};
+    try {
+      const status = await readFile(`/proc/${this.process.pid}/status`, 'utf8');
+      const kib = (field: string) => {
+        const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+        return match ? Number(match[1]) * 1024 : undefined;
+      };
+      return { hostRssBytes: kib('VmRSS'), hostPeakRssBytes: kib('VmHWM') };
+    } catch {
+      return {}; // Gone between the check and the read.
+    }
+  }
+
+  /**
+   * A shell line that reproduces this machine: the FIFOs and overlay it needs, then QEMU. Like
+   * ours, that QEMU starts paused (-S) and waits for `cont` on its QMP socket.
+   */
+  describe(): string {
+    if (!this.argv) return `${this.binary} # cannot run this profile: ${(this.argvError as Error)?.message ?? 'unknown'}`;
+    const steps = [shellQuote(['mkfifo', '-m', '600', this.files.serialIn, this.files.serialOut])];
+    const { disk } = this.spec.media;
+    if (this.files.diskOverlay && disk) steps.push(shellQuote(this.overlayArgv ?? overlayCommand('qemu-img', disk, undefined, this.files.diskOverlay)));
+    steps.push(shellQuote([this.binary, ...this.argv]));
+    return steps.join(' && ');
+  }
+
+  stop(): Promise<void> {
+    this.stopPromise ??= this.doStop();
+    return this.stopPromise;
+  }
+
+  private async doStart(): Promise<void> {
+    try {
+      if (this.argvError) throw this.argvError;
+      await checkMedia(this.spec.media);
+      const binary = requireExecutable(this.binary, 'apt-get install qemu-system-x86');
+      // Independent and each an exec or a file read: done at once, they cost one wait.
+      const [sandbox, diskFormat] = await Promise.all([
+        supportsSandbox(binary),
+        this.spec.media.disk && this.spec.media.diskWritable ? detectDiskFormat(this.spec.media.disk) : undefined,
+        createWorkFiles(this.files).then((files) => (this.files = files)),
+      ]);
+      this.throwIfStopping();
+      if (this.files.diskOverlay && this.spec.media.disk) this.overlayArgv = await createDiskOverlay(this.spec.media.disk, this.files.diskOverlay);
+      this.argv = qemuCommandLine(this.spec, { ...this.files, ...(diskFormat ? { diskFormat } : {}) }, { sandbox });
+      this.throwIfStopping();
+
+      const proc = QemuProcess.start(binary, this.argv, { cwd: this.spec.workDir });
+      this.process = proc;
+      void proc.exited.then((exit) => this.onProcessExit(exit));
+      void proc.exited.then(() => this.startAbort.abort(new InfraError('qemu exited while starting')));
+
+      this.qmp = await QmpClient.connect(this.files.qmpSocket, {
+        timeoutMs: this.options.qmpConnectTimeoutMs ?? 10_000,
+        signal: this.startAbort.signal,
+      });
+      this.qmp.onEvent((event) => {
+        if (event.event === 'SHUTDOWN') this.lastShutdown = event;
+      });
+      // QEMU holds both FIFOs open by now (its chardevs exist before the monitor answers), so
+      // our read end will not see a premature end-of-file, and the guest has not run yet (-S).
+      this.serialReader = new FifoReader(this.files.serialOut, (chunk) => this.serial.append(chunk));
+      this.serialWriter = new FifoWriter(this.files.serialIn);
+      this.throwIfStopping();
+      await this.qmp.execute('cont');
+    } catch (e) {
+      await this.endProcess();
+      throw await this.explainStartFailure(e);
+    }
+  }
+
+  private async doStop(): Promise<void> {
+    this.stopRequested = true;
+    this.startAbort.abort(new InfraError('qemu: stopped while starting'));
+    await this.startPromise?.catch(() => undefined);
+    await this.endProcess();
+    if (!this.process) this.settleExit({ requested: true, reason: 'stopped before QEMU started' });
+    await this.exited;
+  }
+
+  /** Ends QEMU if it runs and frees everything. Never throws. */
+  private async endProcess(): Promise<void> {
+    try {
+      if (this.process?.running) {
+        const qmp = this.qmp;
+        await this.process.stop({
+          quit: qmp?.isOpen ? () => qmp.execute('quit') : undefined,
+          graceMs: this.options.stopGraceMs ?? 2000,
+        });
+      }
+    } catch {
+      // stop() only fails if signalling fails; the registry still kills at exit.
+    }
+    await this.cleanup();
+  }
+
+  private cleanup(): Promise<void> {
+    // Once QEMU is gone; before that only the start-failure path runs it, after a kill.
+    this.cleanupPromise ??= (async () => {
+      await this.drainSerial();
+      this.qmp?.close();
+      this.serialWriter?.close();
+      await removeWorkFiles(this.files);
+    })();
+    return this.cleanupPromise;
+  }
+
+  private drainSerial(): Promise<void> {
+    this.drainPromise ??= (async () => {
+      const reader = this.serialReader;
+      if (!reader) return;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([reader.ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, SERIAL_DRAIN_MS)))]);
+      clearTimeout(timer);
+      reader.close();
+    })();
+    return this.drainPromise;
+  }
+
+  private async onProcessExit(exit: QemuExit): Promise<void> {
+    await this.drainSerial();
+    if (this.stopRequested) {
+      this.settleExit({ requested: true, reason: 'stopped by bootgate' });
+    } else if (this.lastShutdown?.data?.guest === true) {
+      this.settleExit({ requested: false, reason: `guest powered off (${String(this.lastShutdown.data.reason ?? 'shutdown')})` });
+    } else {
+      const tail = this.process?.stderrTail();
+      this.settleExit({ requested: false, reason: `qemu ${exit.description}${tail ? `: ${oneLine(tail, 400)}` : ''}` });
+    }
+    void this.cleanup();
+  }
+
+  private settleExit(exit: MachineExit): void {
+    if (this.exit) return;
+    this.exit = exit;
+    this.resolveExit(exit);
+  }
+
+  private throwIfStopping(): void {
+    if (this.stopRequested) throw new InfraError('qemu: stopped while starting');
+  }
+
+  /** The QMP connection of a running machine, or the reason there is none. */
+  private liveQmp(): QmpClient {
+    if (this.exit && !this.exit.requested) throw new MachineCrashedError('qemu', this.exit.reason);
+    if (!this.qmp?.isOpen || !this.process?.running) throw new InfraError('qemu machine is not running');
+    return this.qmp;
+  }
+
+  /** A command that failed because QEMU died says so, with QEMU's last words, not "connection closed". */
+  private async explainIfDead<T>(operation: Promise<T>): Promise<T> {
+    try {
+      return await operation;
+    } catch (e) {
+      if (this.process && !this.process.running && !this.stopRequested) {
+        const exit = await this.exited;
+        throw new MachineCrashedError('qemu', exit.reason, { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  private async explainStartFailure(e: unknown): Promise<unknown> {
+    if (this.stopRequested || !this.process) return e;
+    const tail = this.process.stderrTail();
+    const cpu = /unable to find CPU model '([^']*)'/.exec(tail);
+    if (cpu) return new UnsupportedProfileError('qemu', 'cpu', `this QEMU has no CPU model "${cpu[1]}" (qemu-system-i386 -cpu help)`);
+    if (!this.process.running || e instanceof InfraError) {
+      const exit = await Promise.race([this.process.exited, Promise.resolve(undefined)]);
+      const how = exit ? exit.description : 'failed to start';
+      return new MachineCrashedError('qemu', `${how} while starting${tail ? `: ${oneLine(tail, 400)}` : `: ${(e as Error).message}`}`, { cause: e });
+    }
+    return e;
+  }
+}
+
+async function checkMedia(media: Media): Promise<void> {
+  for (const field of MEDIA_FIELDS) {
+    const path = media[field];
+    if (path === undefined) continue;
+    try {
+      await access(path);
+    } catch {
+      throw new ConfigError(`no such file: ${path}`, { field });
+    }
+  }
+}
+
+export function createQemuMachine(spec: MachineSpec, options?: QemuMachineOptions): Machine {
+  return new QemuMachine(spec, options);
+}

@@ -1,0 +1,136 @@
+/**
+ * One QEMU process: spawned in its own process group (so a terminal Ctrl-C reaches bootgate,
+ * which then stops QEMU in order, and so one kill ends everything QEMU might have started),
+ * its stderr kept as a short tail for crash messages, always reaped.
+ *
+ * Three layers make sure it never outlives us: stop() (QMP quit → SIGTERM → SIGKILL), the
+ * process-wide cleanup registry (exit, unhandled signals, the CLI's second Ctrl-C), and a
+ * kernel parent-death signal via `setpriv --pdeathsig` for the case nothing can catch: Node
+ * itself being SIGKILLed.
+ */
+import { execa, type ResultPromise } from 'execa';
+import { InfraError } from '../../errors.js';
+import { registerCleanup } from '../cleanup-registry.js';
+import { findExecutable } from './find-executable.js';
+
+export interface QemuExit {
+  readonly code: number | null;
+  readonly signal: string | null;
+  /** Human-readable: "exited with code 1" / "killed by SIGKILL". */
+  readonly description: string;
+}
+
+export interface QemuStopOptions {
+  /** Asks QEMU to quit by itself first (QMP `quit`); its failure is ignored. */
+  readonly quit?: () => Promise<unknown>;
+  /** How long each polite step may take before the next, harder one. Default 2000 ms. */
+  readonly graceMs?: number;
+}
+
+const STDERR_TAIL_BYTES = 4096;
+
+export class QemuProcess {
+  readonly exited: Promise<QemuExit>;
+  private exit: QemuExit | undefined;
+  private tail = '';
+
+  private constructor(
+    private readonly subprocess: ResultPromise,
+    readonly pid: number,
+  ) {
+    const unregister = registerCleanup(() => this.signalGroup('SIGKILL'));
+    const keepTail = (chunk: Buffer) => {
+      this.tail = (this.tail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+    };
+    subprocess.stderr?.on('data', keepTail);
+    subprocess.stdout?.on('data', keepTail);
+    this.exited = subprocess.then(
+      (result) => this.onExit(result.exitCode ?? null, result.signal ?? null, unregister),
+      (error: { exitCode?: number; signal?: string }) => this.onExit(error.exitCode ?? null, error.signal ?? null, unregister),
+    );
+  }
+
+  /** Spawns `binary argv`; throws if the OS cannot start it. The caller checked the binary exists. */
+  static start(binary: string, argv: readonly string[], options: { readonly cwd: string }): QemuProcess {
+    const setpriv = parentDeathWrapper();
+    const [file, args] = setpriv ? [setpriv, ['--pdeathsig', 'SIGKILL', '--', binary, ...argv]] : [binary, [...argv]];
+    const subprocess = execa(file, args, {
+      cwd: options.cwd,
+      detached: true,
+      cleanup: false, // execa's own cleanup ignores detached children; ours is the registry.
+      stdin: 'ignore',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+    });
+    if (subprocess.pid === undefined) {
+      // Spawning failed synchronously (ENOENT, EACCES...); execa reports it through the promise.
+      void subprocess.catch(() => undefined);
+      throw new InfraError(`cannot start ${binary} (is it installed? apt-get install qemu-system-x86)`);
+    }
+    return new QemuProcess(subprocess, subprocess.pid);
+  }
+
+  get running(): boolean {
+    return this.exit === undefined;
+  }
+
+  /** The last few KiB QEMU wrote to stderr/stdout: where it says why it stopped. */
+  stderrTail(): string {
+    return this.tail.trim();
+  }
+
+  /** Sends a signal to the whole process group. Synchronous and never throws (for exit handlers). */
+  signalGroup(signal: NodeJS.Signals): void {
+    if (this.exit) return;
+    try {
+      process.kill(-this.pid, signal);
+    } catch {
+      // ESRCH: already gone.
+    }
+  }
+
+  /** Ends QEMU: quit if it listens, then SIGTERM, then SIGKILL; resolves once it is reaped. */
+  async stop(options: QemuStopOptions = {}): Promise<QemuExit> {
+    const graceMs = options.graceMs ?? 2000;
+    if (this.exit) return this.exit;
+    if (options.quit) {
+      await Promise.race([options.quit().catch(() => undefined), delay(graceMs)]);
+      if (await this.exitsWithin(graceMs)) return this.exited;
+    }
+    this.signalGroup('SIGTERM');
+    if (await this.exitsWithin(graceMs)) return this.exited;
+    this.signalGroup('SIGKILL');
+    return this.exited;
+  }
+
+  private async exitsWithin(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    const done = await Promise.race([this.exited.then(() => true), timeout]);
+    clearTimeout(timer);
+    return done;
+  }
+
+  private onExit(code: number | null, signal: string | null, unregister: () => void): QemuExit {
+    unregister();
+    this.subprocess.stderr?.removeAllListeners('data');
+    this.subprocess.stdout?.removeAllListeners('data');
+    const description = signal ? `killed by ${signal}` : `exited with code ${code ?? 'unknown'}`;
+    this.exit = { code, signal, description };
+    return this.exit;
+  }
+}
+
+let wrapper: string | null | undefined;
+
+/** `setpriv` (util-linux) if present: it sets PR_SET_PDEATHSIG and execs QEMU under the same pid. */
+function parentDeathWrapper(): string | undefined {
+  if (wrapper === undefined) wrapper = findExecutable('setpriv') ?? null;
+  return wrapper ?? undefined;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,137 @@
+/**
+ * The exact VGA text screen, read from video memory through QMP: no OCR, no guessing.
+ *
+ * The registers say where the visible page starts and how big it is; reading 0xb8000 blindly
+ * shows a stale page once Linux's console scrolls by moving the CRTC start address (design.md
+ * §5). The VM is paused while we poke the index registers, so the guest never sees a changed
+ * index, and we put every index back.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { InfraError } from '../../errors.js';
+import { cp437ToUnicode } from './cp437.js';
+import type { QmpClient } from './qmp-client.js';
+
+/** Where the visible text page lies in guest memory and its shape, from the VGA registers. */
+export interface VgaTextGeometry {
+  /** Guest-physical address of the text window (0xb8000 colour, 0xb0000 mono). */
+  readonly windowBase: number;
+  readonly windowBytes: number;
+  /** CRTC start address, in character cells from the window base. */
+  readonly startCell: number;
+  /** Cells from one row to the next (CRTC offset × 2); usually equals columns. */
+  readonly strideCells: number;
+  readonly columns: number;
+  readonly rows: number;
+}
+
+/** The raw register values the geometry is computed from. */
+export interface VgaRegisters {
+  readonly gcMisc: number; // graphics controller 6
+  readonly crtc: Readonly<Record<number, number>>; // 0x01, 0x07, 0x09, 0x0c, 0x0d, 0x12, 0x13
+}
+
+const CRTC_REGS = [0x01, 0x07, 0x09, 0x0c, 0x0d, 0x12, 0x13] as const;
+
+/** Pure: registers → geometry, or undefined in a graphics mode (GC6 bit 0). */
+export function textGeometry(regs: VgaRegisters): VgaTextGeometry | undefined {
+  if (regs.gcMisc & 0x01) return undefined;
+  const r = (index: number) => regs.crtc[index] ?? 0;
+  // GC6 bits 2–3 select the memory window the CPU sees.
+  const map = (regs.gcMisc >> 2) & 0x03;
+  const [windowBase, windowBytes] = map === 3 ? [0xb8000, 0x8000] : map === 2 ? [0xb0000, 0x8000] : map === 1 ? [0xa0000, 0x10000] : [0xa0000, 0x20000];
+  // Vertical display end is 10 bits: reg 0x12 plus bit 8 in overflow bit 1 and bit 9 in overflow bit 6.
+  const verticalEnd = r(0x12) | ((r(0x07) & 0x02) << 7) | ((r(0x07) & 0x40) << 3);
+  const doubleScan = (r(0x09) & 0x80) !== 0;
+  const scanLines = (verticalEnd + 1) / (doubleScan ? 2 : 1);
+  const charHeight = (r(0x09) & 0x1f) + 1;
+  const rows = clamp(Math.floor(scanLines / charHeight), 1, 128);
+  const columns = clamp(r(0x01) + 1, 1, 256);
+  const stride = r(0x13) * 2;
+  return {
+    windowBase,
+    windowBytes,
+    startCell: (r(0x0c) << 8) | r(0x0d),
+    strideCells: stride >= columns ? stride : columns,
+    columns,
+    rows,
+  };
+}
+
+/** Pure: the window's bytes → rows of text (CP437 decoded, trailing blanks trimmed). The page wraps within the window. */
+export function decodeTextPage(window: Uint8Array, geometry: VgaTextGeometry): string[] {
+  const lines: string[] = [];
+  for (let row = 0; row < geometry.rows; row++) {
+    let line = '';
+    for (let col = 0; col < geometry.columns; col++) {
+      const offset = ((geometry.startCell + row * geometry.strideCells + col) * 2) % window.length;
+      line += cp437ToUnicode(window[offset] ?? 0);
+    }
+    lines.push(line.trimEnd());
+  }
+  return lines;
+}
+
+/**
+ * Reads the text screen of a live QEMU; undefined in a graphics mode. `dumpFile` is a fresh
+ * scratch path. Commands are pipelined — sent back to back without awaiting each reply; QMP
+ * runs them in order — so the VM is paused for four round trips rather than twenty: every
+ * pause is time the guest does not run.
+ */
+export async function readTextScreen(qmp: QmpClient, dumpFile: string): Promise<string[] | undefined> {
+  // The status read before the stop says whether the guest was running, i.e. whether to resume it.
+  const [status] = await Promise.all([qmp.execute<{ running: boolean }>('query-status'), qmp.execute('stop')]);
+  let resumed = false;
+  try {
+    const geometry = textGeometry(await readRegisters(qmp));
+    if (!geometry) return undefined;
+    const dump = qmp.execute('pmemsave', { val: geometry.windowBase, size: geometry.windowBytes, filename: dumpFile });
+    resumed = status.running;
+    await Promise.all([dump, status.running ? qmp.execute('cont') : undefined]);
+    try {
+      return decodeTextPage(await readFile(dumpFile), geometry);
+    } finally {
+      await rm(dumpFile, { force: true });
+    }
+  } finally {
+    if (status.running && !resumed) await qmp.execute('cont');
+  }
+}
+
+async function readRegisters(qmp: QmpClient): Promise<VgaRegisters> {
+  // Misc output bit 0 picks the colour (0x3d4) or mono (0x3b4) CRTC port pair; both index
+  // registers are read now (a read has no side effect on them) to save a round trip.
+  const [misc, gcIndex, colourIndex, monoIndex] = await Promise.all([inb(qmp, 0x3cc), inb(qmp, 0x3ce), inb(qmp, 0x3d4), inb(qmp, 0x3b4)]);
+  const colour = (misc & 0x01) !== 0;
+  const crtcPort = colour ? 0x3d4 : 0x3b4;
+  const crtcIndex = colour ? colourIndex : monoIndex;
+  // One batch, issued in this exact order: select a register, read it, ..., restore both indexes.
+  const writes: Promise<void>[] = [];
+  writes.push(outb(qmp, 0x3ce, 0x06));
+  const gcMisc = inb(qmp, 0x3cf);
+  const reads = CRTC_REGS.map((reg) => {
+    writes.push(outb(qmp, crtcPort, reg));
+    return inb(qmp, crtcPort + 1);
+  });
+  writes.push(outb(qmp, 0x3ce, gcIndex), outb(qmp, crtcPort, crtcIndex));
+  const [values] = await Promise.all([Promise.all([gcMisc, ...reads]), Promise.all(writes)]);
+  const crtc: Record<number, number> = {};
+  CRTC_REGS.forEach((reg, i) => (crtc[reg] = values[i + 1]!));
+  return { gcMisc: values[0]!, crtc };
+}
+
+/** HMP `i /b 0x3cc` answers `portb[0x03cc] = 0x67` (QEMU 7.2). */
+async function inb(qmp: QmpClient, port: number): Promise<number> {
+  const text = await qmp.hmp(`i /b 0x${port.toString(16)}`);
+  const match = /=\s*0x([0-9a-f]+)/i.exec(text);
+  if (!match) throw new InfraError(`unexpected HMP answer to "i /b 0x${port.toString(16)}": ${JSON.stringify(text)}`);
+  return Number.parseInt(match[1]!, 16);
+}
+
+/** HMP `o /b port value` answers with empty text. */
+async function outb(qmp: QmpClient, port: number, value: number): Promise<void> {
+  await qmp.hmp(`o /b 0x${port.toString(16)} 0x${value.toString(16)}`);
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, value));
+}

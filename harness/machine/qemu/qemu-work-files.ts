@@ -1,0 +1,61 @@
+/**
+ * The files one QEMU machine keeps in its private workDir: the QMP socket, the serial FIFO
+ * pair, the disk overlay and scratch files for screenshots and memory dumps. Created before
+ * QEMU starts, removed when it is gone (the caller removes workDir itself).
+ */
+import { execa } from 'execa';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InfraError } from '../../errors.js';
+import type { QemuPaths } from './qemu-command-line.js';
+
+/** sun_path holds 108 bytes including the NUL: a longer socket path cannot be bound at all. */
+const MAX_SOCKET_PATH = 107;
+
+export interface QemuWorkFiles extends QemuPaths {
+  readonly workDir: string;
+  readonly serialIn: string;
+  readonly serialOut: string;
+  /** A short folder outside workDir holding the QMP socket, when workDir's path is too long for one. */
+  readonly socketDir?: string;
+}
+
+/** The paths, without touching the disk: describe() can show them before start(). */
+export function planWorkFiles(workDir: string, withOverlay: boolean): QemuWorkFiles {
+  const serialFifoBase = join(workDir, 'serial0');
+  return {
+    workDir,
+    qmpSocket: join(workDir, 'qmp.sock'),
+    serialFifoBase,
+    serialIn: `${serialFifoBase}.in`,
+    serialOut: `${serialFifoBase}.out`,
+    ...(withOverlay ? { diskOverlay: join(workDir, 'disk-overlay.qcow2') } : {}),
+  };
+}
+
+/** Creates workDir, the FIFOs and, if workDir is deep, a short socket folder. Returns the final paths. */
+export async function createWorkFiles(planned: QemuWorkFiles): Promise<QemuWorkFiles> {
+  await mkdir(planned.workDir, { recursive: true });
+  try {
+    await execa('mkfifo', ['-m', '600', planned.serialIn, planned.serialOut]);
+  } catch (e) {
+    throw new InfraError(`cannot create the serial FIFOs in ${planned.workDir}: ${(e as Error).message}`, { cause: e });
+  }
+  if (Buffer.byteLength(planned.qmpSocket) <= MAX_SOCKET_PATH) return planned;
+  const socketDir = await mkdtemp(join(tmpdir(), 'bg-qmp-'));
+  return { ...planned, socketDir, qmpSocket: join(socketDir, 'qmp.sock') };
+}
+
+/** Removes what createWorkFiles made and whatever else this machine left (never the caller's inputs). */
+export async function removeWorkFiles(files: QemuWorkFiles): Promise<void> {
+  const paths = [files.serialIn, files.serialOut, files.qmpSocket, files.diskOverlay, files.socketDir];
+  await Promise.all(paths.map((p) => (p ? rm(p, { force: true, recursive: true }).catch(() => undefined) : undefined)));
+}
+
+let scratchCounter = 0;
+
+/** A fresh file name in workDir for one screenshot or memory dump. */
+export function scratchFile(files: QemuWorkFiles, stem: string, ext: string): string {
+  return join(files.workDir, `${stem}-${process.pid}-${++scratchCounter}.${ext}`);
+}
