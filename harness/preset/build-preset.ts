@@ -14,7 +14,10 @@ import { BUILDER_VERSION } from './builder-version.js';
 import { buildInitramfs } from './build-initramfs.js';
 import { buildIso } from './build-iso.js';
 import { buildToolVersions, ensureBuildTools } from './build-tools.js';
-import { downloadPackage, ensureArchitecture, extractPackage, resolveVersions } from './debian-packages.js';
+import { downloadPackage, ensureArchitecture, extractPackage, resolveDependency, resolveVersions, type PackageRequest } from './debian-packages.js';
+import { collectModules } from './kernel-modules.js';
+import { matchInPackage } from './package-path.js';
+import { aptStateKey, ResolutionMemo } from './resolution-memo.js';
 import { ImageCache, sha256File } from './image-cache.js';
 import { MANIFEST_FILE, writeManifest, type ImageManifest } from './image-manifest.js';
 import { loadPreset, type LoadedPreset } from './load-preset.js';
@@ -58,11 +61,11 @@ export async function buildPreset(presetDir: string, options: BuildOptions = {})
   progress('load', `${preset.name}: ${loaded.file}`);
 
   await ensureBuildTools();
-  const packages = await resolvePackages(loaded, (m) => progress('resolve', m));
-  const hash = await hashPreset(loaded, packages);
-  progress('resolve', `recipe hash ${hash.slice(0, 16)} (${packages.map((p) => `${p.name}=${p.version}`).join(', ')})`);
-
   const cache = new ImageCache(options.cacheDir);
+  const packages = await resolvePackages(loaded, new ResolutionMemo(join(cache.root, 'resolved.json')), (m) => progress('resolve', m));
+  const hash = await hashPreset(loaded, packages.map((p) => p.resolved));
+  progress('resolve', `recipe hash ${hash.slice(0, 16)} (${packages.map((p) => `${p.resolved.name}=${p.resolved.version}`).join(', ')})`);
+
   await cache.sweep();
   if (!options.force) {
     const hit = await cache.lookup(preset.name, hash);
@@ -93,22 +96,51 @@ export async function buildPreset(presetDir: string, options: BuildOptions = {})
   }
 }
 
-/** Every recipe package with the version apt resolves for it now (or the pinned one). */
-async function resolvePackages(loaded: LoadedPreset, log: (m: string) => void): Promise<ResolvedPackage[]> {
+/** A recipe package as fetched: `recipeName` is how the recipe refers to it. */
+interface RecipePackage {
+  readonly recipeName: string;
+  readonly resolved: ResolvedPackage;
+}
+
+/**
+ * Every recipe package with the version apt resolves for it now (or the pinned one). Remembered
+ * while apt's lists and preferences stay the same, so a cache hit costs no apt-cache call.
+ */
+async function resolvePackages(loaded: LoadedPreset, memo: ResolutionMemo<RecipePackage[]>, log: (m: string) => void): Promise<RecipePackage[]> {
   const { recipe } = loaded.preset;
-  const requests = recipe.packages.map((p) => ({ name: p.name, arch: p.arch ?? recipe.architecture, version: p.version }));
+  const requests = recipe.packages.map((p) => ({ name: p.name, arch: p.arch ?? recipe.architecture, version: p.version, follow: p.follow }));
   for (const arch of new Set(requests.map((r) => r.arch))) await ensureArchitecture(arch, log);
+  const key = sha256(JSON.stringify({ apt: await aptStateKey(), requests }));
+  const remembered = await memo.get(key);
+  if (remembered?.length === requests.length && remembered.every((p, i) => p.recipeName === requests[i]!.name)) return remembered;
+  const resolved = await resolveWithApt(loaded, requests, log);
+  await memo.set(key, resolved);
+  return resolved;
+}
+
+async function resolveWithApt(loaded: LoadedPreset, requests: readonly PackageRequest[], log: (m: string) => void): Promise<RecipePackage[]> {
+  const { recipe } = loaded.preset;
   const versions = await resolveVersions(requests);
-  const resolved: ResolvedPackage[] = [];
+  const out: RecipePackage[] = [];
   for (const [i, req] of requests.entries()) {
     const version = versions[i];
+    const field = `recipe.packages.${i}`;
     if (version === undefined) {
       const what = req.version === undefined ? `${req.name}:${req.arch}` : `${req.name}:${req.arch} version ${req.version}`;
-      throw new ConfigError(`apt knows no Debian package ${what}`, { file: loaded.file, field: `recipe.packages.${i}` });
+      throw new ConfigError(`apt knows no Debian package ${what}`, { file: loaded.file, field });
     }
-    resolved.push({ name: req.name, arch: req.arch, version });
+    let resolved: ResolvedPackage = { name: req.name, arch: req.arch, version };
+    if (recipe.packages[i]!.follow === 'depends') {
+      try {
+        resolved = await resolveDependency(resolved);
+      } catch (e) {
+        throw new ConfigError(`cannot follow ${req.name}: ${(e as Error).message}`, { file: loaded.file, field: `${field}.follow` });
+      }
+      log(`${req.name} ${version} stands for ${resolved.name} ${resolved.version}`);
+    }
+    out.push({ recipeName: req.name, resolved });
   }
-  return resolved;
+  return out;
 }
 
 interface BuildContext {
@@ -118,37 +150,47 @@ interface BuildContext {
   readonly progress: (step: BuildStep, message: string) => void;
 }
 
-async function buildInto(loaded: LoadedPreset, packages: readonly ResolvedPackage[], hash: string, ctx: BuildContext): Promise<ImageManifest> {
+async function buildInto(loaded: LoadedPreset, packages: readonly RecipePackage[], hash: string, ctx: BuildContext): Promise<ImageManifest> {
   const { preset, file } = loaded;
   const { recipe } = preset;
   const manifestPackages: ImageManifest['packages'] = [];
   const roots = new Map<string, string>();
-  for (const p of packages) {
+  for (const { recipeName, resolved: p } of packages) {
     ctx.progress('download', `${p.name}:${p.arch} ${p.version}`);
     const deb = await downloadPackage(p, ctx.cache.debsDir);
     manifestPackages.push({ ...p, debSha256: await sha256File(deb) });
     ctx.progress('extract', `${p.name}`);
     const root = join(ctx.work, 'packages', p.name);
     await extractPackage(deb, root);
-    roots.set(p.name, root);
+    roots.set(recipeName, root);
   }
   /** A file out of an unpacked package; a path the package lacks is the recipe's mistake. */
-  const fromPackage = (pkg: string, path: string, field: string): string => {
-    const abs = join(roots.get(pkg)!, path);
-    if (!existsSync(abs)) {
-      const version = packages.find((p) => p.name === pkg)!.version;
-      throw new ConfigError(`${path} is not in package ${pkg} ${version}`, { file, field });
+  const fromPackage = async (pkg: string, path: string, field: string): Promise<string> => {
+    const matches = await matchInPackage(roots.get(pkg)!, path);
+    if (matches.length !== 1) {
+      const p = packages.find((x) => x.recipeName === pkg)!.resolved;
+      const found = matches.length === 0 ? 'is not' : `matches ${matches.length} files`;
+      throw new ConfigError(`${path} ${found} in package ${p.name} ${p.version}`, { file, field });
     }
-    return abs;
+    return matches[0]!;
   };
 
-  const kernel = fromPackage(recipe.kernel.package, recipe.kernel.path, 'recipe.kernel.path');
-  const busybox = fromPackage(recipe.initramfs.busybox.package, recipe.initramfs.busybox.path, 'recipe.initramfs.busybox.path');
-  const files = recipe.initramfs.files.map((f, i) => ({
-    from: f.source !== undefined ? join(loaded.dir, f.source) : fromPackage(f.package!, f.path!, `recipe.initramfs.files.${i}.path`),
-    target: f.target,
-    mode: parseInt(f.mode ?? '0644', 8),
-  }));
+  const kernel = await fromPackage(recipe.kernel.package, recipe.kernel.path, 'recipe.kernel.path');
+  const busybox = await fromPackage(recipe.initramfs.busybox.package, recipe.initramfs.busybox.path, 'recipe.initramfs.busybox.path');
+  const files = [];
+  for (const [i, f] of recipe.initramfs.files.entries()) {
+    const from = f.source !== undefined ? join(loaded.dir, f.source) : await fromPackage(f.package!, f.path!, `recipe.initramfs.files.${i}.path`);
+    files.push({ from, target: f.target, mode: parseInt(f.mode ?? '0644', 8) });
+  }
+  if (recipe.initramfs.modules) {
+    const { package: pkg, load } = recipe.initramfs.modules;
+    const modulesRoot = await fromPackage(pkg, '/lib/modules', 'recipe.initramfs.modules.package');
+    const set = await collectModules(modulesRoot, load).catch((e: Error) => {
+      throw new ConfigError(e.message, { file, field: 'recipe.initramfs.modules.load' });
+    });
+    for (const rel of set.files) files.push({ from: join(modulesRoot, set.release, rel), target: `/lib/modules/${set.release}/${rel}`, mode: 0o644 });
+    ctx.progress('initramfs', `kernel ${set.release}: ${set.files.length} modules for ${load.join(', ')}${set.builtin.length ? ` (built in: ${set.builtin.join(', ')})` : ''}`);
+  }
 
   const initrd = join(ctx.work, 'initrd.gz');
   await mkdir(join(ctx.work, 'stage'));
@@ -162,9 +204,9 @@ async function buildInto(loaded: LoadedPreset, packages: readonly ResolvedPackag
     kernel,
     initramfs: initrd,
     isolinux: {
-      isolinuxBin: fromPackage('isolinux', '/usr/lib/ISOLINUX/isolinux.bin', 'recipe.bootloader'),
-      isohdpfx: fromPackage('isolinux', '/usr/lib/ISOLINUX/isohdpfx.bin', 'recipe.bootloader'),
-      ldlinuxC32: fromPackage('syslinux-common', '/usr/lib/syslinux/modules/bios/ldlinux.c32', 'recipe.bootloader'),
+      isolinuxBin: await fromPackage('isolinux', '/usr/lib/ISOLINUX/isolinux.bin', 'recipe.bootloader'),
+      isohdpfx: await fromPackage('isolinux', '/usr/lib/ISOLINUX/isohdpfx.bin', 'recipe.bootloader'),
+      ldlinuxC32: await fromPackage('syslinux-common', '/usr/lib/syslinux/modules/bios/ldlinux.c32', 'recipe.bootloader'),
     },
     commandLine: recipe.commandLine,
     timeoutSeconds: recipe.bootloader.timeoutSeconds,

@@ -118,6 +118,33 @@ export function parsePolicy(text: string): Map<string, PolicyBlock> {
   return blocks;
 }
 
+/**
+ * The package a metapackage stands for: the single entry of its Depends, at the version that
+ * entry pins (`= v`), else at apt's candidate. Throws when the metapackage depends on more
+ * than one package or on alternatives: then there is no one package to follow.
+ */
+export async function resolveDependency(meta: ResolvedPackage): Promise<ResolvedPackage> {
+  const show = await execa('apt-cache', ['show', `${meta.name}:${meta.arch}=${meta.version}`], { env: APT_ENV, reject: false });
+  const depends = /^Depends:\s*(.*)$/m.exec(show.stdout)?.[1];
+  if (show.exitCode !== 0 || depends === undefined) throw new Error(`${meta.name} ${meta.version} has no Depends to follow`);
+  const dep = parseSingleDependency(depends);
+  const arch = meta.arch;
+  const via = `${meta.name}=${meta.version}`;
+  if (dep.version !== undefined) return { name: dep.name, arch, version: dep.version, via };
+  const [version] = await resolveVersions([{ name: dep.name, arch }]);
+  if (version === undefined) throw new Error(`${meta.name} depends on ${dep.name}, which apt cannot find for ${arch}`);
+  return { name: dep.name, arch, version, via };
+}
+
+/** Pure: `name (= version)` out of a Depends field that must name exactly one package. */
+export function parseSingleDependency(depends: string): { name: string; version?: string } {
+  const entries = depends.split(',').map((e) => e.trim()).filter(Boolean);
+  if (entries.length !== 1 || entries[0]!.includes('|')) throw new Error(`Depends "${depends}" does not name exactly one package`);
+  const m = /^([a-z0-9][a-z0-9+.-]+)(?::\S+)?\s*(?:\((=|>=|<=|>>|<<)\s*([^)\s]+)\s*\))?$/.exec(entries[0]!);
+  if (!m) throw new Error(`cannot read Depends "${depends}"`);
+  return m[2] === '=' ? { name: m[1]!, version: m[3]! } : { name: m[1]! };
+}
+
 /** The file name apt-get download gives a package (the epoch's colon becomes %3a). */
 export function debFileName(p: ResolvedPackage): string {
   return `${p.name}_${p.version.replace(/:/g, '%3a')}_${p.arch}.deb`;

@@ -15,7 +15,7 @@ export const manifestSchema = z.object({
   hash: hex64,
   builderVersion: z.string(),
   image: z.object({ file: z.string().regex(/^[^/]+$/), kind: z.string(), sizeBytes: z.number().int().nonnegative(), sha256: hex64 }),
-  packages: z.array(z.object({ name: z.string(), arch: z.string(), version: z.string(), debSha256: hex64.optional() })),
+  packages: z.array(z.object({ name: z.string(), arch: z.string(), version: z.string(), via: z.string().optional(), debSha256: hex64.optional() })),
   sources: z.array(z.object({ path: z.string(), sha256: hex64 })),
   commandLine: z.string(),
   tools: z.record(z.string(), z.string()),

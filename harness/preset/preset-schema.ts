@@ -15,11 +15,21 @@ export const packageSchema = z.strictObject({
   arch: z.string().regex(/^[a-z0-9]+$/).optional(),
   /** Pin an exact Debian version (epoch included). Without it apt's candidate is used and recorded. */
   version: z.string().min(1).optional(),
+  /**
+   * `depends`: the entry names a metapackage (e.g. linux-image-686); fetch the one package it
+   * depends on instead (linux-image-6.1.0-NN-686), whose name changes with every kernel ABI.
+   * The recipe keeps referring to it by the metapackage's name.
+   */
+  follow: z.literal('depends').optional(),
   /** Why the image needs it; shown nowhere but in this file, for the person changing the recipe. */
   why: z.string().optional(),
 });
 
-/** A file taken out of one of the recipe's packages, by its absolute path inside the package. */
+/**
+ * A file taken out of one of the recipe's packages, by its absolute path inside the package.
+ * A `*` in a path component matches within that component (e.g. /boot/vmlinuz-*); the pattern
+ * must match exactly one file.
+ */
 const fromPackage = z.strictObject({
   package: z.string().regex(debianName),
   path: z.string().startsWith('/', 'an absolute path inside the package, e.g. /bin/busybox'),
@@ -54,6 +64,10 @@ export const phaseSchema = z.strictObject({
   on: z.enum(['serial', 'screen']).default('serial'),
   /** Budget, in seconds since the previous phase (or power-on for the first). */
   withinSeconds: z.number().positive(),
+  /** Lines printed on the way to the marker, in order: the last one seen tells how far a failed phase got. */
+  checkpoints: z.array(z.string().min(1)).default([]),
+  /** A line the image prints when the phase has failed: fail at once instead of waiting out the budget. */
+  failure: z.string().min(1).optional(),
 });
 
 export const incompatibleSchema = z.strictObject({
@@ -83,6 +97,13 @@ export const presetSchema = z
         /** The BusyBox binary; every applet it contains gets a symlink in /bin. */
         busybox: fromPackage,
         files: z.array(initramfsFileSchema).default([]),
+        /** Kernel modules to put under /lib/modules/<release>/, with everything they depend on. */
+        modules: z
+          .strictObject({
+            package: z.string().regex(debianName),
+            load: z.array(z.string().regex(/^[a-z0-9_-]+$/, 'a kernel module name such as ata_piix')).min(1),
+          })
+          .optional(),
       }),
       bootloader: z.strictObject({
         kind: z.literal('isolinux'),
@@ -95,6 +116,15 @@ export const presetSchema = z
       imageMiB: z.number().positive(),
       ramMiB: z.number().int().positive(),
     }),
+    /** What a machine needs besides the image (the scenario or gate creates it). */
+    media: z
+      .strictObject({
+        /** A blank hard disk, created fresh for every run. */
+        disk: z.strictObject({ sizeMiB: z.number().int().positive() }).optional(),
+        /** Boot order the image expects, e.g. [disk, cdrom]: a blank disk falls through to the CD. */
+        bootOrder: z.array(z.enum(['cdrom', 'disk', 'floppy'])).min(1).optional(),
+      })
+      .optional(),
     profiles: z.strictObject({
       claimed: z.array(z.string().regex(kebab)).min(1),
       incompatible: z.array(incompatibleSchema).default([]),
@@ -107,6 +137,7 @@ export const presetSchema = z
     };
     need(p.recipe.kernel.package, ['recipe', 'kernel', 'package']);
     need(p.recipe.initramfs.busybox.package, ['recipe', 'initramfs', 'busybox', 'package']);
+    if (p.recipe.initramfs.modules) need(p.recipe.initramfs.modules.package, ['recipe', 'initramfs', 'modules', 'package']);
     p.recipe.initramfs.files.forEach((f, i) => {
       if (f.package) need(f.package, ['recipe', 'initramfs', 'files', i, 'package']);
     });

@@ -14,6 +14,8 @@ export interface ResolvedPackage {
   /** Debian architecture as fetched: `i386`, or `all`. */
   readonly arch: string;
   readonly version: string;
+  /** For a followed metapackage (`follow: depends`): the metapackage as `name=version`. */
+  readonly via?: string;
 }
 
 export interface RecipeInputs {
@@ -41,7 +43,7 @@ export async function hashPreset(loaded: LoadedPreset, packages: readonly Resolv
 }
 
 export function packageId(p: ResolvedPackage): string {
-  return `${p.name}:${p.arch}=${p.version}`;
+  return `${p.name}:${p.arch}=${p.version}${p.via ? ` via ${p.via}` : ''}`;
 }
 
 export function sha256(data: Uint8Array | string): string {

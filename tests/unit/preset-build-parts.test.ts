@@ -9,7 +9,9 @@ import { buildInitramfs } from '../../harness/preset/build-initramfs.js';
 import { isolinuxConfig } from '../../harness/preset/build-iso.js';
 import { missingBuildTools } from '../../harness/preset/build-tools.js';
 import { newcArchive, S_IFCHR } from '../../harness/preset/cpio-newc.js';
-import { debFileName, parsePolicy } from '../../harness/preset/debian-packages.js';
+import { debFileName, parsePolicy, parseSingleDependency } from '../../harness/preset/debian-packages.js';
+import { matchInPackage } from '../../harness/preset/package-path.js';
+import { aptStateKey, ResolutionMemo } from '../../harness/preset/resolution-memo.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'bootgate-build-parts-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -147,5 +149,67 @@ describe('missingBuildTools', () => {
       { command: 'cpio', debianPackage: 'cpio' },
       { command: 'xorriso', debianPackage: 'xorriso' },
     ]);
+  });
+});
+
+describe('parseSingleDependency (following a metapackage)', () => {
+  it('takes the one package and the version it pins', () => {
+    expect(parseSingleDependency('linux-image-6.1.0-50-686 (= 6.1.176-1)')).toEqual({ name: 'linux-image-6.1.0-50-686', version: '6.1.176-1' });
+    expect(parseSingleDependency('foo:i386 (>= 2)')).toEqual({ name: 'foo' });
+    expect(parseSingleDependency('foo')).toEqual({ name: 'foo' });
+  });
+
+  it('refuses several packages or alternatives', () => {
+    expect(() => parseSingleDependency('a (= 1), b')).toThrow(/exactly one package/);
+    expect(() => parseSingleDependency('a | b')).toThrow(/exactly one package/);
+  });
+});
+
+describe('matchInPackage', () => {
+  const root = join(scratch, 'pkg');
+  mkdirSync(join(root, 'boot'), { recursive: true });
+  mkdirSync(join(root, 'lib/modules/6.1.0-50-686'), { recursive: true });
+  for (const f of ['boot/vmlinuz-6.1.0-50-686', 'boot/config-6.1.0-50-686', 'boot/System.map-6.1.0-50-686']) writeFileSync(join(root, f), '');
+
+  it('finds plain paths and * within one component', async () => {
+    expect(await matchInPackage(root, '/boot/vmlinuz-*')).toEqual([join(root, 'boot/vmlinuz-6.1.0-50-686')]);
+    expect(await matchInPackage(root, '/lib/modules/*')).toEqual([join(root, 'lib/modules/6.1.0-50-686')]);
+    expect(await matchInPackage(root, '/boot/config-6.1.0-50-686')).toEqual([join(root, 'boot/config-6.1.0-50-686')]);
+  });
+
+  it('returns every match, or none, so the caller can insist on exactly one', async () => {
+    expect(await matchInPackage(root, '/boot/*-6.1.0-50-686')).toHaveLength(3);
+    expect(await matchInPackage(root, '/boot/initrd.img-*')).toEqual([]);
+    expect(await matchInPackage(root, '/nowhere/*/x')).toEqual([]);
+  });
+
+  it('takes regex characters in names literally', async () => {
+    writeFileSync(join(root, 'boot/a+b.c'), '');
+    expect(await matchInPackage(root, '/boot/a+b.*')).toEqual([join(root, 'boot/a+b.c')]);
+    expect(await matchInPackage(root, '/boot/a+bxc')).toEqual([]);
+  });
+});
+
+describe('ResolutionMemo and aptStateKey', () => {
+  it('remembers values by key and survives a broken file', async () => {
+    const file = join(scratch, 'memo', 'resolved.json');
+    const memo = new ResolutionMemo<number[]>(file);
+    expect(await memo.get('k')).toBeUndefined();
+    await memo.set('k', [1, 2]);
+    expect(await new ResolutionMemo<number[]>(file).get('k')).toEqual([1, 2]);
+    writeFileSync(file, '{ not json');
+    expect(await memo.get('k')).toBeUndefined();
+    await memo.set('k', [3]);
+    expect(await memo.get('k')).toEqual([3]);
+  });
+
+  it('changes when a package list changes', async () => {
+    const lists = join(scratch, 'lists');
+    mkdirSync(lists);
+    writeFileSync(join(lists, 'deb_dists_bookworm_main_binary-i386_Packages.lz4'), 'one');
+    const before = await aptStateKey(lists, []);
+    expect(await aptStateKey(lists, [])).toBe(before);
+    writeFileSync(join(lists, 'deb_dists_bookworm_main_binary-i386_Packages.lz4'), 'one more');
+    expect(await aptStateKey(lists, [])).not.toBe(before);
   });
 });
