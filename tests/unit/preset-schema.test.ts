@@ -59,6 +59,29 @@ describe('the shipped mini-shell preset', () => {
   });
 });
 
+describe('the shipped mini-setup preset', () => {
+  it('loads: three phases with checkpoints, a blank disk booted first, a followed kernel package', () => {
+    const { preset, sources } = loadPreset(join(PROJECT_PRESETS, 'mini-setup'));
+    expect(preset.phases.map((p) => p.name)).toEqual(['setup', 'boot', 'shell']);
+    expect(preset.phases[0]!.checkpoints).toEqual(['bootgate-setup: started', 'bootgate-setup: partitioned', 'bootgate-setup: installed']);
+    expect(preset.phases[0]!.marker).toBe('bootgate-setup: rebooting');
+    expect(preset.media).toEqual({ disk: { sizeMiB: 64 }, bootOrder: ['disk', 'cdrom'] });
+    expect(preset.recipe.packages.find((p) => p.name === 'linux-image-686')?.follow).toBe('depends');
+    expect(sources).toEqual(['init', 'target/extlinux.conf', 'target/initrd-init', 'target/inittab', 'target/profile']);
+    const known = listProfileNames();
+    for (const p of [...preset.profiles.claimed, ...preset.profiles.incompatible.map((i) => i.profile)]) expect(known).toContain(p);
+  });
+
+  it('rejects modules from a package the recipe does not list', () => {
+    const dir = join(scratch, 'setup', 'mini-setup');
+    mkdirSync(join(dir, '..'), { recursive: true });
+    cpSync(join(PROJECT_PRESETS, 'mini-setup'), dir, { recursive: true });
+    const file = join(dir, 'preset.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('    modules:\n      package: linux-image-686', '    modules:\n      package: linux-modules'));
+    expect(loadError(dir).message).toMatch(/preset\.yaml:\d+:\d+: recipe\.initramfs\.modules\.package: package linux-modules is not listed/);
+  });
+});
+
 describe('preset errors name the file and the field, on one line', () => {
   const cases: [string, (y: string) => string, RegExp, RegExp][] = [
     ['a missing budget', (y) => y.replace(/^  imageMiB: 16\n/m, ''), /budgets\.imageMiB/, /expected number/],
