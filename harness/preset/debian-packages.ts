@@ -26,6 +26,10 @@ export interface PackageRequest {
 
 export type AptLog = (message: string) => void;
 
+/** How long a build waits for another process's apt-get update: 40 × 3 s. */
+const APT_LOCK_RETRIES = 40;
+const APT_LOCK_WAIT_MS = 3000;
+
 export function isRoot(): boolean {
   return process.getuid?.() === 0;
 }
@@ -54,7 +58,9 @@ export async function ensureArchitecture(arch: string, log: AptLog = () => {}): 
     if (!foreign.includes(arch)) {
       requireRoot(`dpkg architecture ${arch} is not enabled`, `dpkg --add-architecture ${arch} && apt-get update`);
       log(`dpkg --add-architecture ${arch}`);
-      await execa('dpkg', ['--add-architecture', arch]);
+      const add = await execa('dpkg', ['--add-architecture', arch], { reject: false });
+      const now = (await execa('dpkg', ['--print-foreign-architectures'])).stdout.split(/\s+/);
+      if (!now.includes(arch)) throw new InfraError(`dpkg --add-architecture ${arch} failed: ${lastLine(add.stderr)}`);
     }
   }
   if (await hasPackageLists(listArch)) return;
@@ -62,7 +68,14 @@ export async function ensureArchitecture(arch: string, log: AptLog = () => {}): 
   log('apt-get update');
   // apt-get update exits non-zero when any one mirror fails (e.g. mid-sync), even though the
   // lists we need arrived: judge by the lists, and quote apt only when they are still missing.
-  const update = await execa('apt-get', ['update'], { env: APT_ENV, reject: false });
+  // Two builds started together (parallel test workers on a fresh machine) both get here: the
+  // second finds apt's lock taken, so it waits for the first one's lists instead of failing.
+  let update = await execa('apt-get', ['update'], { env: APT_ENV, reject: false });
+  for (let i = 0; i < APT_LOCK_RETRIES && /Could not get lock/.test(update.stderr) && !(await hasPackageLists(listArch)); i++) {
+    await new Promise((r) => setTimeout(r, APT_LOCK_WAIT_MS));
+    if (await hasPackageLists(listArch)) break;
+    update = await execa('apt-get', ['update'], { env: APT_ENV, reject: false });
+  }
   if (!(await hasPackageLists(listArch))) {
     throw new InfraError(`apt-get update did not fetch package lists for ${listArch}: ${lastLine(update.stderr || update.stdout)}`);
   }
