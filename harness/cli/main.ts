@@ -12,6 +12,8 @@ import { scenarioJsonSchema } from '../scenario/scenario-schema.js';
 import { TOOL_VERSION } from '../util/tool-version.js';
 import { profilesCommand } from './profiles-command.js';
 import { runCommand, type RunCommandOptions } from './run-command.js';
+import { gateCommand } from './gate-command.js';
+import { buildCommand } from './build-command.js';
 import { ramFloorCommand, type RamFloorOptions } from './ram-floor-command.js';
 import { compareCommand } from './compare-command.js';
 
@@ -37,25 +39,48 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
+  const withRunOptions = (command: Command) =>
+    command
+      .option('--backend <name>', "run on this backend instead of the scenario's (qemu, v86; repeat or comma-separate)", collect)
+      .option('--profile <name>', "run on this machine profile instead of the scenario's (repeat or comma-separate for a matrix)", collect)
+      .option('--grep <regex>', 'only jobs whose id (scenario--backend--profile) matches')
+      .option('--report-dir <dir>', 'where results.json, junit.xml, index.html and per-job artifacts go', 'bootgate-report')
+      .option('--junit <file>', 'also write JUnit XML here (default: <report-dir>/junit.xml)')
+      .addOption(new Option('--update-goldens [mode]', 'write goldens: missing (default locally), changed (flag alone), all, none; never in CI').choices(['missing', 'changed', 'all', 'none']))
+      .option('--jobs <n>', 'jobs at once (default: number of cores)')
+      .option('--timeout-scale <x>', 'multiply every timeout (slow hosts)', '1')
+      .option('--retries <n>', 'retry a failed job n times; a pass on retry is reported as flaky', '0')
+      .option('--filmstrip <mode>', 'record the boot as an animated WebP and a contact sheet: on-failure, always, off', 'on-failure')
+      .option('--baseline <results.json>', 'compare with an earlier run: fail on a regression, warn when a figure grew past --tolerance')
+      .option('--tolerance <pct>', 'growth tolerated before a warning', '10%');
+
+  withRunOptions(
+    program
+      .command('run')
+      .description('run scenarios (files or folders of *.yaml; default: scenarios/)')
+      .argument('[paths...]', 'scenario files or folders'),
+  ).action(async (paths: string[], options: RunCommandOptions) => {
+    exitCode = await runCommand(paths, options, { signal: interrupt.signal });
+    if (interrupt.signal.aborted) exitCode = EXIT.interrupted;
+  });
+
+  withRunOptions(
+    program
+      .command('gate')
+      .description('build presets (cached) and run their gates on every claimed and incompatible profile and backend (default: all presets)')
+      .argument('[presets...]', 'preset names or folders'),
+  ).action(async (presets: string[], options: RunCommandOptions) => {
+    exitCode = await gateCommand(presets, options, { signal: interrupt.signal });
+    if (interrupt.signal.aborted) exitCode = EXIT.interrupted;
+  });
+
   program
-    .command('run')
-    .description('run scenarios (files or folders of *.yaml; default: scenarios/)')
-    .argument('[paths...]', 'scenario files or folders')
-    .option('--backend <name>', 'run on this backend instead of the scenario\'s (qemu, v86; repeat or comma-separate)', collect)
-    .option('--profile <name>', 'run on this machine profile instead of the scenario\'s (repeat or comma-separate for a matrix)', collect)
-    .option('--grep <regex>', 'only jobs whose id (scenario--backend--profile) matches')
-    .option('--report-dir <dir>', 'where results.json, junit.xml and per-job artifacts go', 'bootgate-report')
-    .option('--junit <file>', 'also write JUnit XML here (default: <report-dir>/junit.xml)')
-    .addOption(new Option('--update-goldens [mode]', 'write goldens: missing (default locally), changed (flag alone), all, none; never in CI').choices(['missing', 'changed', 'all', 'none']))
-    .option('--jobs <n>', 'jobs at once (default: number of cores)')
-    .option('--timeout-scale <x>', 'multiply every timeout (slow hosts)', '1')
-    .option('--retries <n>', 'retry a failed job n times; a pass on retry is reported as flaky', '0')
-    .option('--filmstrip <mode>', 'record the boot as an animated WebP and a contact sheet: on-failure, always, off', 'on-failure')
-    .option('--baseline <results.json>', 'compare with an earlier run: fail on a regression, warn when a figure grew past --tolerance')
-    .option('--tolerance <pct>', 'growth tolerated before a warning', '10%')
-    .action(async (paths: string[], options: RunCommandOptions) => {
-      exitCode = await runCommand(paths, options, { signal: interrupt.signal });
-      if (interrupt.signal.aborted) exitCode = EXIT.interrupted;
+    .command('build')
+    .description('build reference images from presets into the cache (default: all presets)')
+    .argument('[presets...]', 'preset names or folders')
+    .option('--force', 'rebuild even when the cache has an image for the same recipe')
+    .action(async (presets: string[], options: { force?: boolean }) => {
+      exitCode = await buildCommand(presets, options);
     });
 
   program

@@ -18,6 +18,7 @@ import { findScenarioFiles } from '../scenario/find-scenarios.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { resolvePresetImages } from '../preset/resolve-preset-images.js';
 import { planJobs, preflight } from '../scenario/plan-jobs.js';
+import type { Scenario } from '../scenario/scenario.js';
 import { UPDATE_MODES, type UpdateMode } from '../screen/golden-store.js';
 import { TOOL_VERSION } from '../util/tool-version.js';
 import { parseBackends, parseGrep, positiveNumber, wholeNumber } from './parse-options.js';
@@ -45,6 +46,19 @@ export interface RunEnvironment {
 }
 
 export async function runCommand(paths: readonly string[], options: RunCommandOptions, env: RunEnvironment = {}): Promise<number> {
+  const scenarios = findScenarioFiles(paths.length ? paths : ['scenarios']).map(loadScenario);
+  return (await runScenarios(scenarios, options, env)).exitCode;
+}
+
+/**
+ * Runs loaded scenarios and reports them: shared by `run` and `gate`. Options are checked before
+ * any preset is built or machine started, so a typo costs nothing.
+ */
+export async function runScenarios(
+  loaded: readonly Scenario[],
+  options: RunCommandOptions,
+  env: RunEnvironment = {},
+): Promise<{ run: RunResult; exitCode: number }> {
   const write = env.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const ci = env.ci ?? isCi();
   const updateMode = resolveUpdateMode(options.updateGoldens, ci, write);
@@ -58,7 +72,7 @@ export async function runCommand(paths: readonly string[], options: RunCommandOp
     throw new ConfigError(`--filmstrip must be one of ${FILMSTRIP_MODES.join(', ')}, got "${options.filmstrip}"`, { field: '--filmstrip' });
   }
 
-  const scenarios = await resolvePresetImages(findScenarioFiles(paths.length ? paths : ['scenarios']).map(loadScenario), {
+  const scenarios = await resolvePresetImages(loaded, {
     onProgress: (p) => (p.step === 'done' || p.step === 'cached' || p.step === 'note' ? write(`preset ${p.preset}: ${p.step === 'cached' ? 'cached ' : ''}${p.message}`) : undefined),
   });
   for (const s of scenarios) await preflight(s);
@@ -105,9 +119,9 @@ export async function runCommand(paths: readonly string[], options: RunCommandOp
     write('');
     write(`compared with ${options.baseline}:`);
     const comparison = compareWithBaseline(run, baseline, tolerance, write);
-    if (comparison.failed && run.summary.exitCode === EXIT.passed) return EXIT.failed;
+    if (comparison.failed && run.summary.exitCode === EXIT.passed) return { run, exitCode: EXIT.failed };
   }
-  return run.summary.exitCode;
+  return { run, exitCode: run.summary.exitCode };
 }
 
 function isCi(): boolean {

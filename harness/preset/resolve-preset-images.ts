@@ -3,21 +3,12 @@
  * each such preset is built, or taken from the cache when its recipe hash is unchanged, and the
  * scenario gets the image's path and the preset's size budget.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { Scenario } from '../scenario/scenario.js';
-import { findUpward } from '../util/find-upward.js';
 import { buildPreset, type BuildOptions, type BuildResult } from './build-preset.js';
-import { loadPreset, PRESET_FILE, PROJECT_PRESETS } from './load-preset.js';
-
-/** The preset folder for `name`: the nearest presets/ above the scenario, else the project's. */
-export function findPresetDir(name: string, fromDir: string): string | undefined {
-  for (const root of [findUpward(fromDir, 'presets'), PROJECT_PRESETS]) {
-    if (root && existsSync(join(root, name, PRESET_FILE))) return join(root, name);
-  }
-  return undefined;
-}
+import { loadPreset, PRESET_FILE } from './load-preset.js';
+import { findPresetDir } from './find-preset.js';
 
 export async function resolvePresetImages(scenarios: readonly Scenario[], options: BuildOptions = {}): Promise<Scenario[]> {
   const built = new Map<string, Promise<{ build: BuildResult; maxSizeBytes: number }>>();

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 import { parseSize, SIZE_PATTERN } from './size.js';
+import { literalPattern, type Pattern } from './pattern.js';
 import { BACKENDS } from '../machine/machine.js';
 
 const duration = z
@@ -18,8 +19,8 @@ const pattern = z
     z.string().min(1),
     z.strictObject({ regex: z.string().min(1), flags: z.string().regex(/^[imsu]*$/).optional() }),
   ])
-  .transform((p, ctx) => {
-    if (typeof p === 'string') return { source: p, regex: new RegExp(escapeRegExp(p)) };
+  .transform((p, ctx): Pattern => {
+    if (typeof p === 'string') return literalPattern(p);
     try {
       return { source: `/${p.regex}/${p.flags ?? ''}`, regex: new RegExp(p.regex, p.flags) };
     } catch (e) {
@@ -166,8 +167,4 @@ export type ExpectationData = z.output<typeof expectation>;
 
 export function scenarioJsonSchema(): unknown {
   return z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' });
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
