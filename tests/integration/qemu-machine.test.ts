@@ -171,7 +171,7 @@ describe('QemuMachine on real QEMU', () => {
     await machine.stop(); // Still fine after a crash.
   });
 
-  it('reset reboots the guest back to its menu', async () => {
+  it('reset reboots the guest back to its menu; a guest power-off ends `exited` as not requested', async () => {
     const { machine } = await newMachine(profile('p3-i440fx'), { cdrom: GRUB_CD });
     await machine.start();
     await waitFor('GNU GRUB', 20_000, async () => (await screenText(machine)).includes('GNU GRUB'));
@@ -182,6 +182,10 @@ describe('QemuMachine on real QEMU', () => {
       const text = await screenText(machine);
       return text.includes('GNU GRUB') && !text.includes('grub>');
     }, () => screenText(machine));
+    await machine.pressKeys(['c']);
+    await waitFor('grub> after the reset', 10_000, async () => (await screenText(machine)).includes('grub>'));
+    await machine.typeText('halt\n', 20);
+    expect(await machine.exited).toEqual({ requested: false, reason: 'guest powered off (guest-shutdown)' });
   });
 });
 

@@ -1,11 +1,17 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, UnsupportedProfileError } from '../../harness/errors.js';
+import { ConfigError, InfraError, UnsupportedProfileError } from '../../harness/errors.js';
+import { killAllNow, liveCount, registerCleanup } from '../../harness/machine/cleanup-registry.js';
 import type { MachineSpec } from '../../harness/machine/machine.js';
 import type { Media } from '../../harness/machine/media.js';
 import type { Profile } from '../../harness/machine/profile.js';
 import { qemuCommandLine, shellQuote, type QemuPaths } from '../../harness/machine/qemu/qemu-command-line.js';
 import { decodeTextPage, textGeometry } from '../../harness/machine/qemu/qemu-text-screen.js';
+import { QmpClient } from '../../harness/machine/qemu/qmp-client.js';
+import { QmpError } from '../../harness/machine/qemu/qmp-error.js';
 import { loadProfileFile, PROJECT_VM_CONFIGS } from '../../harness/vm-config/load-profile.js';
 
 const profile = (name: string): Profile => loadProfileFile(join(PROJECT_VM_CONFIGS, `${name}.yaml`));
@@ -159,5 +165,111 @@ describe('VGA text geometry', () => {
     put(0x3fb0, 'top ');
     put(0x3fb0 + 80, '\xc9\xcd\xbb'); // ╔═╗ in CP437, past the end of the window
     expect(decodeTextPage(window, geometry)).toEqual(['top', '╔═╗']);
+  });
+});
+
+describe('QmpClient against a scripted QMP server', () => {
+  const GREETING = { QMP: { version: { qemu: { major: 7, minor: 2, micro: 22 }, package: 'test' }, capabilities: [] } };
+
+  /** A QMP server that answers by a table and records what it got; listening starts after `delayMs`. */
+  async function fakeQmp(answer: (cmd: { execute: string; arguments?: Record<string, unknown> }) => object, delayMs = 0) {
+    const dir = await mkdtemp(join(tmpdir(), 'bg-qmp-test-'));
+    const path = join(dir, 'qmp.sock');
+    const received: string[] = [];
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      socket.write(`${JSON.stringify(GREETING)}\r\n`);
+      let buffer = '';
+      socket.on('data', (chunk) => {
+        buffer += chunk.toString();
+        let nl: number;
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          const cmd = JSON.parse(buffer.slice(0, nl)) as { execute: string; id: string; arguments?: Record<string, unknown> };
+          buffer = buffer.slice(nl + 1);
+          received.push(cmd.execute);
+          if (cmd.execute === 'qmp_capabilities') socket.write(`${JSON.stringify({ return: {}, id: cmd.id })}\r\n`);
+          else socket.write(`${JSON.stringify({ ...answer(cmd), id: cmd.id })}\r\n`);
+        }
+      });
+    });
+    setTimeout(() => server.listen(path), delayMs);
+    const close = async () => {
+      sockets.forEach((s) => s.destroy());
+      await new Promise((resolve) => server.close(resolve));
+      await rm(dir, { recursive: true, force: true });
+    };
+    return { path, received, sockets, close };
+  }
+
+  it('waits for the socket, negotiates capabilities, matches replies, and types refusals', async () => {
+    const server = await fakeQmp((cmd) => {
+      if (cmd.execute === 'query-status') return { return: { running: true, status: 'running' } };
+      if (cmd.execute === 'human-monitor-command') {
+        const line = String(cmd.arguments?.['command-line']);
+        if (line.startsWith('i ')) return { return: 'portb[0x03cc] = 0x67\r\n' };
+        if (line === 'o /b 0x3d4') return { return: 'unexpected end of expression\r\nTry "help o" for more information\r\n' };
+        return { return: `Error: ${line} failed\r\n` };
+      }
+      return { error: { class: 'CommandNotFound', desc: `The command ${cmd.execute} has not been found` } };
+    }, 150);
+    try {
+      const qmp = await QmpClient.connect(server.path, { timeoutMs: 5000 });
+      expect(qmp.greeting?.version.qemu.major).toBe(7);
+      expect(server.received).toEqual(['qmp_capabilities']);
+      const [status, port] = await Promise.all([qmp.execute<{ running: boolean }>('query-status'), qmp.hmp('i /b 0x3cc')]);
+      expect(status.running).toBe(true);
+      expect(port).toBe('portb[0x03cc] = 0x67\r\n');
+      const refused = await qmp.execute('nonexistent').catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(QmpError);
+      expect(refused).toBeInstanceOf(InfraError);
+      expect(refused).toMatchObject({ command: 'nonexistent', qmpClass: 'CommandNotFound', desc: 'The command nonexistent has not been found' });
+      await expect(qmp.hmp('savevm x')).rejects.toMatchObject({ qmpClass: 'HmpError', desc: 'Error: savevm x failed' });
+      await expect(qmp.hmp('o /b 0x3d4')).rejects.toThrow(/unexpected end of expression/);
+
+      const event = qmp.waitForEvent('SHUTDOWN', 2000, (e) => e.data?.guest === true);
+      server.sockets[0]!.write(`${JSON.stringify({ event: 'SHUTDOWN', data: { guest: false }, timestamp: { seconds: 1, microseconds: 0 } })}\r\n`);
+      server.sockets[0]!.write(`${JSON.stringify({ event: 'SHUTDOWN', data: { guest: true, reason: 'guest-shutdown' }, timestamp: { seconds: 2, microseconds: 0 } })}\r\n`);
+      expect((await event).data).toEqual({ guest: true, reason: 'guest-shutdown' });
+
+      // A command in flight when the connection drops rejects instead of hanging.
+      server.sockets[0]!.pause();
+      const pending = qmp.execute('query-status');
+      server.sockets[0]!.destroy();
+      await expect(pending).rejects.toThrow(InfraError);
+      await qmp.closed;
+      expect(qmp.isOpen).toBe(false);
+      await expect(qmp.execute('query-status')).rejects.toThrow(/connection (closed|lost)/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('gives up when told to, and after its timeout', async () => {
+    const missing = join(tmpdir(), `bg-no-such-${process.pid}.sock`);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new InfraError('qemu exited while starting')), 100);
+    await expect(QmpClient.connect(missing, { timeoutMs: 5000, signal: controller.signal })).rejects.toThrow('qemu exited while starting');
+    await expect(QmpClient.connect(missing, { timeoutMs: 200 })).rejects.toThrow(/did not accept a connection within 200 ms/);
+  });
+});
+
+describe('cleanup registry', () => {
+  it('runs every registered kill once on demand, and installs signal handlers only while something is registered', () => {
+    const before = process.listenerCount('SIGTERM');
+    const calls: string[] = [];
+    const offA = registerCleanup(() => calls.push('a'));
+    const offB = registerCleanup(() => {
+      calls.push('b');
+      throw new Error('already gone');
+    });
+    expect(liveCount()).toBe(2);
+    expect(process.listenerCount('SIGTERM')).toBe(before + 1);
+    killAllNow();
+    expect(calls).toEqual(['a', 'b']);
+    offA();
+    offB();
+    expect(liveCount()).toBe(0);
+    expect(process.listenerCount('SIGTERM')).toBe(before);
   });
 });

@@ -6,7 +6,8 @@
  * Three layers make sure it never outlives us: stop() (QMP quit → SIGTERM → SIGKILL), the
  * process-wide cleanup registry (exit, unhandled signals, the CLI's second Ctrl-C), and a
  * kernel parent-death signal via `setpriv --pdeathsig` for the case nothing can catch: Node
- * itself being SIGKILLed.
+ * itself being SIGKILLed. (The kernel ties that signal to the spawning *thread*: a machine
+ * started from a worker_thread dies with that worker, which is what we want anyway.)
  */
 import { execa, type ResultPromise } from 'execa';
 import { InfraError } from '../../errors.js';

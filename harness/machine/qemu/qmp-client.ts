@@ -55,7 +55,7 @@ export class QmpClient {
     this.closed = new Promise((resolve) => (this.markClosed = resolve));
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => this.onData(chunk));
-    socket.on('error', (e) => this.onClose(e.message));
+    socket.on('error', (e) => this.onClose(`connection lost (${e.message})`));
     socket.on('close', () => this.onClose('connection closed'));
   }
 
