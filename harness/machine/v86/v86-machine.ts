@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InfraError, MachineCrashedError } from '../../errors.js';
+import { registerCleanup } from '../cleanup-registry.js';
 import { chordsForText, type Chord } from '../keys.js';
 import type { Machine, MachineExit, MachineSpec, MachineStats } from '../machine.js';
 import type { RawImage } from '../raw-image.js';
@@ -80,6 +81,7 @@ export class V86Machine implements Machine {
   private settleExit!: (exit: MachineExit) => void;
   private workerGone: Promise<void> = Promise.resolve();
   private onStarted: (() => void) | undefined;
+  private unregisterCleanup: (() => void) | undefined;
 
   /** Throws UnsupportedProfileError (skip the job), ConfigError (bad media) or InfraError (host lacks v86/SeaBIOS). */
   constructor(spec: MachineSpec, options: V86MachineOptions = {}) {
@@ -112,6 +114,8 @@ export class V86Machine implements Machine {
     const worker = new Worker(script, { workerData, stdout: true, stderr: true });
     this.worker = worker;
     this.workerGone = new Promise((resolve) => worker.once('exit', () => resolve()));
+    // A live worker keeps Node running: on Ctrl-C or exit the registry ends it (terminate() starts at once).
+    this.unregisterCleanup = registerCleanup(() => void worker.terminate());
     worker.stdout.resume();
     worker.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL_BYTES);
@@ -162,10 +166,13 @@ export class V86Machine implements Machine {
     return this.request({ type: 'reset' });
   }
 
-  /** After the machine is gone this returns the last figures it reported, so a crashed job still has them. */
+  /** Once the machine is gone: the last figures its worker sent (at most a second old), so a crashed job has them too. */
   async stats(): Promise<V86MachineStats> {
-    if (this.state !== 'running') return this.lastStats;
-    const worker: V86WorkerStats = await this.request({ type: 'stats' });
+    if (this.state === 'running') this.recordStats(await this.request({ type: 'stats' }));
+    return this.lastStats;
+  }
+
+  private recordStats(worker: V86WorkerStats): void {
     const own = worker.memory.heapTotal + worker.memory.external;
     this.lastStats = {
       hostRssBytes: own,
@@ -174,7 +181,6 @@ export class V86Machine implements Machine {
       wasmMemoryBytes: worker.wasmMemoryBytes,
       instructions: worker.instructions,
     };
-    return this.lastStats;
   }
 
   /** The options of `new V86(...)` as JSON; with `import { V86 } from 'v86'` they boot the same machine. */
@@ -235,6 +241,9 @@ export class V86Machine implements Machine {
       case 'serial-output':
         this.serial.append(message.bytes);
         return;
+      case 'sample':
+        this.recordStats(message.stats);
+        return;
       case 'crash':
         this.crashMessage ??= message.message;
         return;
@@ -261,6 +270,7 @@ export class V86Machine implements Machine {
     if (this.state === 'exited') return;
     this.state = 'exited';
     this.exitReason = exit.reason;
+    this.unregisterCleanup?.();
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);
       pending.reject(new MachineCrashedError('v86', exit.requested ? `machine was stopped during "${pending.type}"` : exit.reason));

@@ -49,9 +49,11 @@ export interface V86Replies {
 export type V86WorkerMessage =
   | { readonly type: 'started' }
   | { readonly type: 'serial-output'; readonly bytes: Uint8Array }
+  /** Every second: so the figures (and the peak) survive a crash of the emulator. */
+  | { readonly type: 'sample'; readonly stats: V86WorkerStats }
   | { readonly type: 'reply'; readonly id: number; readonly value?: unknown }
   | { readonly type: 'reply-error'; readonly id: number; readonly message: string }
   /** The emulator threw and the worker is about to die. */
-  | { readonly type: 'crash'; readonly message: string; readonly stack?: string };
+  | { readonly type: 'crash'; readonly message: string };
 
 export type V86RequestEnvelope = V86Request & { readonly id: number };

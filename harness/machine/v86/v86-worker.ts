@@ -34,6 +34,7 @@ interface V86Internals {
 
 const port = parentPort!;
 const data = workerData as V86WorkerData;
+let serialBytes: number[] = [];
 
 function post(message: V86WorkerMessage, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
@@ -41,7 +42,8 @@ function post(message: V86WorkerMessage, transfer: ArrayBuffer[] = []): void {
 
 function die(error: unknown): never {
   const err = error instanceof Error ? error : new Error(String(error));
-  post({ type: 'crash', message: `${err.name}: ${err.message}`, ...(err.stack ? { stack: err.stack } : {}) });
+  flushSerial(); // the guest's last words belong in the serial log
+  post({ type: 'crash', message: `${err.name}: ${err.message}` });
   // Messages posted before exit are delivered; the main thread then sees the exit.
   process.exit(1);
 }
@@ -56,10 +58,10 @@ let started = false;
 emulator.add_listener('emulator-started', () => {
   started = true;
   post({ type: 'started' });
+  post({ type: 'sample', stats: stats() });
 });
 
 // One message per byte would cost more than the emulation; batch until the loop yields.
-let serialBytes: number[] = [];
 emulator.add_listener('serial0-output-byte', (byte) => {
   if (serialBytes.length === 0) setImmediate(flushSerial);
   serialBytes.push(byte);
@@ -81,16 +83,18 @@ function instructions(): number {
   return instructionsHigh + now;
 }
 let peakOwnBytes = 0;
-function ownBytes(): number {
-  const { heapTotal, external } = process.memoryUsage();
-  const own = heapTotal + external;
-  peakOwnBytes = Math.max(peakOwnBytes, own);
-  return own;
+function stats(): V86WorkerStats {
+  const memory = process.memoryUsage();
+  peakOwnBytes = Math.max(peakOwnBytes, memory.heapTotal + memory.external);
+  return {
+    instructions: started ? instructions() : 0,
+    memory,
+    peakOwnBytes,
+    wasmMemoryBytes: internals.v86?.cpu.wasm_memory.buffer.byteLength ?? 0,
+  };
 }
 setInterval(() => {
-  if (!started) return;
-  instructions();
-  ownBytes();
+  if (started) post({ type: 'sample', stats: stats() });
 }, 1000).unref();
 
 function cpu(): NonNullable<V86Internals['v86']>['cpu'] {
@@ -128,15 +132,8 @@ async function handle(request: V86RequestEnvelope): Promise<{ value: unknown; tr
     case 'reset':
       emulator.restart();
       return { value: undefined };
-    case 'stats': {
-      const value: V86WorkerStats = {
-        instructions: started ? instructions() : 0,
-        memory: process.memoryUsage(),
-        peakOwnBytes: Math.max(peakOwnBytes, ownBytes()),
-        wasmMemoryBytes: internals.v86?.cpu.wasm_memory.buffer.byteLength ?? 0,
-      };
-      return { value };
-    }
+    case 'stats':
+      return { value: stats() };
     case 'stop':
       await stop();
       return { value: undefined };
