@@ -6,8 +6,7 @@
  * package versions → recipe hash → cache lookup → download + unpack .debs → initramfs → ISO →
  * manifest.json → atomic commit into the cache.
  */
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { BUILDER_VERSION } from './builder-version.js';
@@ -77,8 +76,7 @@ export async function buildPreset(presetDir: string, options: BuildOptions = {})
 
   const started = Date.now();
   const staging = await cache.begin(preset.name, hash);
-  await mkdir(join(cache.root, 'tmp'), { recursive: true });
-  const work = await mkdtemp(join(cache.root, 'tmp', `${preset.name}-`));
+  const work = await cache.scratch(preset.name);
   try {
     const manifest = await buildInto(loaded, packages, hash, { cache, staging, work, progress });
     await writeManifest(join(staging, MANIFEST_FILE), { ...manifest, buildMs: Date.now() - started });

@@ -86,21 +86,29 @@ export class ImageCache {
     return { ...built, dir: final, imagePath: join(final, built.manifest.image.file) };
   }
 
+  /**
+   * A scratch folder for one build's unpacked packages and trees, outside `images/` (it can be
+   * hundreds of MiB). The caller removes it; `sweep` removes those of builds that died.
+   */
+  async scratch(preset: string): Promise<string> {
+    const dir = join(this.root, 'tmp', `${preset}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    await mkdir(dir, { recursive: true });
+    return dir;
+  }
+
   async discard(staging: string): Promise<void> {
     await rm(staging, { recursive: true, force: true });
   }
 
-  /** Removes staging folders of builds whose process is gone, and leftovers of replaced entries. */
+  /** Removes staging and scratch folders of builds whose process is gone, and leftovers of replaced entries. */
   async sweep(): Promise<void> {
-    let names: string[];
-    try {
-      names = await readdir(this.imagesDir);
-    } catch {
-      return;
+    for (const name of await readdir(this.imagesDir).catch(() => [] as string[])) {
+      const dead = name.startsWith(STAGING) && !isAlive(pidOf(name));
+      if (name.startsWith(TRASH) || dead) await rm(join(this.imagesDir, name), { recursive: true, force: true });
     }
-    for (const name of names) {
-      const pid = name.startsWith(STAGING) ? Number(/-(\d+)-[0-9a-f]{8}$/.exec(name)?.[1]) : undefined;
-      if (name.startsWith(TRASH) || (pid !== undefined && !isAlive(pid))) await rm(join(this.imagesDir, name), { recursive: true, force: true });
+    const tmp = join(this.root, 'tmp');
+    for (const name of await readdir(tmp).catch(() => [] as string[])) {
+      if (!isAlive(pidOf(name))) await rm(join(tmp, name), { recursive: true, force: true });
     }
   }
 
@@ -133,6 +141,11 @@ export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/** The build's process id in a staging or scratch folder name (`…-<pid>-<8 hex>`); NaN if none. */
+function pidOf(name: string): number {
+  return Number(/-(\d+)-[0-9a-f]{8}$/.exec(name)?.[1]);
 }
 
 function isAlive(pid: number): boolean {

@@ -122,13 +122,22 @@ describe('ImageCache', () => {
     expect(readdirSync(cache.imagesDir)).toEqual(['demo-aaaaaaaaaaaaaaaa']);
   });
 
-  it('sweeps staging folders of dead builds but not of live ones', async () => {
+  it('sweeps staging and scratch folders of dead builds but not of live ones', async () => {
     const live = await cache.begin('demo', HASH);
+    const liveScratch = await cache.scratch('demo');
     const dead = join(cache.imagesDir, `.staging-demo-${HASH.slice(0, 16)}-999999999-0badf00d`);
+    const deadScratch = join(cache.root, 'tmp', 'demo-999999999-0badf00d');
     await mkdir(dead);
+    await mkdir(deadScratch);
+    const committed = await cache.begin('demo', HASH);
+    await fillStaging(committed, 'kept');
+    await cache.commit(committed, 'demo', HASH);
     await cache.sweep();
     expect(existsSync(live)).toBe(true);
+    expect(existsSync(liveScratch)).toBe(true);
     expect(existsSync(dead)).toBe(false);
+    expect(existsSync(deadScratch)).toBe(false);
+    expect(await cache.lookup('demo', HASH)).toBeDefined();
   });
 });
 
