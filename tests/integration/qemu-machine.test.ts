@@ -150,7 +150,11 @@ describe('QemuMachine on real QEMU', () => {
     // At 384 MiB the installer enters low memory mode: instead of "Select a language" it says so
     // and proceeds in English (with more memory it asks "Select a language").
     await waitFor('the installer\'s first question on serial', 90_000, async () => /Select a language|Entering low memory mode/.test(machine.serial.text), () => machine.serial.text.slice(-1500));
-    console.log(`Debian installer: first question on serial after ${(performance.now() - t0).toFixed(0)} ms`);
+    console.log(`Debian installer: first question on serial after ${(performance.now() - t0).toFixed(0)} ms; ${JSON.stringify(await machine.stats())}`);
+    // By now bochs-drm has put the VGA into a 1280×800 framebuffer mode: no text screen to read.
+    expect(await machine.textScreen()).toBeUndefined();
+    const shot = await machine.screenshot();
+    expect([shot.width, shot.height]).toEqual([1280, 800]);
     // Enter activates the highlighted button; the next question proves sendSerial reaches the guest.
     const cursor = machine.serial.cursor;
     await machine.sendSerial('\r');

@@ -32,7 +32,11 @@ export interface VgaRegisters {
 
 const CRTC_REGS = [0x01, 0x07, 0x09, 0x0c, 0x0d, 0x12, 0x13] as const;
 
-/** Pure: registers → geometry, or undefined in a graphics mode (GC6 bit 0). */
+/**
+ * Pure: registers → geometry, or undefined in a graphics mode. GC6 bit 0 is exactly the test
+ * QEMU's own renderer uses (vga_update_display), even with Bochs VBE enabled, so "text" here
+ * means QEMU draws text.
+ */
 export function textGeometry(regs: VgaRegisters): VgaTextGeometry | undefined {
   if (regs.gcMisc & 0x01) return undefined;
   const r = (index: number) => regs.crtc[index] ?? 0;
@@ -119,7 +123,10 @@ async function readRegisters(qmp: QmpClient): Promise<VgaRegisters> {
   return { gcMisc: values[0]!, crtc };
 }
 
-/** HMP `i /b 0x3cc` answers `portb[0x03cc] = 0x67` (QEMU 7.2). */
+/**
+ * HMP `i /b 0x3cc` answers `portb[0x03cc] = 0x67` (QEMU 7.2). The size letters are the
+ * monitor's: b = 8, h = 16 (`portw[...]`), w = 32 bits (`portl[...]`).
+ */
 async function inb(qmp: QmpClient, port: number): Promise<number> {
   const text = await qmp.hmp(`i /b 0x${port.toString(16)}`);
   const match = /=\s*0x([0-9a-f]+)/i.exec(text);
