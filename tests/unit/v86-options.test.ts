@@ -49,11 +49,11 @@ describe('v86Options', () => {
     expect(options.disable_jit).toBe(true);
   });
 
-  it('reads floppies whole and a writable disk whole (to write it back), a read-only disk lazily', () => {
+  it('reads floppies whole (v86 insists) and disks lazily, writable or not', () => {
     expect(v86Options({ profile: p3, media: { floppy: '/f.img' } }, host).fda).toEqual({ url: '/f.img' });
-    const sizes = { ...host, imageSizes: { disk: 1 << 20 } };
-    expect(v86Options({ profile: p3, media: { disk: '/d.img' } }, sizes).hda).toEqual({ url: '/d.img', async: true, size: 1 << 20 });
-    expect(v86Options({ profile: p3, media: { disk: '/d.img', diskWritable: true } }, sizes).hda).toEqual({ url: '/d.img' });
+    const sizes = { ...host, imageSizes: { disk: 1 << 30 } };
+    expect(v86Options({ profile: p3, media: { disk: '/d.img' } }, sizes).hda).toEqual({ url: '/d.img', async: true, size: 1 << 30 });
+    expect(v86Options({ profile: p3, media: { disk: '/d.img', diskWritable: true } }, sizes).hda).toEqual({ url: '/d.img', async: true, size: 1 << 30 });
   });
 
   it('gives v86 an NE2000 only when the profile has one, never a relay', () => {

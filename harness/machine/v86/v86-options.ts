@@ -98,8 +98,8 @@ export function v86Options(spec: Pick<MachineSpec, 'profile' | 'media'>, host: V
     vga_bios: { url: host.vgaBiosPath },
     ...(media.cdrom ? { cdrom: lazyImage(media.cdrom, host.imageSizes?.cdrom) } : {}),
     ...(media.floppy ? { fda: { url: media.floppy } } : {}),
-    // A writable disk is read whole so the worker can write the guest's changes back at stop.
-    ...(media.disk ? { hda: media.diskWritable ? { url: media.disk } : lazyImage(media.disk, host.imageSizes?.disk) } : {}),
+    // Guest writes stay in v86's memory; for a writable disk the worker writes them back at stop.
+    ...(media.disk ? { hda: lazyImage(media.disk, host.imageSizes?.disk) } : {}),
     ...(kernelBoot ? { bzimage: { url: media.kernel! } } : {}),
     ...(media.initrd ? { initrd: { url: media.initrd } } : {}),
     ...(kernelBoot ? { cmdline } : {}),

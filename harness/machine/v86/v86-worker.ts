@@ -3,7 +3,7 @@
  * (memtest86+ ends in a RangeError in its paging code); in the main thread that would kill the
  * whole run. Here the error becomes a `crash` message and only this thread dies.
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { V86, type V86Options } from 'v86';
 import type {
@@ -24,12 +24,19 @@ interface V86Internals {
       devices: {
         vga: V86Vga;
         ps2: { kbd_buffer: { length: number } };
-        ide?: { primary?: { master?: { buffer?: { buffer?: ArrayBuffer } } } };
+        ide?: { primary?: { master?: { buffer?: DiskBuffer } } };
       };
       wasm_memory: WebAssembly.Memory;
     };
   };
   screen_adapter: { get_text_screen(): string[] };
+}
+
+/** v86's disk buffers: whole-file (SyncBuffer) or lazy with a cache of written 256-byte blocks. */
+interface DiskBuffer {
+  buffer?: ArrayBuffer;
+  block_cache?: Map<number, Uint8Array>;
+  block_cache_is_write?: Set<number>;
 }
 
 const port = parentPort!;
@@ -143,11 +150,26 @@ async function handle(request: V86RequestEnvelope): Promise<{ value: unknown; tr
 async function stop(): Promise<void> {
   flushSerial();
   if (!started) return;
-  if (data.writeBackDisk) {
-    const disk = cpu().devices.ide?.primary?.master?.buffer?.buffer;
-    if (disk) writeFileSync(data.writeBackDisk, new Uint8Array(disk));
-  }
+  const disk = cpu().devices.ide?.primary?.master?.buffer;
+  if (data.writeBackDisk && disk) writeBack(data.writeBackDisk, disk);
   await emulator.destroy();
+}
+
+/** Only the blocks the guest wrote go to the file, so a large sparse per-job disk stays cheap. */
+function writeBack(file: string, disk: DiskBuffer): void {
+  if (disk.block_cache && disk.block_cache_is_write) {
+    const fd = openSync(file, 'r+');
+    try {
+      for (const index of disk.block_cache_is_write) {
+        const block = disk.block_cache.get(index);
+        if (block) writeSync(fd, block, 0, block.length, index * 256);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  } else if (disk.buffer) {
+    writeFileSync(file, new Uint8Array(disk.buffer));
+  }
 }
 
 port.on('message', (request: V86RequestEnvelope) => {
