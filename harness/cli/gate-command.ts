@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gateScenario } from '../preset/gate-scenario.js';
 import { loadPreset, type LoadedPreset } from '../preset/load-preset.js';
-import { presetDirFromArg, projectPresetNames } from '../preset/find-preset.js';
+import { findPresetDir, listPresetNames } from '../preset/load-preset.js';
 import type { JobResult } from '../report/results.js';
 import { findScenarioFiles } from '../scenario/find-scenarios.js';
 import { loadScenario } from '../scenario/load-scenario.js';
@@ -21,7 +21,7 @@ const GATE_OK = new Set(['passed', 'flaky', 'expected-failure', 'skipped']);
 
 export async function gateCommand(presetArgs: readonly string[], options: RunCommandOptions, env: RunEnvironment = {}): Promise<number> {
   const write = env.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const presets = (presetArgs.length ? presetArgs : projectPresetNames()).map(presetDirFromArg).map(loadPreset);
+  const presets = (presetArgs.length ? presetArgs : listPresetNames()).map((ref) => findPresetDir(ref)).map(loadPreset);
   const scenarios = presets.flatMap((p) => {
     const extra = join(p.dir, 'scenarios');
     return [gateScenario(p), ...(existsSync(extra) ? findScenarioFiles([extra]).map(loadScenario) : [])];

@@ -8,7 +8,7 @@ import { ConfigError } from '../errors.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { buildPreset, type BuildOptions, type BuildResult } from './build-preset.js';
 import { loadPreset, PRESET_FILE } from './load-preset.js';
-import { findPresetDir } from './find-preset.js';
+import { findScenarioPresetDir } from './find-preset.js';
 
 export async function resolvePresetImages(scenarios: readonly Scenario[], options: BuildOptions = {}): Promise<Scenario[]> {
   const built = new Map<string, Promise<{ build: BuildResult; maxSizeBytes: number }>>();
@@ -28,7 +28,7 @@ export async function resolvePresetImages(scenarios: readonly Scenario[], option
         imageFiles.push(file);
         continue;
       }
-      const dir = findPresetDir(file.preset, dirname(scenario.file));
+      const dir = findScenarioPresetDir(file.preset, dirname(scenario.file));
       if (!dir) throw new ConfigError(`no preset named "${file.preset}" (looked for presets/${file.preset}/${PRESET_FILE})`, { file: scenario.file, field: `image.${file.role}.preset` });
       const { build, maxSizeBytes } = await buildOnce(dir);
       imageFiles.push({ ...file, path: build.imagePath, sha256: build.sha256, maxSizeBytes: file.maxSizeBytes ?? maxSizeBytes });
