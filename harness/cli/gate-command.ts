@@ -7,8 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gateScenario } from '../preset/gate-scenario.js';
-import { loadPreset, type LoadedPreset } from '../preset/load-preset.js';
-import { findPresetDir, listPresetNames } from '../preset/load-preset.js';
+import { findPresetDir, listPresetNames, loadPreset, type LoadedPreset } from '../preset/load-preset.js';
 import type { JobResult } from '../report/results.js';
 import { findScenarioFiles } from '../scenario/find-scenarios.js';
 import { loadScenario } from '../scenario/load-scenario.js';

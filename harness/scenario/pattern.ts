@@ -4,9 +4,12 @@ export interface Pattern {
   readonly regex: RegExp;
 }
 
-/** A pattern that matches `text` literally. */
+/**
+ * A pattern that matches `text` literally, except that any run of white space matches any other:
+ * a screen wraps long messages onto the next row and a serial console may break them with CR LF.
+ */
 export function literalPattern(text: string): Pattern {
-  return { source: text, regex: new RegExp(escapeRegExp(text)) };
+  return { source: text, regex: new RegExp(text.split(/\s+/).map(escapeRegExp).join('\\s+')) };
 }
 
 function escapeRegExp(text: string): string {

@@ -93,3 +93,15 @@ describe('blank disks and boot order', () => {
     expect(errorOf('image:\n  cdrom: {blank: 1MiB}\nsteps:\n  - reboot: true\n').message).toMatch(/only a disk can be blank/);
   });
 });
+
+describe('literal patterns', () => {
+  it('match across line breaks and runs of spaces, and nothing else loosely', async () => {
+    const { literalPattern } = await import('../../harness/scenario/pattern.js');
+    const p = literalPattern('not present on the CPU: cmov');
+    expect(p.regex.test('not present on the CPU:\ncmov')).toBe(true);
+    expect(p.regex.test('not  present on the CPU: cmov')).toBe(true);
+    expect(p.regex.test('not present on the CPU: cmovx')).toBe(true);
+    expect(p.regex.test('not present on the CPU cmov')).toBe(false);
+    expect(literalPattern('a.b').regex.test('axb')).toBe(false);
+  });
+});
