@@ -75,52 +75,91 @@ export function decodeTextPage(window: Uint8Array, geometry: VgaTextGeometry): s
   return lines;
 }
 
+/** Both text windows (mono 0xb0000, colour 0xb8000) in one dump, so it can go out before the registers are known. */
+const TEXT_DUMP_BASE = 0xb0000;
+const TEXT_DUMP_BYTES = 0x10000;
+
 /**
  * Reads the text screen of a live QEMU; undefined in a graphics mode. `dumpFile` is a fresh
- * scratch path. Commands are pipelined — sent back to back without awaiting each reply; QMP
- * runs them in order — so the VM is paused for four round trips rather than twenty: every
- * pause is time the guest does not run.
+ * scratch path.
  */
 export async function readTextScreen(qmp: QmpClient, dumpFile: string): Promise<string[] | undefined> {
-  // The status read before the stop says whether the guest was running, i.e. whether to resume it.
-  const [status] = await Promise.all([qmp.execute<{ running: boolean }>('query-status'), qmp.execute('stop')]);
-  let resumed = false;
+  const lowDumpFile = `${dumpFile}.a0000`;
   try {
-    const geometry = textGeometry(await readRegisters(qmp));
+    const geometry = await snapshotWhilePaused(qmp, dumpFile, lowDumpFile);
     if (!geometry) return undefined;
-    const dump = qmp.execute('pmemsave', { val: geometry.windowBase, size: geometry.windowBytes, filename: dumpFile });
-    resumed = status.running;
-    await Promise.all([dump, status.running ? qmp.execute('cont') : undefined]);
-    try {
-      return decodeTextPage(await readFile(dumpFile), geometry);
-    } finally {
-      await rm(dumpFile, { force: true });
-    }
+    if (geometry.windowBase < TEXT_DUMP_BASE) return decodeTextPage(await readFile(lowDumpFile), geometry);
+    const offset = geometry.windowBase - TEXT_DUMP_BASE;
+    return decodeTextPage((await readFile(dumpFile)).subarray(offset, offset + geometry.windowBytes), geometry);
   } finally {
-    if (status.running && !resumed) await qmp.execute('cont');
+    await Promise.all([rm(dumpFile, { force: true }), rm(lowDumpFile, { force: true })]);
   }
 }
 
-async function readRegisters(qmp: QmpClient): Promise<VgaRegisters> {
-  // Misc output bit 0 picks the colour (0x3d4) or mono (0x3b4) CRTC port pair; both index
-  // registers are read now (a read has no side effect on them) to save a round trip.
-  const [misc, gcIndex, colourIndex, monoIndex] = await Promise.all([inb(qmp, 0x3cc), inb(qmp, 0x3ce), inb(qmp, 0x3d4), inb(qmp, 0x3b4)]);
-  const colour = (misc & 0x01) !== 0;
-  const crtcPort = colour ? 0x3d4 : 0x3b4;
-  const crtcIndex = colour ? colourIndex : monoIndex;
-  // One batch, issued in this exact order: select a register, read it, ..., restore both indexes.
-  const writes: Promise<void>[] = [];
-  writes.push(outb(qmp, 0x3ce, 0x06));
+/**
+ * Pauses the VM for two round trips: every command of the first is sent back to back (QMP runs
+ * them in order) on the guess of a colour adapter, which every profile has; the second puts
+ * the index registers back and resumes. Each pause is time the guest does not run, and with
+ * twenty-odd commands, waiting for each reply was most of it.
+ */
+async function snapshotWhilePaused(qmp: QmpClient, dumpFile: string, lowDumpFile: string): Promise<VgaTextGeometry | undefined> {
+  // The status is read before the stop: it says whether the guest was running, i.e. whether to resume it.
+  const status = qmp.execute<{ running: boolean }>('query-status');
+  const stopped = qmp.execute('stop');
+  const colourBatch = sendRegisterBatch(qmp, 0x3d4);
+  const dump = qmp.execute('pmemsave', { val: TEXT_DUMP_BASE, size: TEXT_DUMP_BYTES, filename: dumpFile });
+  // All in flight at once: whichever fails first is the one reported; the others must not surface as unhandled.
+  for (const p of [status, stopped, colourBatch, dump]) p.catch(() => undefined);
+  let batch: RegisterBatch | undefined;
+  let wasRunning = false;
+  try {
+    wasRunning = (await status).running;
+    await stopped;
+    batch = await colourBatch;
+    // Misc output bit 0 clear: a mono adapter, whose CRTC answers at 0x3b4 (QEMU ignored the colour ports).
+    if ((batch.misc & 0x01) === 0) batch = await sendRegisterBatch(qmp, 0x3b4);
+    const geometry = textGeometry(batch.registers);
+    // Text in the 0xa0000 window is legal VGA, just rare: dump it separately, still paused.
+    if (geometry && geometry.windowBase < TEXT_DUMP_BASE) {
+      await qmp.execute('pmemsave', { val: geometry.windowBase, size: geometry.windowBytes, filename: lowDumpFile });
+    }
+    await dump;
+    return geometry;
+  } finally {
+    const resume: Promise<unknown>[] = [dump.catch(() => undefined)];
+    if (batch) resume.push(outb(qmp, 0x3ce, batch.gcIndex), outb(qmp, batch.crtcPort, batch.crtcIndex));
+    if (wasRunning) resume.push(qmp.execute('cont'));
+    await Promise.all(resume);
+  }
+}
+
+interface RegisterBatch {
+  readonly misc: number;
+  readonly crtcPort: number;
+  readonly gcIndex: number;
+  readonly crtcIndex: number;
+  readonly registers: VgaRegisters;
+}
+
+/**
+ * Sends, in this exact order and without waiting in between: the misc output and both index
+ * registers (reads have no side effects), then select-and-read GC6 and each CRTC register.
+ * The indexes are restored by the caller, in the next round trip.
+ */
+function sendRegisterBatch(qmp: QmpClient, crtcPort: number): Promise<RegisterBatch> {
+  const head = [inb(qmp, 0x3cc), inb(qmp, 0x3ce), inb(qmp, crtcPort)];
+  const writes: Promise<void>[] = [outb(qmp, 0x3ce, 0x06)];
   const gcMisc = inb(qmp, 0x3cf);
   const reads = CRTC_REGS.map((reg) => {
     writes.push(outb(qmp, crtcPort, reg));
     return inb(qmp, crtcPort + 1);
   });
-  writes.push(outb(qmp, 0x3ce, gcIndex), outb(qmp, crtcPort, crtcIndex));
-  const [values] = await Promise.all([Promise.all([gcMisc, ...reads]), Promise.all(writes)]);
-  const crtc: Record<number, number> = {};
-  CRTC_REGS.forEach((reg, i) => (crtc[reg] = values[i + 1]!));
-  return { gcMisc: values[0]!, crtc };
+  return Promise.all([Promise.all([...head, gcMisc, ...reads]), Promise.all(writes)]).then(([values]) => {
+    const [misc, gcIndex, crtcIndex, gc6] = values as [number, number, number, number];
+    const crtc: Record<number, number> = {};
+    CRTC_REGS.forEach((reg, i) => (crtc[reg] = values[4 + i]!));
+    return { misc, crtcPort, gcIndex, crtcIndex, registers: { gcMisc: gc6, crtc } };
+  });
 }
 
 /**
