@@ -1,67 +1,8 @@
-/**
- * `bootgate gate [preset...]`: builds each preset (cached), runs its gate scenario (and any
- * scenarios in presets/<name>/scenarios/) on every claimed and declared-incompatible profile and
- * backend, and prints one table per preset: phase times against budgets, memory, image size,
- * and the verdict per profile × backend.
- */
-import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { gateScenario } from '../preset/gate-scenario.js';
-import { findPresetDir, listPresetNames, loadPreset, type LoadedPreset } from '../preset/load-preset.js';
-import type { JobResult } from '../report/results.js';
-import { findScenarioFiles } from '../scenario/find-scenarios.js';
-import { loadScenario } from '../scenario/load-scenario.js';
-import { formatDuration } from '../scenario/duration.js';
-import { formatSize } from '../scenario/size.js';
-import { runScenarios, type RunCommandOptions, type RunEnvironment } from './run-command.js';
-import { EXIT } from '../run/outcome.js';
+/** `bootgate gate [preset...]`: the same as `bootgate run` on the presets' folders (default: every bundled preset). */
+import { findPresetDir, listPresetNames } from '../preset/load-preset.js';
+import { runCommand, type RunCommandOptions, type RunEnvironment } from './run-command.js';
 
-const GATE_OK = new Set(['passed', 'flaky', 'expected-failure', 'skipped']);
-
-export async function gateCommand(presetArgs: readonly string[], options: RunCommandOptions, env: RunEnvironment = {}): Promise<number> {
-  const write = env.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const presets = (presetArgs.length ? presetArgs : listPresetNames()).map((ref) => findPresetDir(ref)).map(loadPreset);
-  const scenarios = presets.flatMap((p) => {
-    const extra = join(p.dir, 'scenarios');
-    return [gateScenario(p), ...(existsSync(extra) ? findScenarioFiles([extra]).map(loadScenario) : [])];
-  });
-  const { run, exitCode } = await runScenarios(scenarios, options, env);
-  write('');
-  let failedPresets = 0;
-  for (const preset of presets) {
-    const jobs = run.jobs.filter((j) => j.scenario.file.startsWith(`${preset.dir}/`));
-    if (!printPresetTable(preset, jobs, write)) failedPresets++;
-  }
-  write(failedPresets ? `${failedPresets} of ${presets.length} preset(s) broke their gate` : `all ${presets.length} preset(s) passed their gate`);
-  return failedPresets && exitCode === EXIT.passed ? EXIT.failed : exitCode;
+export function gateCommand(presetArgs: readonly string[], options: RunCommandOptions, env: RunEnvironment = {}): Promise<number> {
+  const dirs = (presetArgs.length ? presetArgs : listPresetNames()).map((ref) => findPresetDir(ref));
+  return runCommand(dirs, options, env);
 }
-
-/** Prints the preset's gate table; returns whether the gate held. */
-function printPresetTable(loaded: LoadedPreset, jobs: readonly JobResult[], write: (line: string) => void): boolean {
-  const { preset } = loaded;
-  const image = jobs.flatMap((j) => j.images ?? []).find((i) => i.role === 'cdrom');
-  const held = jobs.length > 0 && jobs.every((j) => GATE_OK.has(j.outcome));
-  write(`preset ${preset.name}: ${held ? 'gate passed' : 'GATE BROKEN'} (${relative(process.cwd(), loaded.file)})`);
-  write(`  image ${image ? formatSize(image.sizeBytes) : '?'} of ${preset.budgets.imageMiB} MiB budget; RAM budget ${preset.budgets.ramMiB} MiB`);
-  const phaseNames = preset.phases.map((p) => p.name);
-  write(`  ${'scenario'.padEnd(22)} ${'profile'.padEnd(11)} ${'backend'.padEnd(7)} ${phaseNames.map((n) => n.padEnd(16)).join(' ')} ${'emulator'.padEnd(9)} verdict`);
-  for (const job of jobs) {
-    const cells = phaseNames.map((name) => {
-      const phase = job.phases.find((p) => p.name === name);
-      if (!phase || phase.outcome === 'not-run') return '-'.padEnd(16);
-      const budget = phase.budgetMs ? `/${(phase.budgetMs / 1000).toFixed(0)} s` : '';
-      return `${(phase.durationMs / 1000).toFixed(1)}${budget}${phase.outcome === 'failed' ? ' ✗' : ''}`.padEnd(16);
-    });
-    const rss = job.host.peakRssBytes ? `${(job.host.peakRssBytes / 1048576).toFixed(0)} MiB` : '-';
-    write(`  ${job.scenario.name.padEnd(22)} ${job.profile.padEnd(11)} ${job.backend.padEnd(7)} ${cells.join(' ')} ${rss.padEnd(9)} ${verdict(job)}`);
-  }
-  return held;
-}
-
-function verdict(job: JobResult): string {
-  if (job.outcome === 'expected-failure') return job.expectedReason?.startsWith('incompatible') ? 'incompatible, as declared' : `expected failure: ${job.expectedReason}`;
-  if (job.outcome === 'skipped') return `skipped: ${job.error?.message ?? ''}`;
-  if (job.outcome === 'passed' || job.outcome === 'flaky') return `${job.outcome} in ${formatDuration(job.durationMs)}`;
-  return `${job.outcome}: ${job.error?.message.split('\n')[0] ?? ''}`;
-}
-

@@ -14,8 +14,8 @@ import { EXIT, exitCodeFor, OUTCOMES, type Outcome } from '../run/outcome.js';
 import { compareWithBaseline, parseTolerance } from './compare-command.js';
 import { runJobs } from '../run/run-jobs.js';
 import { FILMSTRIP_MODES, type FilmstripMode } from '../run/run-attempt.js';
-import { findScenarioFiles } from '../scenario/find-scenarios.js';
-import { loadScenario } from '../scenario/load-scenario.js';
+import { loadTargets } from './load-targets.js';
+import { printPresetTable } from '../report/preset-table.js';
 import { resolvePresetImages } from '../preset/resolve-preset-images.js';
 import { planJobs, preflight } from '../scenario/plan-jobs.js';
 import type { Scenario } from '../scenario/scenario.js';
@@ -46,8 +46,16 @@ export interface RunEnvironment {
 }
 
 export async function runCommand(paths: readonly string[], options: RunCommandOptions, env: RunEnvironment = {}): Promise<number> {
-  const scenarios = findScenarioFiles(paths.length ? paths : ['scenarios']).map(loadScenario);
-  return (await runScenarios(scenarios, options, env)).exitCode;
+  const write = env.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const { scenarios, presets } = loadTargets(paths.length ? paths : ['scenarios']);
+  const { run, exitCode } = await runScenarios(scenarios, options, env);
+  let broken = 0;
+  for (const preset of presets) {
+    write('');
+    if (!printPresetTable(preset, run.jobs.filter((j) => j.scenario.file.startsWith(`${preset.dir}/`)), write)) broken++;
+  }
+  if (presets.length) write(broken ? `${broken} of ${presets.length} preset(s) broke their gate` : `all ${presets.length} preset(s) passed their gate`);
+  return broken && exitCode === EXIT.passed ? EXIT.failed : exitCode;
 }
 
 /**

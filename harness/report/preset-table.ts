@@ -1,0 +1,42 @@
+/**
+ * One table per preset after a gate: image size against its budget, phase times against their
+ * budgets, emulator memory, and the verdict per profile × backend, with declared
+ * incompatibilities shown as such.
+ */
+import { relative } from 'node:path';
+import type { LoadedPreset } from '../preset/load-preset.js';
+import { formatDuration } from '../scenario/duration.js';
+import { formatSize } from '../scenario/size.js';
+import type { JobResult } from './results.js';
+
+const GATE_OK = new Set(['passed', 'flaky', 'expected-failure', 'skipped']);
+
+/** Prints the preset's gate table; returns whether the gate held. */
+export function printPresetTable(loaded: LoadedPreset, jobs: readonly JobResult[], write: (line: string) => void): boolean {
+  const { preset } = loaded;
+  const image = jobs.flatMap((j) => j.images ?? []).find((i) => i.role === 'cdrom');
+  const held = jobs.length > 0 && jobs.every((j) => GATE_OK.has(j.outcome));
+  write(`preset ${preset.name}: ${held ? 'gate passed' : 'GATE BROKEN'} (${relative(process.cwd(), loaded.file)})`);
+  write(`  image ${image ? formatSize(image.sizeBytes) : '?'} of ${preset.budgets.imageMiB} MiB budget; RAM budget ${preset.budgets.ramMiB} MiB`);
+  const phaseNames = preset.phases.map((p) => p.name);
+  write(`  ${'scenario'.padEnd(22)} ${'profile'.padEnd(11)} ${'backend'.padEnd(7)} ${phaseNames.map((n) => n.padEnd(16)).join(' ')} ${'emulator'.padEnd(9)} verdict`);
+  for (const job of jobs) {
+    const cells = phaseNames.map((name) => {
+      const phase = job.phases.find((p) => p.name === name);
+      if (!phase || phase.outcome === 'not-run') return '-'.padEnd(16);
+      const budget = phase.budgetMs ? `/${(phase.budgetMs / 1000).toFixed(0)} s` : '';
+      return `${(phase.durationMs / 1000).toFixed(1)}${budget}${phase.outcome === 'failed' ? ' ✗' : ''}`.padEnd(16);
+    });
+    const rss = job.host.peakRssBytes ? `${(job.host.peakRssBytes / 1048576).toFixed(0)} MiB` : '-';
+    write(`  ${job.scenario.name.padEnd(22)} ${job.profile.padEnd(11)} ${job.backend.padEnd(7)} ${cells.join(' ')} ${rss.padEnd(9)} ${verdict(job)}`);
+  }
+  return held;
+}
+
+function verdict(job: JobResult): string {
+  if (job.outcome === 'expected-failure') return job.expectedReason?.startsWith('incompatible') ? 'incompatible, as declared' : `expected failure: ${job.expectedReason}`;
+  if (job.outcome === 'skipped') return `skipped: ${job.error?.message ?? ''}`;
+  if (job.outcome === 'passed' || job.outcome === 'flaky') return `${job.outcome} in ${formatDuration(job.durationMs)}`;
+  return `${job.outcome}: ${job.error?.message.split('\n')[0] ?? ''}`;
+}
+
