@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import type { MachineSpec } from '../../harness/machine/machine.js';
 import type { Media } from '../../harness/machine/media.js';
 import type { Profile } from '../../harness/machine/profile.js';
 import { qemuCommandLine, shellQuote, type QemuPaths } from '../../harness/machine/qemu/qemu-command-line.js';
-import { decodeTextPage, textGeometry } from '../../harness/machine/qemu/qemu-text-screen.js';
+import { decodeTextPage, readTextScreen, textGeometry } from '../../harness/machine/qemu/qemu-text-screen.js';
 import { QmpClient } from '../../harness/machine/qemu/qmp-client.js';
 import { QmpError } from '../../harness/machine/qemu/qmp-error.js';
 import { loadProfileFile, PROJECT_VM_CONFIGS } from '../../harness/vm-config/load-profile.js';
@@ -271,5 +271,107 @@ describe('cleanup registry', () => {
     offB();
     expect(liveCount()).toBe(0);
     expect(process.listenerCount('SIGTERM')).toBe(before);
+  });
+});
+
+describe('readTextScreen against a simulated VGA behind QMP', () => {
+  /** Just enough of QEMU: run state, HMP port I/O with VGA index semantics, pmemsave. */
+  class FakeVga {
+    running = true;
+    misc = 0x67;
+    gcIndex = 0x05;
+    gc: number[] = Array(16).fill(0);
+    crtcIndex = 0x0e;
+    cr: number[] = Array(32).fill(0);
+    memory = new Uint8Array(0x20000); // 0xa0000–0xbffff
+    portIoWhileRunning = 0;
+    log: string[] = [];
+
+    constructor() {
+      this.gc[6] = 0x0e; // text, window 0xb8000
+      Object.assign(this.cr, { 0x01: 0x4f, 0x07: 0x1f, 0x09: 0x4f, 0x12: 0x8f, 0x13: 0x28 });
+    }
+    put(address: number, text: string) {
+      [...text].forEach((ch, i) => (this.memory[address - 0xa0000 + i * 2] = ch.charCodeAt(0)));
+    }
+    private crtcPort() {
+      return this.misc & 1 ? 0x3d4 : 0x3b4;
+    }
+    inb(port: number): number {
+      if (port === 0x3cc) return this.misc;
+      if (port === 0x3ce) return this.gcIndex;
+      if (port === 0x3cf) return this.gc[this.gcIndex]!;
+      if (port === this.crtcPort()) return this.crtcIndex;
+      if (port === this.crtcPort() + 1) return this.cr[this.crtcIndex]!;
+      return 0xff;
+    }
+    outb(port: number, value: number) {
+      if (port === 0x3ce) this.gcIndex = value;
+      else if (port === this.crtcPort()) this.crtcIndex = value;
+    }
+    async execute(command: string, args?: Record<string, unknown>): Promise<unknown> {
+      this.log.push(command);
+      if (command === 'query-status') return { running: this.running, status: this.running ? 'running' : 'paused' };
+      if (command === 'stop') return void (this.running = false);
+      if (command === 'cont') return void (this.running = true);
+      if (command === 'pmemsave') {
+        const start = Number(args!.val) - 0xa0000;
+        await writeFile(String(args!.filename), this.memory.subarray(start, start + Number(args!.size)));
+        return {};
+      }
+      throw new Error(`unexpected ${command}`);
+    }
+    async hmp(line: string): Promise<string> {
+      if (this.running) this.portIoWhileRunning++;
+      const [cmd, , port, value] = line.split(' ');
+      if (cmd === 'i') return `portb[0x${Number(port).toString(16).padStart(4, '0')}] = 0x${this.inb(Number(port)).toString(16)}\r\n`;
+      this.outb(Number(port), Number(value));
+      return '';
+    }
+  }
+
+  async function read(vga: FakeVga) {
+    const dir = await mkdtemp(join(tmpdir(), 'bg-vga-test-'));
+    try {
+      return await readTextScreen(vga as unknown as QmpClient, join(dir, 'vga.bin'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('reads the page at the CRTC start address with the VM paused, then restores the indexes and resumes', async () => {
+    const vga = new FakeVga();
+    vga.put(0xb8000, 'stale first page');
+    Object.assign(vga.cr, { 0x0c: 0x00, 0x0d: 0x50 }); // Scrolled by one row, as Linux does.
+    vga.put(0xb8000 + 0x50 * 2, 'top row now');
+    const rows = await read(vga);
+    expect(rows).toHaveLength(25);
+    expect(rows![0]).toBe('top row now');
+    expect(vga.portIoWhileRunning).toBe(0);
+    expect([vga.gcIndex, vga.crtcIndex, vga.running]).toEqual([0x05, 0x0e, true]);
+    expect(vga.log.at(-1)).toBe('cont');
+  });
+
+  it('follows a mono adapter to 0x3b4 and 0xb0000, restoring the GC index it found', async () => {
+    const vga = new FakeVga();
+    vga.misc = 0x66;
+    vga.gc[6] = 0x0a; // text, window 0xb0000
+    vga.put(0xb0000, 'Hercules says hi');
+    const rows = await read(vga);
+    expect(rows![0]).toBe('Hercules says hi');
+    expect([vga.gcIndex, vga.crtcIndex, vga.running]).toEqual([0x05, 0x0e, true]);
+  });
+
+  it('leaves a paused VM paused, and answers undefined in a graphics mode', async () => {
+    const paused = new FakeVga();
+    paused.running = false;
+    expect(await read(paused)).toHaveLength(25);
+    expect(paused.running).toBe(false);
+    expect(paused.log).not.toContain('cont');
+
+    const graphics = new FakeVga();
+    graphics.gc[6] = 0x05;
+    expect(await read(graphics)).toBeUndefined();
+    expect([graphics.gcIndex, graphics.crtcIndex, graphics.running]).toEqual([0x05, 0x0e, true]);
   });
 });

@@ -116,8 +116,9 @@ async function snapshotWhilePaused(qmp: QmpClient, dumpFile: string, lowDumpFile
     wasRunning = (await status).running;
     await stopped;
     batch = await colourBatch;
-    // Misc output bit 0 clear: a mono adapter, whose CRTC answers at 0x3b4 (QEMU ignored the colour ports).
-    if ((batch.misc & 0x01) === 0) batch = await sendRegisterBatch(qmp, 0x3b4);
+    // Misc output bit 0 clear: a mono adapter, whose CRTC answers at 0x3b4 (QEMU ignored the
+    // colour ports). The GC index to restore is the one read first, before we changed it.
+    if ((batch.misc & 0x01) === 0) batch = { ...(await sendRegisterBatch(qmp, 0x3b4)), gcIndex: batch.gcIndex };
     const geometry = textGeometry(batch.registers);
     // Text in the 0xa0000 window is legal VGA, just rare: dump it separately, still paused.
     if (geometry && geometry.windowBase < TEXT_DUMP_BASE) {
