@@ -79,6 +79,10 @@ export function applyMasks(image: RawImage, masks: readonly Rect[]): Uint8Array 
   return data;
 }
 
-export function sameFrame(a: RawImage, b: RawImage): boolean {
-  return a.width === b.width && a.height === b.height && Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength).equals(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength));
+/** Pixel-identical, outside the masks when there are any. */
+export function sameFrame(a: RawImage, b: RawImage, masks: readonly Rect[] = []): boolean {
+  if (a.width !== b.width || a.height !== b.height) return false;
+  const da = masks.length ? applyMasks(a, masks) : a.data;
+  const db = masks.length ? applyMasks(b, masks) : b.data;
+  return Buffer.from(da.buffer, da.byteOffset, da.byteLength).equals(Buffer.from(db.buffer, db.byteOffset, db.byteLength));
 }

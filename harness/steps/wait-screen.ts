@@ -1,13 +1,14 @@
 /**
  * Waits until the screen matches one of its goldens and reports which. When no golden matches in
  * time, the best candidate's actual, expected and diff frames go to the report folder. Writing a
- * golden (update modes) only ever uses a stable frame: two consecutive shots a second apart that agree.
+ * golden (update modes) only ever uses a stable frame: two consecutive shots a second apart that
+ * agree outside the masks (a countdown or a clock never stops changing).
  */
 import { ScreenMismatchError, WaitTimeoutError } from '../errors.js';
 import type { RawImage } from '../machine/raw-image.js';
 import type { Pattern } from '../scenario/scenario.js';
 import type { ScreenMatchData } from '../scenario/scenario-schema.js';
-import { compareScreens, sameFrame, type Comparison } from '../screen/compare-screens.js';
+import { compareScreens, sameFrame, type Comparison, type Rect } from '../screen/compare-screens.js';
 import type { Golden } from '../screen/golden-store.js';
 import { failureChecker } from './failure-patterns.js';
 import { pollUntil, SCREEN_INTERVALS } from './poll-until.js';
@@ -18,7 +19,7 @@ const STABLE_GAP_MS = 1000;
 export async function waitScreen(ctx: StepContext, spec: ScreenMatchData, timeoutMs: number, label: string, failOn?: readonly Pattern[]): Promise<StepReport> {
   const goldens = await Promise.all(spec.anyOf.map((name) => ctx.goldens.load(name)));
   const missing = goldens.filter((g) => !g.image);
-  if (missing.length > 0) return createMissing(ctx, missing, timeoutMs, label, failOn);
+  if (missing.length > 0) return createMissing(ctx, missing, spec.masks, timeoutMs, label, failOn);
 
   let best: { golden: Golden; comparison: Comparison; frame: RawImage } | undefined;
   let previous: RawImage | undefined;
@@ -35,7 +36,7 @@ export async function waitScreen(ctx: StepContext, spec: ScreenMatchData, timeou
       probe: async () => {
         const frame = await ctx.machine.screenshot();
         ctx.lastFrame = frame;
-        stable = previous !== undefined && sameFrame(previous, frame);
+        stable = previous !== undefined && sameFrame(previous, frame, spec.masks);
         previous = frame;
         for (const golden of goldens) {
           const comparison = compareScreens(golden.image!, frame, spec);
@@ -68,7 +69,7 @@ export async function waitScreen(ctx: StepContext, spec: ScreenMatchData, timeou
 }
 
 /** A golden is missing: in an update mode wait for a stable frame and write it; otherwise fail with the frame attached. */
-async function createMissing(ctx: StepContext, missing: readonly Golden[], timeoutMs: number, label: string, failOn?: readonly Pattern[]): Promise<StepReport> {
+async function createMissing(ctx: StepContext, missing: readonly Golden[], masks: readonly Rect[], timeoutMs: number, label: string, failOn?: readonly Pattern[]): Promise<StepReport> {
   const names = missing.map((g) => g.path).join(', ');
   if (!ctx.goldens.mayWrite('missing')) {
     const frame = await ctx.machine.screenshot();
@@ -88,7 +89,7 @@ async function createMissing(ctx: StepContext, missing: readonly Golden[], timeo
       const shot = await ctx.machine.screenshot();
       ctx.lastFrame = shot;
       const now = performance.now();
-      const isStable = previous !== undefined && now - previous.at >= STABLE_GAP_MS && sameFrame(previous.frame, shot);
+      const isStable = previous !== undefined && now - previous.at >= STABLE_GAP_MS && sameFrame(previous.frame, shot, masks);
       previous = { frame: shot, at: now };
       return isStable ? shot : undefined;
     },

@@ -49,3 +49,13 @@ describe('compareScreens', () => {
     expect(sameFrame(base, changed)).toBe(false);
   });
 });
+
+describe('sameFrame with masks', () => {
+  it('ignores differences inside the masks only', () => {
+    const a = solid(10, 10, [0, 0, 0]);
+    const b = withBlock(a, 2, 2, 2, [255, 255, 255]);
+    expect(sameFrame(a, b)).toBe(false);
+    expect(sameFrame(a, b, [{ x: 2, y: 2, width: 2, height: 2 }])).toBe(true);
+    expect(sameFrame(a, b, [{ x: 5, y: 5, width: 2, height: 2 }])).toBe(false);
+  });
+});
