@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, InfraError, MachineCrashedError, UnsupportedProfileError } from '../../harness/errors.js';
 import type { Machine } from '../../harness/machine/machine.js';
 import type { Media } from '../../harness/machine/media.js';
@@ -71,6 +71,9 @@ describe('QemuMachine on real QEMU', () => {
   beforeAll(async () => {
     scratchDisk = join(await mkdtemp(join(tmpdir(), 'bootgate-disk-')), 'blank.raw');
     await writeFile(scratchDisk, Buffer.alloc(4 * 1024 * 1024));
+  });
+  afterAll(async () => {
+    await rm(dirname(scratchDisk), { recursive: true, force: true });
   });
 
   it('GRUB rescue CD on p3-i440fx: menu, c → grub>, ls lists devices; inputs untouched; stop leaves nothing', async () => {
