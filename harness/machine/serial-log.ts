@@ -53,7 +53,8 @@ export class SerialLog {
     let i = 0;
     while (i < text.length) {
       const ch = text[i]!;
-      if (ch === '\r' || ch === '\x07' || ch === '\x00') {
+      // CR, BEL, NUL, and shift-out/shift-in (dialogs switch to line-drawing characters with them).
+      if (ch === '\r' || ch === '\x07' || ch === '\x00' || ch === '\x0e' || ch === '\x0f') {
         i++;
         continue;
       }

@@ -6,6 +6,8 @@ describe('SerialLog', () => {
     const log = new SerialLog();
     log.append('~ # \x1b[6n\r\n\x1b]0;title\x07\x1b(Bhello \x1b[1;31mred\x1b[0m\r\n');
     expect(log.text).toBe('~ # \nhello red\n');
+    log.append('\x0eqqq\x0f<Continue>');
+    expect(log.text.endsWith('qqq<Continue>')).toBe(true);
     expect(log.raw().toString('latin1')).toContain('\x1b[6n');
   });
 
