@@ -1,0 +1,65 @@
+/**
+ * Gating the reference presets for real: built (cached by recipe hash), booted on every claimed
+ * profile and backend, incompatible profiles shown as such; and a recipe broken on purpose
+ * makes the gate fail in the right phase with the right evidence.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../..');
+const work = mkdtempSync(join(tmpdir(), 'bootgate-gate-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+interface Job {
+  id: string;
+  outcome: string;
+  expectedReason?: string;
+  durationMs: number;
+  error?: { type: string; message: string };
+  phases: { name: string; outcome: string }[];
+}
+
+async function gate(args: string[], report: string): Promise<{ code: number | null; stdout: string; jobs: Job[] }> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/bootgate.js'), ...args, '--report-dir', report], { env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, stdout, jobs: JSON.parse(readFileSync(join(report, 'results.json'), 'utf8')).jobs };
+}
+
+describe('bootgate gate', () => {
+  it('mini-shell passes its gate on both emulators, and the i586/i486 boards show as incompatible, fast', async () => {
+    const { code, stdout, jobs } = await gate(['gate', 'mini-shell'], join(work, 'mini-shell'));
+    expect(stdout).toMatch(/preset mini-shell: gate passed/);
+    expect(code).toBe(0);
+    const byId = Object.fromEntries(jobs.map((j) => [j.id, j]));
+    expect(byId['mini-shell-gate--qemu--p3-i440fx']!.outcome).toBe('passed');
+    expect(byId['mini-shell-gate--v86--p3-i440fx']!.outcome).toBe('passed');
+    expect(byId['shell-answers--qemu--p2-i440fx']!.outcome).toBe('passed');
+    for (const profile of ['486-isa', 'p5-i440fx']) {
+      const job = byId[`mini-shell-gate--qemu--${profile}`]!;
+      expect(job.outcome).toBe('expected-failure');
+      expect(job.error!.type).toBe('FailurePatternError');
+      expect(job.durationMs).toBeLessThan(30_000); // evidence, not the 45 s timeout
+    }
+    expect(byId['mini-shell-gate--qemu--p5-i440fx']!.error!.message).toMatch(/cmov/);
+    expect(stdout).toMatch(/486-isa +qemu .*incompatible, as declared/);
+  });
+
+  it('a recipe broken on purpose (init gives up before any shell) fails the gate in its shell phase with the kernel panic as evidence', async () => {
+    const presets = join(work, 'broken', 'presets');
+    cpSync(join(ROOT, 'presets/mini-shell'), join(presets, 'mini-shell'), { recursive: true });
+    writeFileSync(join(presets, 'mini-shell/init'), '#!/bin/sh\necho "bootgate: this init has no shell"\nexit 1\n');
+    const { code, stdout, jobs } = await gate(['gate', join(presets, 'mini-shell'), '--backend', 'qemu', '--profile', 'p3-i440fx'], join(work, 'broken-report'));
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/preset mini-shell: GATE BROKEN/);
+    const job = jobs.find((j) => j.id === 'mini-shell-gate--qemu--p3-i440fx')!;
+    expect(job.outcome).toBe('failed');
+    expect(job.error!.type).toBe('FailurePatternError');
+    expect(job.error!.message).toMatch(/Kernel panic/);
+    expect(job.phases.find((p) => p.outcome === 'failed')!.name).toBe('shell');
+  });
+});
