@@ -57,7 +57,7 @@ async function connect(): Promise<void> {
 
 async function screenText(): Promise<string> {
   const file = join(dir, 'vga.bin');
-  await cmd('human-monitor-command', { 'command-line': `pmemsave 0xb8000 4000 ${file}` });
+  await cmd('human-monitor-command', { 'command-line': `pmemsave 0xb8000 4000 "${file}"` });
   const bytes = readFileSync(file);
   let text = '';
   for (let i = 0; i < bytes.length; i += 2) text += String.fromCharCode(bytes[i]!) + ((i / 2) % 80 === 79 ? '\n' : '');
@@ -67,7 +67,7 @@ async function screenText(): Promise<string> {
 async function waitFor(re: RegExp): Promise<void> {
   const deadline = performance.now() + 60_000;
   while (!re.test(await screenText())) {
-    if (performance.now() > deadline) throw new Error(`timeout waiting for ${re}`);
+    if (performance.now() > deadline) throw new Error(`timeout waiting for ${re}:\n${await screenText()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -87,7 +87,7 @@ try {
   await key('c');
   await waitFor(/grub> *\n/);
   for (const k of ['l', 's', 'ret']) await key(k);
-  await waitFor(/\((cd|hd|fd)[0-9]/);
+  await waitFor(/\((cd|hd|fd)[0-9,)]/);
   const totalMs = performance.now() - t0;
   const status = readFileSync(`/proc/${qemu.pid}/status`, 'utf8');
   const qemuPeakRssKiB = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);

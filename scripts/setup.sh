@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   qemu-system-x86 qemu-utils seabios                     # the QEMU backend; SeaBIOS files for v86 too
   grub-rescue-pc memtest86+ debian-installer-12-netboot-i386  # real images for the bundled scenarios
-  xorriso isolinux syslinux-common cpio gzip mtools dosfstools e2fsprogs  # building reference presets
+  xorriso cpio                                           # building reference presets (the rest comes as .debs)
 )
 
 missing=()
@@ -22,7 +22,8 @@ if ((${#missing[@]})); then
     exit 3
   fi
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >/dev/null
+  # A mirror mid-sync makes apt-get update fail for one list; the packages we need may still be there.
+  apt-get update -q >/dev/null || echo "setup: apt-get update reported errors; installing with the lists it has" >&2
   apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
