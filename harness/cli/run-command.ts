@@ -16,7 +16,6 @@ import { runJobs } from '../run/run-jobs.js';
 import { FILMSTRIP_MODES, type FilmstripMode } from '../run/run-attempt.js';
 import { loadTargets } from './load-targets.js';
 import { printPresetTable } from '../report/preset-table.js';
-import { resolvePresetImages } from '../preset/resolve-preset-images.js';
 import { planJobs, preflight } from '../scenario/plan-jobs.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { UPDATE_MODES, type UpdateMode } from '../screen/golden-store.js';
@@ -80,9 +79,12 @@ export async function runScenarios(
     throw new ConfigError(`--filmstrip must be one of ${FILMSTRIP_MODES.join(', ')}, got "${options.filmstrip}"`, { field: '--filmstrip' });
   }
 
-  const scenarios = await resolvePresetImages(loaded, {
-    onProgress: (p) => (p.step === 'done' || p.step === 'cached' || p.step === 'note' ? write(`preset ${p.preset}: ${p.step === 'cached' ? 'cached ' : ''}${p.message}`) : undefined),
-  });
+  // Preset building pulls in the apt and image tooling: load it only when a scenario boots a preset.
+  const scenarios = loaded.some((s) => s.imageFiles.some((f) => f.preset))
+    ? await (await import('../preset/resolve-preset-images.js')).resolvePresetImages(loaded, {
+        onProgress: (p) => (p.step === 'done' || p.step === 'cached' || p.step === 'note' ? write(`preset ${p.preset}: ${p.step === 'cached' ? 'cached ' : ''}${p.message}`) : undefined),
+      })
+    : [...loaded];
   for (const s of scenarios) await preflight(s);
   const jobs = planJobs(scenarios, {
     ...(options.backend ? { backends: parseBackends(options.backend) } : {}),

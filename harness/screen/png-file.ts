@@ -5,6 +5,11 @@ import sharp from 'sharp';
 import { ConfigError } from '../errors.js';
 import type { RawImage } from '../machine/raw-image.js';
 
+// Frames are small and never decoded twice: libvips' operation cache and thread pool would only
+// add tens of MiB of resident memory beside each emulator.
+sharp.cache(false);
+sharp.concurrency(1);
+
 export async function readPng(file: string, field = 'golden'): Promise<RawImage> {
   try {
     const { data, info } = await sharp(file, { failOn: 'truncated' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });

@@ -24,8 +24,10 @@ export interface PollOptions<T> {
   readonly wake?: (callback: () => void) => () => void;
 }
 
-export const SCREEN_INTERVALS: readonly number[] = [0, 100, 250, 500, 1000];
-export const TEXT_INTERVALS: readonly number[] = [0, 50, 100, 200];
+// Screens settle within tens of milliseconds of the text that announced them: look again soon.
+export const SCREEN_INTERVALS: readonly number[] = [0, 50, 100, 250, 500, 1000];
+// A text read pauses a QEMU guest for a few tens of ms, so faster polling would slow the guest itself.
+export const TEXT_INTERVALS: readonly number[] = [0, 50, 100];
 
 export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {
   const { machine, signal, timeoutMs } = options;
