@@ -6,7 +6,9 @@ export default defineConfig({
     // Integration tests boot real emulators: minutes, not milliseconds, and never more at once than cores.
     testTimeout: 180_000,
     hookTimeout: 60_000,
-    maxWorkers: 2,
+    // One test file at a time: integration files each start emulators (up to two jobs at once), and
+    // wall-clock budgets in them should not depend on how many other files happen to be booting.
+    fileParallelism: false,
     reporters: ['default', './tests/support/closing-line-reporter.ts'],
   },
 });

@@ -2,7 +2,7 @@
  * The CLI end to end, as a user runs it: real images, real QEMU and v86, the compiled bootgate.
  * (npm test builds dist/ first through scripts/setup.sh.)
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,11 +37,32 @@ function results(reportDir: string): { jobs: { id: string; outcome: string; erro
   return JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8'));
 }
 
-function qemuPids(): number[] {
+/** QEMU processes started by `ancestor` or its descendants (other test files run QEMU at the same time). */
+function qemuPidsUnder(ancestor: number): number[] {
+  const parent = new Map<number, number>();
+  const qemu: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('qemu-system-i386')) qemu.push(Number(entry));
+    } catch {
+      // ended while we looked
+    }
+  }
+  return qemu.filter((pid) => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === ancestor) return true;
+    return false;
+  });
+}
+
+function alive(pid: number): boolean {
   try {
-    return execFileSync('pgrep', ['-f', 'qemu-system-i386'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+    process.kill(pid, 0);
+    return true;
   } catch {
-    return []; // pgrep exits 1 when nothing matches
+    return false;
   }
 }
 
@@ -109,7 +130,6 @@ describe('bootgate run, end to end', () => {
 
   it('Ctrl-C mid-boot stops every machine, still writes the report, exits 130 and leaves no QEMU behind', async () => {
     const report = join(work, 'interrupted');
-    const before = new Set(qemuPids());
     const child = spawn(process.execPath, [CLI, 'run', join(ROOT, 'scenarios/debian-installer/installer-serial.yaml'), '--backend', 'qemu', '--report-dir', report], {
       env: { ...process.env, CI: '1' },
       stdio: 'ignore',
@@ -117,14 +137,14 @@ describe('bootgate run, end to end', () => {
     let ours: number[] = [];
     for (let i = 0; i < 100 && ours.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      ours = qemuPids().filter((p) => !before.has(p));
+      ours = qemuPidsUnder(child.pid!);
     }
     expect(ours.length).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 1500)); // mid-boot
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(130);
-    expect(qemuPids().filter((p) => ours.includes(p))).toEqual([]);
+    expect(ours.filter(alive)).toEqual([]);
     const [job] = results(report).jobs;
     expect(job!.outcome).toBe('infra-error');
     expect(job!.error!.message).toMatch(/interrupted by SIGINT/);
