@@ -1,6 +1,6 @@
 /**
  * Real boots in v86 (npm package) with Debian's SeaBIOS and images from Debian packages.
- * Each test takes 5–12 s on an idle 2-core host; the timeouts leave room for a host busy with
+ * Each test takes 2–20 s on this 2-core host; the timeouts leave room for a host busy with
  * other emulators (seen here: 3× slower at load 7).
  */
 import { execFileSync } from 'node:child_process';
@@ -82,10 +82,8 @@ async function savePng(image: RawImage, name: string): Promise<string> {
 describe('V86Machine', () => {
   it('boots the GRUB rescue CD to its menu, opens the prompt, lists devices, talks over serial', async () => {
     const m = machine({ cdrom: GRUB_CD });
-    const t0 = performance.now();
     await m.start();
     const menu = await waitForText(m, /Use the .* keys to select/, 40_000);
-    const toMenuMs = performance.now() - t0;
     expect(menu).toContain('GNU GRUB');
 
     const shot = await m.screenshot();
@@ -109,7 +107,6 @@ describe('V86Machine', () => {
     const stats = await m.stats();
     expect(stats.hostRssBytes).toBeGreaterThan(p3.memoryMiB * 1024 * 1024);
     expect(stats.instructions).toBeGreaterThan(0);
-    writeFileSync(join(tmpdir(), 'v86-grub-cd-figures.json'), JSON.stringify({ toMenuMs, stats }, null, 2));
 
     await m.stop();
     await m.stop();

@@ -19,7 +19,7 @@ import type { V86Replies, V86Request, V86WorkerData, V86WorkerMessage, V86Worker
 import { maxTypingMs } from './v86-typing.js';
 
 export interface V86MachineOptions {
-  /** The x86→wasm JIT; default on (Linux boots ≥ 3× faster), or BOOTGATE_V86_JIT=0. See V86Host.jit. */
+  /** The x86→wasm JIT; default on (a Linux boot is ≥ 2.6× faster; GRUB's menu 1.4 s slower), or BOOTGATE_V86_JIT=0. See V86Host.jit. */
   readonly jit?: boolean;
   /** How long start() waits for `emulator-started` (BIOS and images loaded, CPU running). Default 30 s. */
   readonly startTimeoutMs?: number;
@@ -34,7 +34,7 @@ export interface V86MachineOptions {
  * emulator's wasm memory (guest RAM, VRAM, v86's tables). A worker has no RSS of its own — the
  * process's RSS is shared by every thread — so this counts guest RAM as allocated even where the
  * guest never touched it, and leaves out the shared Node runtime and the JIT's compiled code
- * (about 150–200 MB more process RSS with the JIT on, measured). processRssBytes is the whole
+ * (about 170 MB more process RSS with the JIT on, measured). processRssBytes is the whole
  * process, for comparison.
  */
 export interface V86MachineStats extends MachineStats {

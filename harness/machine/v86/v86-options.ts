@@ -48,9 +48,9 @@ export interface V86Host {
   readonly biosPath: string;
   readonly vgaBiosPath: string;
   /**
-   * The x86→wasm JIT. Measured here: Debian's installer kernel reached "Select a language" in
-   * 69 s with it and had not after 180 s without; the GRUB CD menu takes ~2 s with, ~1.3 s without,
-   * and the JIT costs ~150–200 MB more resident memory.
+   * The x86→wasm JIT. Measured here (2 cores): Debian's installer kernel reached "Select a
+   * language" in 69 s with it and had not after 180 s without; the GRUB CD menu takes 2.6–3.1 s
+   * with it and 1.5 s without; the JIT costs ~170 MB more peak process RSS (~290 vs ~120 MB).
    */
   readonly jit: boolean;
   /** Byte sizes of the CD and disk images; with a size v86 reads them on demand instead of whole. */
