@@ -1,9 +1,10 @@
 /**
- * Benchmark: the GRUB rescue CD scenario (menu, `c`, grub>, `ls`) with bootgate's QEMU backend
- * against a plain QEMU + QMP polling script, alternating within one run so both see the same
- * host load. Prints medians and ratios and writes them to bench-results/grub-cd.json.
+ * Benchmark: the GRUB rescue CD scenario (menu, `c`, grub>, `ls`) with bootgate's QEMU or v86
+ * backend against a plain script doing the same steps with the same emulator (QEMU + QMP
+ * polling, or a bare v86 in Node), alternating within one run so both see the same host load.
+ * Prints medians and ratios and writes them to bench-results/grub-cd-<backend>.json.
  *
- *   npm run bench -- [--runs N]
+ *   node dist/bench/grub-cd.js [--backend qemu|v86] [--runs N]
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,10 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../harness/util/project-root.js';
 import { measure, median } from './process-tree.js';
 
-const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] ?? 5) || 5;
+const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const runs = Number(arg('--runs') ?? 5) || 5;
+const backend = arg('--backend') ?? 'qemu';
+if (backend !== 'qemu' && backend !== 'v86') throw new Error(`--backend must be qemu or v86, got ${backend}`);
 const scenario = join(PROJECT_ROOT, 'scenarios/grub-rescue/grub-rescue-cd.yaml');
 const env = { ...process.env, CI: '1' };
 
@@ -24,7 +28,7 @@ interface Sample {
 async function bootgateOnce(): Promise<Sample> {
   const reportDir = mkdtempSync(join(tmpdir(), 'bench-report-'));
   try {
-    const m = await measure(process.execPath, [join(PROJECT_ROOT, 'bin/bootgate.js'), 'run', scenario, '--backend', 'qemu', '--jobs', '1', '--report-dir', reportDir], env);
+    const m = await measure(process.execPath, [join(PROJECT_ROOT, 'bin/bootgate.js'), 'run', scenario, '--backend', backend, '--jobs', '1', '--report-dir', reportDir], env);
     if (m.exitCode !== 0) throw new Error(`bootgate exited ${m.exitCode}:\n${m.stdout}`);
     const results = JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8'));
     const job = results.jobs[0];
@@ -37,7 +41,7 @@ async function bootgateOnce(): Promise<Sample> {
 }
 
 async function plainOnce(): Promise<Sample> {
-  const m = await measure(process.execPath, [join(PROJECT_ROOT, 'dist/bench/plain-qemu-grub.js')], env);
+  const m = await measure(process.execPath, [join(PROJECT_ROOT, `dist/bench/plain-${backend}-grub.js`)], env);
   if (m.exitCode !== 0) throw new Error(`plain script exited ${m.exitCode}`);
   const out = JSON.parse(m.stdout.trim().split('\n').pop()!);
   return { wallMs: m.wallMs, timeToMenuMs: out.timeToMenuMs, peakTreeRssBytes: m.peakTreeRssBytes };
@@ -65,7 +69,7 @@ const summarise = (samples: readonly Sample[]) => ({
 const b = summarise(bootgate);
 const p = summarise(plain);
 const figures = {
-  benchmark: 'grub-cd (qemu)',
+  benchmark: `grub-cd (${backend})`,
   date: new Date().toISOString(),
   runs,
   bootgate: b,
@@ -75,15 +79,16 @@ const figures = {
   samples: { bootgate, plain },
 };
 mkdirSync(join(PROJECT_ROOT, 'bench-results'), { recursive: true });
-writeFileSync(join(PROJECT_ROOT, 'bench-results/grub-cd.json'), JSON.stringify(figures, null, 2) + '\n');
+const outFile = `bench-results/grub-cd-${backend}.json`;
+writeFileSync(join(PROJECT_ROOT, outFile), JSON.stringify(figures, null, 2) + '\n');
 process.stdout.write(
   [
     '',
-    `                 bootgate      plain   ratio  (median of ${runs})`,
+    `${backend.padEnd(17)}bootgate      plain   ratio  (median of ${runs})`,
     `wall time     ${b.wallMs.toFixed(0).padStart(8)} ms ${p.wallMs.toFixed(0).padStart(7)} ms  ${figures.ratios.wall.toFixed(2)}×  (target ≤ 1.10×)`,
     `time to menu  ${b.timeToMenuMs.toFixed(0).padStart(8)} ms ${p.timeToMenuMs.toFixed(0).padStart(7)} ms  ${figures.ratios.timeToMenu.toFixed(2)}×`,
     `peak memory   ${b.peakTreeRssMiB.toFixed(0).padStart(8)} MiB${p.peakTreeRssMiB.toFixed(0).padStart(7)} MiB ${figures.ratios.peakMemory.toFixed(2)}×  (target ≤ 1.5×)`,
-    'written to bench-results/grub-cd.json',
+    `written to ${outFile}`,
     '',
   ].join('\n'),
 );

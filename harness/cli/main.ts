@@ -1,21 +1,18 @@
 /**
  * The bootgate command line. Every expected error ends as one line on stderr and a distinct exit
  * code (2 bad input, 3 infra), never a stack trace; the first Ctrl-C stops every machine and still
- * writes the report, a second one kills the emulators at once.
+ * writes the report, a second one kills the emulators at once. Each command's modules load when
+ * it runs, so `--help`, a usage error or a short job does not pay for the others.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { BootgateError } from '../errors.js';
 import { killAllNow } from '../machine/cleanup-registry.js';
 import { EXIT } from '../run/outcome.js';
-import { scenarioJsonSchema } from '../scenario/scenario-schema.js';
 import { TOOL_VERSION } from '../util/tool-version.js';
-import { profilesCommand } from './profiles-command.js';
-import { runCommand, type RunCommandOptions } from './run-command.js';
-import { gateCommand } from './gate-command.js';
-import { buildCommand } from './build-command.js';
-import { ramFloorCommand, type RamFloorOptions } from './ram-floor-command.js';
-import { compareCommand } from './compare-command.js';
+import type { RunCommandOptions } from './run-command.js';
+import type { RamFloorOptions } from './ram-floor-command.js';
+import { reproCommand, type ReproOptions } from './repro-command.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -60,6 +57,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .description('run scenarios (files or folders of *.yaml; default: scenarios/)')
       .argument('[paths...]', 'scenario files or folders'),
   ).action(async (paths: string[], options: RunCommandOptions) => {
+    const { runCommand } = await import('./run-command.js');
     exitCode = await runCommand(paths, options, { signal: interrupt.signal });
     if (interrupt.signal.aborted) exitCode = EXIT.interrupted;
   });
@@ -70,9 +68,25 @@ export async function main(argv: readonly string[]): Promise<number> {
       .description('build presets (cached) and run their gates on every claimed and incompatible profile and backend (default: all presets)')
       .argument('[presets...]', 'preset names or folders'),
   ).action(async (presets: string[], options: RunCommandOptions) => {
+    const { gateCommand } = await import('./gate-command.js');
     exitCode = await gateCommand(presets, options, { signal: interrupt.signal });
     if (interrupt.signal.aborted) exitCode = EXIT.interrupted;
   });
+
+  program
+    .command('repro')
+    .description('run one job of a scenario and, when a step fails (or --until is reached), hand the running machine over: serial console on this terminal (Ctrl-] detaches), screen on a loopback VNC display (QEMU) and in a PNG')
+    .argument('<scenario>', 'scenario file')
+    .option('--backend <name>', "the backend (default: the scenario's first)", collect)
+    .option('--profile <name>', "the machine profile (default: the scenario's first)", collect)
+    .option('--until <step>', 'hand over after this step: its number (1-based, over all phases), its name, or a phase name')
+    .option('--vnc <display>', 'QEMU VNC display on 127.0.0.1 (port 5900 + display; default: the first free one)')
+    .option('--report-dir <dir>', 'where the serial log, frames, screen.png and results.json go', 'bootgate-repro')
+    .option('--timeout-scale <x>', 'multiply every timeout', '1')
+    .action(async (scenario: string, options: ReproOptions) => {
+      // Its own exit code even after Ctrl-C: once the machine was handed over, Ctrl-C is how a person leaves.
+      exitCode = await reproCommand(scenario, options, { signal: interrupt.signal });
+    });
 
   program
     .command('build')
@@ -80,6 +94,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .argument('[presets...]', 'preset names or folders')
     .option('--force', 'rebuild even when the cache has an image for the same recipe')
     .action(async (presets: string[], options: { force?: boolean }) => {
+      const { buildCommand } = await import('./build-command.js');
       exitCode = await buildCommand(presets, options);
     });
 
@@ -95,6 +110,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--report-dir <dir>', 'where the probes\' artifacts and results.json go', 'bootgate-report')
     .option('--timeout-scale <x>', 'multiply every timeout', '1')
     .action(async (scenario: string, options: RamFloorOptions) => {
+      const { ramFloorCommand } = await import('./ram-floor-command.js');
       exitCode = await ramFloorCommand(scenario, options, { signal: interrupt.signal });
       if (interrupt.signal.aborted) exitCode = EXIT.interrupted;
     });
@@ -106,14 +122,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     .argument('<results>', 'the newer results.json')
     .option('--tolerance <pct>', 'growth tolerated before a warning', '10%')
     .option('--all', 'also print figures that did not move')
-    .action((baseline: string, results: string, options: { tolerance: string; all?: boolean }) => {
+    .action(async (baseline: string, results: string, options: { tolerance: string; all?: boolean }) => {
+      const { compareCommand } = await import('./compare-command.js');
       exitCode = compareCommand(baseline, results, options);
     });
 
   program
     .command('profiles')
     .description('list the machine profiles, what each emulates and which backends can run it')
-    .action(() => {
+    .action(async () => {
+      const { profilesCommand } = await import('./profiles-command.js');
       exitCode = profilesCommand();
     });
 
@@ -121,7 +139,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('schema')
     .description('print (or write) the JSON Schema of scenario files, for editors')
     .option('--out <file>', 'write to this file instead of stdout')
-    .action((options: { out?: string }) => {
+    .action(async (options: { out?: string }) => {
+      const { scenarioJsonSchema } = await import('../scenario/scenario-schema.js');
       const text = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
       if (options.out) writeFileSync(options.out, text);
       else process.stdout.write(text);

@@ -2,7 +2,7 @@
  * Turns recorded frames into the two files a person looks at: an animated WebP that replays the
  * boot at its real pace (capped per frame so long waits do not drag) and a contact sheet PNG.
  */
-import sharp from 'sharp';
+import { loadSharp } from '../util/load-sharp.js';
 import { join } from 'node:path';
 import type { FilmFrame } from '../run/filmstrip-recorder.js';
 
@@ -12,6 +12,7 @@ const MAX_FRAME_DELAY_MS = 1500;
 
 export async function writeFilmstrip(frames: readonly FilmFrame[], dir: string): Promise<{ animation: string; sheet: string } | undefined> {
   if (frames.length === 0) return undefined;
+  const sharp = await loadSharp();
   // Mode switches change the frame size; frames must agree in size to be joined.
   const thumbs = await Promise.all(
     frames.map((f) => sharp(f.png).resize(THUMB_WIDTH, THUMB_HEIGHT, { fit: 'contain', background: '#000' }).png().toBuffer()),

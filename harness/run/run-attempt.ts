@@ -14,6 +14,7 @@ import type { StepContext } from '../steps/step-context.js';
 import { JobArtifacts } from './job-artifacts.js';
 import { FilmstripRecorder } from './filmstrip-recorder.js';
 import { writeFilmstrip } from '../report/write-filmstrip.js';
+import { loadSharp } from '../util/load-sharp.js';
 import { checkSizeBudgets, measureImages, type MeasuredImage } from '../budget/size-budget.js';
 import type { Job } from './job.js';
 import { scenarioMedia } from '../scenario/scenario.js';
@@ -29,6 +30,12 @@ export interface AttemptOptions {
   readonly onStep?: (job: Job, phase: string, description: string) => void;
   /** Record the boot as a filmstrip: kept for failed attempts, for every attempt, or not recorded. */
   readonly filmstrip?: FilmstripMode;
+  /**
+   * Called once the phases have ended (the error they ended with, or undefined when every step
+   * passed) and the evidence is kept, while the machine still runs: `bootgate repro` hands the
+   * machine to a person here. The machine is stopped and its temp folder removed when it returns.
+   */
+  readonly handOver?: (machine: Machine, error: unknown) => Promise<void>;
 }
 
 export type FilmstripMode = 'on-failure' | 'always' | 'off';
@@ -75,6 +82,7 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
     checkSizeBudgets(job.scenario, images);
     machine = options.createMachine(job.backend, { profile: job.profile, media: scenarioMedia(job.scenario, await makeBlankDisk(job, workDir)), workDir });
     await abortable(machine.start(), controller.signal);
+    void loadSharp(); // while the guest boots
     if ((options.filmstrip ?? 'on-failure') !== 'off') {
       recorder = new FilmstripRecorder(machine);
       recorder.start();
@@ -118,19 +126,25 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
       files.serialLog = artifacts.text('serial.log', m.serial.text);
       files.serialRaw = artifacts.text('serial.raw', m.serial.raw());
       command = m.describe();
-      const alive = await Promise.race([m.exited.then(() => false), Promise.resolve(true)]);
-      if (alive) {
-        const evidence = await withTimeout(Promise.all([m.screenshot(), m.stats()]), EVIDENCE_TIMEOUT_MS).catch(() => undefined);
-        if (evidence) {
-          files.lastFrame = await artifacts.image('last-frame', evidence[0]);
-          peakRssBytes = evidence[1].hostPeakRssBytes ?? evidence[1].hostRssBytes;
-        } else if (ctx?.lastFrame) {
-          files.lastFrame = await artifacts.image('last-frame', ctx.lastFrame);
-        }
+      // An exited machine has settled `exited` already; setImmediate runs after its callbacks.
+      const gone = await Promise.race([m.exited.then(() => true), new Promise<boolean>((r) => setImmediate(() => r(false)))]);
+      // Asked even after a crash: a backend may still report its last sample.
+      const stats = await withTimeout(m.stats(), EVIDENCE_TIMEOUT_MS).catch(() => undefined);
+      peakRssBytes = stats?.hostPeakRssBytes ?? stats?.hostRssBytes;
+      // The last frame is evidence for a failure; a passed job's frames are in its steps.
+      if (error !== undefined) {
+        const frame = gone ? undefined : await withTimeout(m.screenshot(), EVIDENCE_TIMEOUT_MS).catch(() => undefined);
+        const last = frame ?? ctx?.lastFrame;
+        if (last) files.lastFrame = await artifacts.image('last-frame', last);
       }
     }
   } catch (e) {
     warnings.push(`could not keep all evidence: ${(e as Error).message}`);
+  }
+  try {
+    if (machine && options.handOver) await options.handOver(machine, error);
+  } catch (e) {
+    warnings.push(`hand-over ended with an error: ${(e as Error).message}`);
   } finally {
     await machine?.stop();
     await rm(workDir, { recursive: true, force: true });
