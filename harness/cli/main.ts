@@ -12,7 +12,7 @@ import { EXIT } from '../run/outcome.js';
 import { TOOL_VERSION } from '../util/tool-version.js';
 import type { RunCommandOptions } from './run-command.js';
 import type { RamFloorOptions } from './ram-floor-command.js';
-import { reproCommand, type ReproOptions } from './repro-command.js';
+import type { ReproOptions } from './repro-command.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -84,6 +84,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--report-dir <dir>', 'where the serial log, frames, screen.png and results.json go', 'bootgate-repro')
     .option('--timeout-scale <x>', 'multiply every timeout', '1')
     .action(async (scenario: string, options: ReproOptions) => {
+      const { reproCommand } = await import('./repro-command.js');
       // Its own exit code even after Ctrl-C: once the machine was handed over, Ctrl-C is how a person leaves.
       exitCode = await reproCommand(scenario, options, { signal: interrupt.signal });
     });

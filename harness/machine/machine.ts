@@ -16,6 +16,11 @@ export interface MachineSpec {
   readonly media: Media;
   /** A private folder for this machine's sockets, overlays and temp files; the caller removes it. */
   readonly workDir: string;
+  /**
+   * Show the screen on a VNC display bound to 127.0.0.1 only (port 5900 + vnc), for a person to
+   * watch and poke at (`bootgate repro`). Backends without VNC ignore it. Default: no display.
+   */
+  readonly vnc?: number;
 }
 
 /** How the machine ended: `requested` when stop() ended it, otherwise it died or powered off by itself. */

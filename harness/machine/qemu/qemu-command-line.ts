@@ -37,6 +37,9 @@ export function qemuCommandLine(spec: MachineSpec, paths: QemuPaths, options: Qe
   const { profile } = spec;
   checkBoard(profile);
   const argv = ['-nodefaults', '-no-user-config', '-display', 'none', '-S'];
+  // A VNC server next to the headless display, on the loopback interface only: never reachable
+  // from another host. (-display none only means no local window; VNC still sees the VGA.)
+  if (spec.vnc !== undefined) argv.push('-vnc', `127.0.0.1:${vncDisplay(spec.vnc)}`);
   if (options.sandbox ?? true) {
     // No fork/exec, no privilege or scheduler changes, no obsolete syscalls: a guest that breaks
     // out of the emulator still cannot run anything on the host.
@@ -169,6 +172,13 @@ function network(profile: Profile): string[] {
   // User-mode networking with restrict=on: the guest sees a NIC and a DHCP server, but no
   // packet leaves for the host or the outside world.
   return ['-netdev', 'user,id=net0,restrict=on', '-device', `${profile.nic},netdev=net0`];
+}
+
+function vncDisplay(display: number): number {
+  if (!Number.isInteger(display) || display < 0 || display > 59635) {
+    throw new ConfigError(`VNC display ${display} is not a whole number from 0 to 59635 (port 5900 + display)`, { field: 'vnc' });
+  }
+  return display;
 }
 
 /** QEMU option values escape a comma by doubling it: a path with commas must not start a new option. */

@@ -1,0 +1,195 @@
+/**
+ * `bootgate repro <scenario>`: runs one job of a scenario with the ordinary engine and, when a
+ * step fails (or the `--until` step is reached), hands the still-running machine to the person:
+ * its serial console on the terminal, its screen on a loopback VNC display (QEMU) and in a PNG
+ * refreshed every second (both backends), and the emulator command line that reproduces it
+ * without bootgate. Detaching, the end of the input or Ctrl-C stops the machine and removes its
+ * files; the exit code is the job's (1 failed, 0 reached --until or passed).
+ */
+import { join, resolve } from 'node:path';
+import { BootgateError, ConfigError } from '../errors.js';
+import { createMachine } from '../machine/create-machine.js';
+import type { Machine, MachineFactory } from '../machine/machine.js';
+import { writeHtml } from '../report/html-reporter.js';
+import { writeResults } from '../report/json-reporter.js';
+import { prepareReportDir, RESULTS_FILE } from '../report/report-dir.js';
+import type { RunResult } from '../report/results.js';
+import { attachConsole, type ConsoleInput, type ConsoleOutput, type SessionResult } from '../repro/console-session.js';
+import { DETACH_KEY_NAME } from '../repro/detach-key.js';
+import { ScreenRefresher } from '../repro/screen-refresher.js';
+import { jobUntil, resolveUntil, type UntilPoint } from '../repro/until.js';
+import { findFreeVncDisplay, VNC_BASE_PORT } from '../repro/vnc-display.js';
+import { JobArtifacts } from '../run/job-artifacts.js';
+import { EXIT, exitCodeFor } from '../run/outcome.js';
+import { runJobs } from '../run/run-jobs.js';
+import { planJobs, preflight } from '../scenario/plan-jobs.js';
+import { TOOL_VERSION } from '../util/tool-version.js';
+import { loadTargets } from './load-targets.js';
+import { parseBackends, positiveNumber, wholeNumber } from './parse-options.js';
+
+export interface ReproOptions {
+  readonly backend?: readonly string[];
+  readonly profile?: readonly string[];
+  readonly until?: string;
+  readonly reportDir: string;
+  readonly timeoutScale: string;
+  /** QEMU's VNC display number (port 5900 + n); default the first free one. */
+  readonly vnc?: string;
+}
+
+export interface ReproEnvironment {
+  readonly createMachine?: MachineFactory;
+  /** Aborted on Ctrl-C / SIGTERM. */
+  readonly signal?: AbortSignal;
+  /** The person's keyboard; default stdin. */
+  readonly input?: ConsoleInput;
+  /** Where the serial console and messages go; default stdout. */
+  readonly output?: ConsoleOutput;
+  /** How often the screen file is refreshed. Default 1 s. */
+  readonly screenIntervalMs?: number;
+}
+
+/** How much of the serial log is replayed when the console is attached. */
+const SERIAL_REPLAY_BYTES = 4096;
+
+export async function reproCommand(path: string, options: ReproOptions, env: ReproEnvironment = {}): Promise<number> {
+  const output = env.output ?? process.stdout;
+  const input = env.input ?? process.stdin;
+  const write = (line: string) => output.write(`${line}\n`);
+
+  const timeoutScale = positiveNumber(options.timeoutScale, '--timeout-scale');
+  const loaded = loadTargets([path]).scenarios;
+  if (loaded.length !== 1) throw new ConfigError(`${path} holds ${loaded.length} scenarios; repro takes one scenario file`, { field: 'scenario' });
+  const scenarios = loaded.some((s) => s.imageFiles.some((f) => f.preset))
+    ? await (await import('../preset/resolve-preset-images.js')).resolvePresetImages(loaded, {
+        onProgress: (p) => (p.step === 'done' || p.step === 'cached' ? write(`preset ${p.preset}: ${p.step === 'cached' ? 'cached ' : ''}${p.message}`) : undefined),
+      })
+    : loaded;
+  const scenario = scenarios[0]!;
+  await preflight(scenario);
+  const jobs = planJobs([scenario], {
+    ...(options.backend ? { backends: parseBackends(options.backend) } : {}),
+    ...(options.profile ? { profiles: options.profile.flatMap((p) => p.split(',')) } : {}),
+  });
+  const job = jobs[0];
+  if (!job) throw new ConfigError('no job to run', { field: '--backend' });
+  if (jobs.length > 1) write(`note: the scenario has ${jobs.length} jobs (${jobs.map((j) => j.id).join(', ')}); repro runs the first: choose with --backend and --profile`);
+  const until = options.until !== undefined ? resolveUntil(job.scenario, options.until) : undefined;
+  const runJob = until ? jobUntil(job, until) : job;
+  const vnc = job.backend === 'qemu' ? (options.vnc !== undefined ? wholeNumber(options.vnc, '--vnc', 0) : await findFreeVncDisplay()) : undefined;
+
+  const reportDir = resolve(options.reportDir);
+  prepareReportDir(reportDir);
+  const artifacts = new JobArtifacts(reportDir, job.id, 1);
+  const screenFile = join(artifacts.dir, 'screen.png');
+
+  let machine: Machine | undefined;
+  const factory: MachineFactory = (backend, spec) => (machine = (env.createMachine ?? createMachine)(backend, { ...spec, ...(vnc !== undefined ? { vnc } : {}) }));
+  let announced = false;
+  let session: SessionResult | undefined;
+
+  write(`bootgate ${TOOL_VERSION} repro: ${job.id}${until ? `, until step ${until.label}` : ''}`);
+  const startedAt = new Date();
+  const [result] = await runJobs([runJob], {
+    concurrency: 1,
+    retries: 0,
+    reportDir,
+    updateMode: 'none', // a repro never writes goldens
+    timeoutScale,
+    filmstrip: 'off', // the person is about to see the machine itself; do not make them wait for an encoder
+    createMachine: factory,
+    ...(env.signal ? { signal: env.signal } : {}),
+    onStep: (_job, phase, description) => {
+      if (!announced && machine) {
+        announced = true;
+        write('the machine is running; this reproduces it without bootgate (it starts paused: send {"execute":"qmp_capabilities"} then {"execute":"cont"} on its QMP socket, or drop -S):');
+        write(`  ${machine.describe()}`);
+      }
+      write(`  ${phase}: ${description}`);
+    },
+    handOver: async (m, error) => {
+      if (env.signal?.aborted) return;
+      // Only an image that misbehaved (or a scenario that got as far as asked) leaves anything to look at.
+      if (error !== undefined && !(error instanceof BootgateError && error.errorClass === 'failed')) return;
+      if (!(await isAlive(m))) return;
+      session = await handOver(m, error, { until, vnc, screenFile, input, output, write, env });
+    },
+  });
+  const job1 = result!;
+  const run: RunResult = {
+    version: 1,
+    tool: { name: 'bootgate', version: TOOL_VERSION },
+    startedAt: startedAt.toISOString(),
+    durationMs: job1.durationMs,
+    options: { updateGoldens: 'none', timeoutScale, jobs: 1, retries: 0 },
+    jobs: [job1],
+    summary: { total: 1, counts: { passed: 0, failed: 0, 'infra-error': 0, 'config-error': 0, flaky: 0, skipped: 0, 'expected-failure': 0, [job1.outcome]: 1 }, exitCode: exitCodeFor([job1.outcome]) },
+  };
+  writeResults(run, join(reportDir, RESULTS_FILE));
+  writeHtml(run, reportDir);
+
+  if (!session) {
+    if (env.signal?.aborted) {
+      write('interrupted before the machine could be handed over; it is stopped');
+      return EXIT.interrupted;
+    }
+    write(`${job1.outcome}${job1.error ? `: ${job1.error.message}` : ''}`);
+    write(job1.outcome === 'skipped' ? 'nothing to hand over: this backend cannot run the profile' : 'nothing to hand over: the machine did not get as far as a step (see the report)');
+  }
+  write(`machine stopped and its files removed; report in ${reportDir}`);
+  if (job1.outcome === 'skipped') return EXIT.config;
+  if (job1.outcome === 'expected-failure') return EXIT.failed;
+  return exitCodeFor([job1.outcome]);
+}
+
+interface HandOverContext {
+  readonly until?: UntilPoint;
+  readonly vnc?: number;
+  readonly screenFile: string;
+  readonly input: ConsoleInput;
+  readonly output: ConsoleOutput;
+  readonly write: (line: string) => void;
+  readonly env: ReproEnvironment;
+}
+
+async function handOver(machine: Machine, error: unknown, ctx: HandOverContext): Promise<SessionResult> {
+  const { write } = ctx;
+  write('');
+  if (error !== undefined) write(`FAILED: ${(error as Error).message}`);
+  else if (ctx.until) write(`reached step ${ctx.until.label}`);
+  else write('every step passed');
+  write(`the machine is yours (${machine.backend}):`);
+  if (ctx.vnc !== undefined) write(`  screen: VNC at 127.0.0.1:${ctx.vnc} (port ${VNC_BASE_PORT + ctx.vnc}, loopback only), e.g. vncviewer 127.0.0.1:${ctx.vnc}`);
+  const refresher = new ScreenRefresher(machine, ctx.screenFile, ctx.env.screenIntervalMs ?? 1000);
+  await refresher.start();
+  write(`  screen: ${ctx.screenFile} (rewritten every second while it changes)`);
+  write(`  serial console attached below: what you type goes to the guest's serial port;`);
+  write(`  ${DETACH_KEY_NAME} (or the end of input, or Ctrl-C from outside) detaches and stops the machine`);
+  const { fromByte, skipped } = replayStart(machine);
+  write(skipped > 0 ? `--- serial console (the last ${machine.serial.rawByteLength - fromByte} of ${machine.serial.rawByteLength} bytes so far; all of them in serial.log) ---` : '--- serial console ---');
+  let session: SessionResult;
+  try {
+    session = await attachConsole({ machine, input: ctx.input, output: ctx.output, ...(ctx.env.signal ? { signal: ctx.env.signal } : {}), fromByte });
+  } finally {
+    await refresher.stop();
+  }
+  const how = { detach: `detached (${DETACH_KEY_NAME})`, eof: 'end of input', interrupt: 'interrupted', 'machine-exited': `the machine ended: ${session.reason ?? ''}` }[session.end];
+  write('');
+  write(`--- ${how}; stopping the machine ---`);
+  if (session.sendError) write(`note: some input did not reach the guest: ${session.sendError}`);
+  return session;
+}
+
+/** Where to start replaying the serial log: its last few KiB, from a line start. */
+function replayStart(machine: Machine): { fromByte: number; skipped: number } {
+  const length = machine.serial.rawByteLength;
+  if (length <= SERIAL_REPLAY_BYTES) return { fromByte: 0, skipped: 0 };
+  const raw = machine.serial.raw();
+  const newline = raw.indexOf(0x0a, length - SERIAL_REPLAY_BYTES);
+  const fromByte = newline < 0 ? length - SERIAL_REPLAY_BYTES : newline + 1;
+  return { fromByte, skipped: fromByte };
+}
+
+function isAlive(machine: Machine): Promise<boolean> {
+  return Promise.race([machine.exited.then(() => false), new Promise<boolean>((r) => setImmediate(() => r(true)))]);
+}
