@@ -5,6 +5,7 @@ import { ConfigError } from '../errors.js';
 import { createMachine } from '../machine/create-machine.js';
 import type { MachineFactory } from '../machine/machine.js';
 import { ConsoleReporter } from '../report/console-reporter.js';
+import { groupByScenario } from '../report/cross-backend.js';
 import { writeHtml } from '../report/html-reporter.js';
 import { writeJunit } from '../report/junit-reporter.js';
 import { readResults, writeResults } from '../report/json-reporter.js';
@@ -119,7 +120,12 @@ export async function runScenarios(
     durationMs: performance.now() - started,
     options: { updateGoldens: updateMode, timeoutScale, jobs: concurrency, retries },
     jobs: results,
-    summary: { total: results.length, counts, exitCode: exitCodeFor(results.map((r) => r.outcome)) },
+    summary: {
+      total: results.length,
+      counts,
+      exitCode: exitCodeFor(results.map((r) => r.outcome)),
+      crossBackend: groupByScenario(results).flatMap((row) => (row.verdict ? [{ scenario: row.scenario, profile: row.profile, verdict: row.verdict }] : [])),
+    },
   };
   writeResults(run, join(reportDir, RESULTS_FILE));
   writeJunit(run, options.junit ? resolve(options.junit) : join(reportDir, 'junit.xml'));

@@ -11,12 +11,17 @@ export function writeJunit(run: RunResult, file: string): void {
 
 export function renderJunit(run: RunResult): string {
   const bySuite = new Map<string, JobResult[]>();
-  for (const row of groupByScenario(run.jobs)) bySuite.set(row.scenario, [...(bySuite.get(row.scenario) ?? []), ...row.jobs]);
+  const verdicts = new Map<string, string[]>();
+  for (const row of groupByScenario(run.jobs)) {
+    bySuite.set(row.scenario, [...(bySuite.get(row.scenario) ?? []), ...row.jobs]);
+    if (row.verdict) verdicts.set(row.scenario, [...(verdicts.get(row.scenario) ?? []), `      <property name="across emulators on ${esc(row.profile)}" value="${esc(row.verdict)}"/>`]);
+  }
   const suites = [...bySuite.entries()].map(([name, jobs]) => {
     const count = (pred: (j: JobResult) => boolean) => jobs.filter(pred).length;
     const time = jobs.reduce((t, j) => t + j.durationMs, 0) / 1000;
     return [
       `  <testsuite name="${esc(name)}" tests="${jobs.length}" failures="${count((j) => j.outcome === 'failed')}" errors="${count((j) => j.outcome === 'infra-error' || j.outcome === 'config-error')}" skipped="${count((j) => j.outcome === 'skipped' || j.outcome === 'expected-failure')}" time="${time.toFixed(3)}">`,
+      ...(verdicts.has(name) ? ['    <properties>', ...verdicts.get(name)!, '    </properties>'] : []),
       ...jobs.map(testCase),
       '  </testsuite>',
     ].join('\n');

@@ -76,6 +76,8 @@ export interface JobResult {
 
 export interface RunSummary {
   readonly total: number;
+  /** One line per scenario × profile run on several backends: same outcome, or which one failed where. */
+  readonly crossBackend?: readonly { readonly scenario: string; readonly profile: string; readonly verdict: string }[];
   readonly counts: Readonly<Record<Outcome, number>>;
   readonly exitCode: number;
 }

@@ -72,18 +72,29 @@ describe('bootgate run, end to end', () => {
   it('the GRUB and memtest86+ scenarios pass on QEMU and v86; the v86 crash is contained as declared', async () => {
     const report = join(work, 'grub');
     const goldenHashes = readdirSync(join(ROOT, 'golden-screens/grub-rescue-cd')).map((f) => sha(join(ROOT, 'golden-screens/grub-rescue-cd', f)));
-    const run = await bootgate(['run', join(ROOT, 'scenarios/grub-rescue/grub-rescue-cd.yaml'), join(ROOT, 'scenarios/memtest86plus'), '--report-dir', report]);
+    const run = await bootgate(['run', join(ROOT, 'scenarios/grub-rescue'), join(ROOT, 'scenarios/memtest86plus'), '--report-dir', report]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const outcomes = Object.fromEntries(results(report).jobs.map((j) => [j.id, j.outcome]));
     expect(outcomes).toEqual({
       'grub-rescue-cd--qemu--p3-i440fx': 'passed',
       'grub-rescue-cd--v86--p3-i440fx': 'passed',
+      'grub-rescue-floppy--qemu--p3-i440fx': 'passed',
+      'grub-rescue-floppy--v86--p3-i440fx': 'passed',
+      'grub-rescue-floppy-486--qemu--486-isa': 'passed',
+      'grub-rescue-floppy-486--v86--486-isa': 'skipped',
       'memtest86plus--qemu--p3-i440fx': 'passed',
       'memtest86plus--v86--p3-i440fx': 'expected-failure',
     });
     expect(run.stdout).toMatch(/same outcome on qemu and v86: passed/);
-    expect(readFileSync(join(report, 'junit.xml'), 'utf8')).toMatch(/<testsuite name="grub-rescue-cd" tests="2" failures="0"/);
+    const junit = readFileSync(join(report, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuite name="grub-rescue-cd" tests="2" failures="0"/);
+    expect(junit).toMatch(/<property name="across emulators on p3-i440fx" value="same outcome on qemu and v86: passed"\/>/);
+    expect(JSON.parse(readFileSync(join(report, 'results.json'), 'utf8')).summary.crossBackend).toContainEqual({
+      scenario: 'memtest86plus',
+      profile: 'p3-i440fx',
+      verdict: 'qemu passed; v86 expected-failure at boot step 1 (wait for screen text Memtest86+)',
+    });
     expect(existsSync(join(report, 'index.html'))).toBe(true);
     // Goldens are read, never written, in CI.
     expect(readdirSync(join(ROOT, 'golden-screens/grub-rescue-cd')).map((f) => sha(join(ROOT, 'golden-screens/grub-rescue-cd', f)))).toEqual(goldenHashes);
