@@ -1,0 +1,157 @@
+/**
+ * `bootgate repro` end to end with real QEMU and the compiled CLI: a scenario that fails on the
+ * GRUB rescue CD hands the live machine over with its serial console on a pipe; closing the pipe
+ * stops it (exit 1) and leaves no QEMU and no temp folder. The command line it printed, run by
+ * itself, boots the same image to the same screen.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { QmpClient } from '../../harness/machine/qemu/qmp-client.js';
+import { sameFrame } from '../../harness/screen/compare-screens.js';
+import { readPng } from '../../harness/screen/png-file.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const CLI = join(ROOT, 'bin/bootgate.js');
+const GRUB_CD = '/usr/lib/grub-rescue/grub-rescue-cdrom.iso';
+/** GRUB's countdown line ("executed automatically in Ns"), as the grub-rescue golden masks it. */
+const COUNTDOWN = [{ x: 0, y: 352, width: 720, height: 16 }];
+const work = mkdtempSync(join(tmpdir(), 'bootgate-repro-it-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** QEMU processes started by `ancestor` or its descendants (other test files may run QEMU too). */
+function qemuPidsUnder(ancestor: number): number[] {
+  const parent = new Map<number, number>();
+  const qemu: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('qemu-system-i386')) qemu.push(Number(entry));
+    } catch {
+      // ended while we looked
+    }
+  }
+  return qemu.filter((pid) => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === ancestor) return true;
+    return false;
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms: number, every = 100): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
+
+describe('bootgate repro', () => {
+  let command = '';
+  let screenFile = '';
+
+  it('hands a failing QEMU machine over on a pipe; closing the pipe stops it cleanly with exit 1 and no QEMU left', async () => {
+    const scenario = join(work, 'never.yaml');
+    writeFileSync(scenario, `image: {cdrom: ${GRUB_CD}}\nbackends: [qemu]\nsteps:\n  - waitText: "GNU GRUB"\n  - name: never\n    waitText: "text GRUB never shows"\n    timeout: 3s\n`);
+    const report = join(work, 'report');
+    const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [CLI, 'repro', scenario, '--report-dir', report], { env: { ...process.env, CI: '1' }, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+
+    await until('the serial console', () => stdout.includes('--- serial console'), 60_000);
+    const lines = stdout.split('\n');
+    // The reproduction command comes first, before any step ran.
+    const commandLine = lines.findIndex((l) => l.trimStart().startsWith('mkfifo '));
+    expect(commandLine).toBeGreaterThan(0);
+    expect(commandLine).toBeLessThan(lines.findIndex((l) => l.includes('FAILED')));
+    command = lines[commandLine]!.trim();
+    expect(command).toMatch(/qemu-system-i386 .*-S .*-vnc 127\.0\.0\.1:\d+ /);
+    expect(stdout).toMatch(/FAILED: timed out after 3\.0 s waiting for screen text text GRUB never shows/);
+    const vnc = /VNC at 127\.0\.0\.1:(\d+) \(port (\d+), loopback only\)/.exec(stdout);
+    expect(vnc).not.toBeNull();
+    screenFile = /screen: (\/\S+screen\.png)/.exec(stdout)![1]!;
+    expect(stdout).toMatch(/Ctrl-\] \(or the end of input/);
+
+    const ours = qemuPidsUnder(child.pid!);
+    expect(ours).toHaveLength(1);
+    // The VNC server listens on the loopback interface only (/proc/net/tcp: 0100007F is 127.0.0.1).
+    const port = Number(vnc![2]).toString(16).toUpperCase().padStart(4, '0');
+    const listening = readFileSync('/proc/net/tcp', 'utf8').split('\n').filter((l) => l.includes(`:${port} `) && / 0A /.test(l));
+    expect(listening.map((l) => l.trim().split(/\s+/)[1])).toEqual([`0100007F:${port}`]);
+    const workDir = dirname(/mkfifo -m 600 (\S+)/.exec(command)![1]!);
+    expect(existsSync(workDir)).toBe(true);
+    // Typed input reaches the guest's serial port without ending the session; a second later the screen file is fresh.
+    child.stdin.write('\r');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(existsSync(screenFile)).toBe(true);
+    expect(child.exitCode).toBeNull();
+
+    const stopAsked = performance.now();
+    child.stdin.end();
+    const code = await closed;
+    const stopMs = performance.now() - stopAsked;
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/--- end of input; stopping the machine ---/);
+    expect(stdout).toMatch(/machine stopped and its files removed/);
+    expect(stopMs).toBeLessThan(10_000);
+    expect(ours.filter(alive)).toEqual([]);
+    expect(existsSync(workDir)).toBe(false);
+    const results = JSON.parse(readFileSync(join(report, 'results.json'), 'utf8'));
+    expect(results.jobs[0].outcome).toBe('failed');
+    console.log(`repro stopped ${stopMs.toFixed(0)} ms after its input closed`);
+  });
+
+  it('the printed command line, run by itself, boots the same image to the same screen', async () => {
+    expect(command).not.toBe('');
+    const workDir = dirname(/mkfifo -m 600 (\S+)/.exec(command)![1]!);
+    const qmpSocket = /socket,id=qmp0,path=([^,]+),/.exec(command)![1]!;
+    mkdirSync(workDir, { recursive: true });
+    const qemu = spawn('bash', ['-c', command], { detached: true, stdio: 'ignore' });
+    try {
+      const qmp = await until('the QMP socket', () => QmpClient.connect(qmpSocket, { timeoutMs: 10_000 }).catch(() => undefined), 15_000, 200);
+      await qmp.execute('cont');
+      const expected = await readPng(screenFile);
+      // Not a vacuous match: repro's screen is GRUB's menu, not a blank frame.
+      expect(new Set(new Uint32Array(expected.data.buffer, expected.data.byteOffset, expected.data.byteLength / 4)).size).toBeGreaterThan(1);
+      const shot = join(work, 'standalone.png');
+      const started = performance.now();
+      await until(
+        'the same screen as repro showed',
+        async () => {
+          await qmp.execute('screendump', { filename: shot, format: 'png' });
+          return sameFrame(await readPng(shot), expected, COUNTDOWN) || undefined;
+        },
+        30_000,
+        300,
+      );
+      console.log(`standalone QEMU reached repro's screen in ${(performance.now() - started).toFixed(0)} ms`);
+      await qmp.execute('quit').catch(() => undefined);
+      qmp.close();
+    } finally {
+      try {
+        process.kill(-qemu.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      rmSync(workDir, { recursive: true, force: true });
+    }
+  });
+});
