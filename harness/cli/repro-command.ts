@@ -102,7 +102,11 @@ export async function reproCommand(path: string, options: ReproOptions, env: Rep
     onStep: (_job, phase, description) => {
       if (!announced && machine) {
         announced = true;
-        write('the machine is running; this reproduces it without bootgate (it starts paused: send {"execute":"qmp_capabilities"} then {"execute":"cont"} on its QMP socket, or drop -S):');
+        write(
+          machine.backend === 'qemu'
+            ? 'the machine is running; this reproduces it without bootgate (it starts paused: send {"execute":"qmp_capabilities"} then {"execute":"cont"} on its QMP socket, or drop -S):'
+            : 'the machine is running; these are the options of `new V86(options)` (npm v86, in Node) that reproduce it without bootgate:',
+        );
         write(`  ${machine.describe()}`);
       }
       write(`  ${phase}: ${description}`);
