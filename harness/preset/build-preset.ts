@@ -15,6 +15,7 @@ import { buildIso } from './build-iso.js';
 import { buildToolVersions, ensureBuildTools } from './build-tools.js';
 import { downloadPackage, ensureArchitecture, extractPackage, resolveDependency, resolveVersions, type PackageRequest } from './debian-packages.js';
 import { collectModules } from './kernel-modules.js';
+import { resolveClosure } from './package-closure.js';
 import { matchInPackage } from './package-path.js';
 import { aptStateKey, ResolutionMemo } from './resolution-memo.js';
 import { ImageCache, sha256File } from './image-cache.js';
@@ -62,8 +63,10 @@ export async function buildPreset(presetDir: string, options: BuildOptions = {})
   await ensureBuildTools();
   const cache = new ImageCache(options.cacheDir);
   const packages = await resolvePackages(loaded, new ResolutionMemo(join(cache.root, 'resolved.json')), (m) => progress('resolve', m));
-  const hash = await hashPreset(loaded, packages.map((p) => p.resolved));
-  progress('resolve', `recipe hash ${hash.slice(0, 16)} (${packages.map((p) => `${p.resolved.name}=${p.resolved.version}`).join(', ')})`);
+  const closure = await resolveClosurePackages(loaded, new ResolutionMemo(join(cache.root, 'closures.json')), (m) => progress('resolve', m));
+  // A preset without a closure hashes exactly as before closures existed.
+  const hash = await hashPreset(loaded, [...packages.map((p) => p.resolved), ...closure]);
+  progress('resolve', `recipe hash ${hash.slice(0, 16)} (${packages.map((p) => `${p.resolved.name}=${p.resolved.version}`).join(', ')}${closure.length ? `; closure of ${closure.length} packages` : ''})`);
 
   await cache.sweep();
   if (!options.force) {
@@ -78,7 +81,7 @@ export async function buildPreset(presetDir: string, options: BuildOptions = {})
   const staging = await cache.begin(preset.name, hash);
   const work = await cache.scratch(preset.name);
   try {
-    const manifest = await buildInto(loaded, packages, hash, { cache, staging, work, progress });
+    const manifest = await buildInto(loaded, packages, closure, hash, { cache, staging, work, progress });
     await writeManifest(join(staging, MANIFEST_FILE), { ...manifest, buildMs: Date.now() - started });
     const entry = await cache.commit(staging, preset.name, hash, { replace: options.force === true });
     const m = entry.manifest;
@@ -141,6 +144,41 @@ async function resolveWithApt(loaded: LoadedPreset, requests: readonly PackageRe
   return out;
 }
 
+/**
+ * The packages of recipe.initramfs.closure with their whole Depends closure, at the versions apt
+ * resolves now; remembered like the recipe's own packages while apt's state is unchanged.
+ */
+async function resolveClosurePackages(loaded: LoadedPreset, memo: ResolutionMemo<ResolvedPackage[]>, log: (m: string) => void): Promise<ResolvedPackage[]> {
+  const spec = loaded.preset.recipe.initramfs.closure;
+  if (!spec) return [];
+  const arch = loaded.preset.recipe.architecture;
+  await ensureArchitecture(arch, log);
+  const key = sha256(JSON.stringify({ apt: await aptStateKey(), closure: { packages: spec.packages, exclude: spec.exclude, arch } }));
+  const remembered = await memo.get(key);
+  if (remembered) return remembered;
+  log(`resolving the Depends closure of ${spec.packages.join(', ')}`);
+  const result = await resolveClosure({ packages: spec.packages, exclude: spec.exclude, arch }).catch((e: Error) => {
+    throw new ConfigError(e.message, { file: loaded.file, field: 'recipe.initramfs.closure.packages' });
+  });
+  if (result.dropped.length) log(`excluded dependencies: ${result.dropped.join('; ')}`);
+  await memo.set(key, [...result.packages]);
+  return [...result.packages];
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time, results in order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 interface BuildContext {
   readonly cache: ImageCache;
   readonly staging: string;
@@ -148,7 +186,13 @@ interface BuildContext {
   readonly progress: (step: BuildStep, message: string) => void;
 }
 
-async function buildInto(loaded: LoadedPreset, packages: readonly RecipePackage[], hash: string, ctx: BuildContext): Promise<ImageManifest> {
+async function buildInto(
+  loaded: LoadedPreset,
+  packages: readonly RecipePackage[],
+  closure: readonly ResolvedPackage[],
+  hash: string,
+  ctx: BuildContext,
+): Promise<ImageManifest> {
   const { preset, file } = loaded;
   const { recipe } = preset;
   const manifestPackages: ImageManifest['packages'] = [];
@@ -190,10 +234,34 @@ async function buildInto(loaded: LoadedPreset, packages: readonly RecipePackage[
     ctx.progress('initramfs', `kernel ${set.release}: ${set.files.length} modules for ${load.join(', ')}${set.builtin.length ? ` (built in: ${set.builtin.join(', ')})` : ''}`);
   }
 
+  const trees: string[] = [];
+  if (closure.length > 0) {
+    const spec = recipe.initramfs.closure!;
+    ctx.progress('download', `closure: ${closure.length} packages`);
+    const debs = await mapLimit(closure, 6, (p) => downloadPackage(p, ctx.cache.debsDir));
+    for (const [i, p] of closure.entries()) manifestPackages.push({ ...p, debSha256: await sha256File(debs[i]!) });
+    // One tree, unpacked in name order: where two packages ship the same path, the later wins.
+    const root = join(ctx.work, 'closure');
+    ctx.progress('extract', `closure: ${closure.length} packages`);
+    for (const deb of debs) await extractPackage(deb, root);
+    let pruned = 0;
+    for (const pattern of spec.prune) {
+      for (const path of await matchInPackage(root, pattern)) {
+        await rm(path, { recursive: true, force: true });
+        pruned++;
+      }
+    }
+    ctx.progress('extract', `closure unpacked; ${pruned} paths pruned`);
+    trees.push(root);
+  }
+
   const initrd = join(ctx.work, 'initrd.gz');
   await mkdir(join(ctx.work, 'stage'));
-  const ramfs = await buildInitramfs({ busybox, files, workDir: join(ctx.work, 'stage'), out: initrd });
-  ctx.progress('initramfs', `${ramfs.applets} BusyBox applets, ${files.length} files, ${mib(ramfs.sizeBytes)}`);
+  const ramfs = await buildInitramfs({ busybox, files, trees, workDir: join(ctx.work, 'stage'), out: initrd });
+  ctx.progress(
+    'initramfs',
+    `${ramfs.applets} BusyBox applets, ${files.length} files${trees.length ? `, ${ramfs.merged} from the closure` : ''}, ${mib(ramfs.sizeBytes)}`,
+  );
 
   const imageFile = `${preset.name}.iso`;
   const imagePath = join(ctx.staging, imageFile);

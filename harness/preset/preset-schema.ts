@@ -104,6 +104,21 @@ export const presetSchema = z
             load: z.array(z.string().regex(/^[a-z0-9_-]+$/, 'a kernel module name such as ata_piix')).min(1),
           })
           .optional(),
+        /**
+         * Packages unpacked into the initramfs together with their whole `Depends` closure
+         * (Pre-Depends and Depends, recursively, at apt's candidate versions; see
+         * package-closure.ts): a root filesystem for dynamically linked programs such as an X
+         * server. Their files never replace BusyBox's; `files` above are placed last and win.
+         */
+        closure: z
+          .strictObject({
+            packages: z.array(z.string().regex(debianName)).min(1),
+            /** Packages not to fetch, nor follow the dependencies of (udev, Mesa DRI drivers, ...). */
+            exclude: z.array(z.string().regex(debianName)).default([]),
+            /** Paths removed from the unpacked closure (documentation, locales); `*` as in package paths. */
+            prune: z.array(z.string().startsWith('/', 'an absolute path such as /usr/share/doc')).default([]),
+          })
+          .optional(),
       }),
       bootloader: z.strictObject({
         kind: z.literal('isolinux'),
