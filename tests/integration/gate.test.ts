@@ -49,6 +49,29 @@ describe('bootgate gate', () => {
     expect(stdout).toMatch(/486-isa +qemu .*incompatible, as declared/);
   });
 
+  it('mini-setup installs onto a blank disk and boots from it alone, on both emulators, each phase within its budget', async () => {
+    const { code, stdout, jobs } = await gate(['gate', 'mini-setup', '--profile', 'p3-i440fx'], join(work, 'mini-setup'));
+    expect(stdout).toMatch(/preset mini-setup: gate passed/);
+    expect(code).toBe(0);
+    for (const backend of ['qemu', 'v86']) {
+      const job = jobs.find((j) => j.id === `mini-setup-gate--${backend}--p3-i440fx`)!;
+      expect(job.outcome).toBe('passed');
+      expect(job.phases.map((p) => [p.name, p.outcome])).toEqual([['setup', 'passed'], ['boot', 'passed'], ['shell', 'passed']]);
+    }
+  }, 900_000);
+
+  it('mini-desktop comes up with its taskbar on both emulators, matching one golden', async () => {
+    // The first build on a fresh machine downloads Xorg, JWM and ~90 packages of their closure.
+    const { code, stdout, jobs } = await gate(['gate', 'mini-desktop', '--profile', 'p3-i440fx'], join(work, 'mini-desktop'));
+    expect(stdout).toMatch(/preset mini-desktop: gate passed/);
+    expect(code).toBe(0);
+    const byId = Object.fromEntries(jobs.map((j) => [j.id, j]));
+    for (const backend of ['qemu', 'v86']) {
+      expect(byId[`mini-desktop-gate--${backend}--p3-i440fx`]!.outcome).toBe('passed');
+      expect(byId[`mini-desktop-screen--${backend}--p3-i440fx`]!.outcome).toBe('passed');
+    }
+  }, 1_500_000);
+
   it('a recipe broken on purpose (init gives up before any shell) fails the gate in its shell phase with the kernel panic as evidence', async () => {
     const presets = join(work, 'broken', 'presets');
     cpSync(join(ROOT, 'presets/mini-shell'), join(presets, 'mini-shell'), { recursive: true });
