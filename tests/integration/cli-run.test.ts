@@ -135,7 +135,6 @@ describe('bootgate run, end to end', () => {
     const [job] = results(report).jobs;
     expect(job!.error!.type).toBe('FailurePatternError');
     expect(job!.error!.message).toMatch(/No bootable device/);
-    expect(run.ms).toBeLessThan(60_000);
     expect(sha(image)).toBe(before);
   });
 

@@ -43,7 +43,6 @@ describe('bootgate gate', () => {
       const job = byId[`mini-shell-gate--qemu--${profile}`]!;
       expect(job.outcome).toBe('expected-failure');
       expect(job.error!.type).toBe('FailurePatternError');
-      expect(job.durationMs).toBeLessThan(30_000); // evidence, not the 45 s timeout
     }
     expect(byId['mini-shell-gate--qemu--p5-i440fx']!.error!.message).toMatch(/cmov/);
     expect(stdout).toMatch(/486-isa +qemu .*incompatible, as declared/);

@@ -47,15 +47,12 @@ describe('building mini-shell', () => {
     expect(manifest.builtAt).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
-  it('is a cache hit the second time, and fast', async () => {
-    const t = Date.now();
+  // How fast a cache hit is belongs to a benchmark; here, that it is one and nothing is rebuilt.
+  it('is a cache hit the second time', async () => {
     const again = await buildPreset(presetDir);
-    const ms = Date.now() - t;
-    console.log(`mini-shell cached build: ${ms} ms`);
     expect(again.cached).toBe(true);
     expect(again.imagePath).toBe(first.imagePath);
     expect(again.sha256).toBe(first.sha256);
-    expect(ms).toBeLessThan(5_000);
   }, 60_000);
 });
 
