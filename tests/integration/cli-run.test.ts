@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { alive, qemuPidsUnder } from '../support/qemu-processes.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'bin/bootgate.js');
@@ -35,35 +36,6 @@ function bootgate(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> 
 
 function results(reportDir: string): { jobs: { id: string; outcome: string; error?: { type: string; message: string; artifacts?: Record<string, string> } }[] } {
   return JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8'));
-}
-
-/** QEMU processes started by `ancestor` or its descendants (other test files run QEMU at the same time). */
-function qemuPidsUnder(ancestor: number): number[] {
-  const parent = new Map<number, number>();
-  const qemu: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('qemu-system-i386')) qemu.push(Number(entry));
-    } catch {
-      // ended while we looked
-    }
-  }
-  return qemu.filter((pid) => {
-    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === ancestor) return true;
-    return false;
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');

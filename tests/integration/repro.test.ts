@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { QmpClient } from '../../harness/machine/qemu/qmp-client.js';
 import { sameFrame } from '../../harness/screen/compare-screens.js';
 import { readPng } from '../../harness/screen/png-file.js';
+import { alive, qemuPidsUnder } from '../support/qemu-processes.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'bin/bootgate.js');
@@ -20,35 +21,6 @@ const GRUB_CD = '/usr/lib/grub-rescue/grub-rescue-cdrom.iso';
 const COUNTDOWN = [{ x: 0, y: 352, width: 720, height: 16 }];
 const work = mkdtempSync(join(tmpdir(), 'bootgate-repro-it-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** QEMU processes started by `ancestor` or its descendants (other test files may run QEMU too). */
-function qemuPidsUnder(ancestor: number): number[] {
-  const parent = new Map<number, number>();
-  const qemu: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('qemu-system-i386')) qemu.push(Number(entry));
-    } catch {
-      // ended while we looked
-    }
-  }
-  return qemu.filter((pid) => {
-    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === ancestor) return true;
-    return false;
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms: number, every = 100): Promise<T> {
   const deadline = Date.now() + ms;
