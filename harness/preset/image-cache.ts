@@ -6,12 +6,12 @@
  * complete one — image and manifest written, size and sha256 checked — is renamed into place.
  * A lookup checks the same things again, so a half-built, truncated or foreign folder never counts.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { MANIFEST_FILE, readManifest, type ImageManifest } from './image-manifest.js';
+import { sha256File } from '../util/sha256-file.js';
 
 export interface CacheEntry {
   readonly dir: string;
@@ -135,12 +135,6 @@ async function verifyEntry(dir: string, preset: string, hash: string): Promise<C
   }
   if ((await sha256File(imagePath)) !== manifest.image.sha256) return undefined;
   return { dir, imagePath, manifest };
-}
-
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** The build's process id in a staging or scratch folder name (`…-<pid>-<8 hex>`); NaN if none. */

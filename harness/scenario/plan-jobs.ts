@@ -4,8 +4,7 @@
  * images exist and match their sha256 pins, goldens decode, keys exist. Bad input fails the
  * whole run here with exit code 2, before minutes are spent booting.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { chordsForText, parseChord } from '../machine/keys.js';
@@ -13,6 +12,7 @@ import type { BackendName } from '../machine/machine.js';
 import type { Job } from '../run/job.js';
 import { resolveProfile } from '../vm-config/load-profile.js';
 import type { Scenario } from './scenario.js';
+import { sha256File } from '../util/sha256-file.js';
 
 export interface PlanFilters {
   /** Replace each scenario's backends. */
@@ -82,14 +82,4 @@ export async function preflight(scenario: Scenario): Promise<void> {
       }
     }),
   );
-}
-
-export function sha256File(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolve(hash.digest('hex')))
-      .on('error', reject);
-  });
 }
