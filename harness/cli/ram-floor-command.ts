@@ -2,6 +2,7 @@
  * `bootgate ram-floor <scenario>`: bisects the memory of one job (one backend, one profile) with
  * real boots and writes the floor into a results document that `compare` understands.
  */
+import { buildRunResult } from '../report/run-result.js';
 import { join, resolve } from 'node:path';
 import { findRamFloor, type RamProbe } from '../budget/ram-floor.js';
 import { ConfigError } from '../errors.js';
@@ -11,13 +12,12 @@ import { writeResults } from '../report/json-reporter.js';
 import { prepareReportDir, RESULTS_FILE } from '../report/report-dir.js';
 import type { RunResult } from '../report/results.js';
 import type { Job } from '../run/job.js';
-import { exitCodeFor, EXIT } from '../run/outcome.js';
+import { EXIT } from '../run/outcome.js';
 import { runJobs } from '../run/run-jobs.js';
 import { formatDuration } from '../scenario/duration.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { resolvePresetImages } from '../preset/resolve-preset-images.js';
 import { planJobs, preflight } from '../scenario/plan-jobs.js';
-import { TOOL_VERSION } from '../util/tool-version.js';
 import { parseBackends, positiveNumber } from './parse-options.js';
 
 export interface RamFloorOptions {
@@ -92,15 +92,8 @@ export async function ramFloorCommand(
 
   const atFloor = results.find((r) => r.profile === job.profile.name && r.memoryMiB === floor.floorMiB) ?? results[0]!;
   const summaryJob = { ...atFloor, id: job.id, ramFloor: floor };
-  const run: RunResult = {
-    version: 1,
-    tool: { name: 'bootgate', version: TOOL_VERSION },
-    startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
-    durationMs: performance.now() - started,
-    options: { updateGoldens: 'none', timeoutScale, jobs: 1, retries: 0 },
-    jobs: [summaryJob],
-    summary: { total: 1, counts: { passed: 0, failed: 0, 'infra-error': 0, 'config-error': 0, flaky: 0, skipped: 0, 'expected-failure': 0, [summaryJob.outcome]: 1 }, exitCode: exitCodeFor([summaryJob.outcome]) },
-  };
+  const tookMs = performance.now() - started;
+  const run = buildRunResult([summaryJob], new Date(Date.now() - tookMs), tookMs, { updateGoldens: 'none', timeoutScale, jobs: 1, retries: 0 });
   writeResults(run, join(reportDir, RESULTS_FILE));
   if (floor.floorMiB === undefined) {
     write(`no floor: ${floor.problem}`);

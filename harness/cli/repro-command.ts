@@ -6,6 +6,7 @@
  * without bootgate. Detaching, the end of the input or Ctrl-C stops the machine and removes its
  * files; the exit code is the job's (1 failed, 0 reached --until or passed).
  */
+import { buildRunResult } from '../report/run-result.js';
 import { join, resolve } from 'node:path';
 import { BootgateError, ConfigError } from '../errors.js';
 import { createMachine } from '../machine/create-machine.js';
@@ -13,7 +14,6 @@ import type { Machine, MachineFactory } from '../machine/machine.js';
 import { writeHtml } from '../report/html-reporter.js';
 import { writeResults } from '../report/json-reporter.js';
 import { prepareReportDir, RESULTS_FILE } from '../report/report-dir.js';
-import type { RunResult } from '../report/results.js';
 import { attachConsole, type ConsoleInput, type ConsoleOutput, type SessionResult } from '../repro/console-session.js';
 import { DETACH_KEY_NAME } from '../repro/detach-key.js';
 import { ScreenRefresher } from '../repro/screen-refresher.js';
@@ -120,15 +120,7 @@ export async function reproCommand(path: string, options: ReproOptions, env: Rep
     },
   });
   const job1 = result!;
-  const run: RunResult = {
-    version: 1,
-    tool: { name: 'bootgate', version: TOOL_VERSION },
-    startedAt: startedAt.toISOString(),
-    durationMs: job1.durationMs,
-    options: { updateGoldens: 'none', timeoutScale, jobs: 1, retries: 0 },
-    jobs: [job1],
-    summary: { total: 1, counts: { passed: 0, failed: 0, 'infra-error': 0, 'config-error': 0, flaky: 0, skipped: 0, 'expected-failure': 0, [job1.outcome]: 1 }, exitCode: exitCodeFor([job1.outcome]) },
-  };
+  const run = buildRunResult([job1], startedAt, job1.durationMs, { updateGoldens: 'none', timeoutScale, jobs: 1, retries: 0 });
   writeResults(run, join(reportDir, RESULTS_FILE));
   writeHtml(run, reportDir);
 

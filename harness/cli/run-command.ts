@@ -1,17 +1,17 @@
 /** `bootgate run [paths...]`: load, plan, preflight, run, report; returns the exit code. */
+import { buildRunResult } from '../report/run-result.js';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { createMachine } from '../machine/create-machine.js';
 import type { MachineFactory } from '../machine/machine.js';
 import { ConsoleReporter } from '../report/console-reporter.js';
-import { groupByScenario } from '../report/cross-backend.js';
 import { writeHtml } from '../report/html-reporter.js';
 import { writeJunit } from '../report/junit-reporter.js';
 import { readResults, writeResults } from '../report/json-reporter.js';
 import { prepareReportDir, RESULTS_FILE } from '../report/report-dir.js';
 import type { RunResult } from '../report/results.js';
-import { EXIT, exitCodeFor, OUTCOMES, type Outcome } from '../run/outcome.js';
+import { EXIT } from '../run/outcome.js';
 import { compareWithBaseline, parseTolerance } from './compare-command.js';
 import { runJobs } from '../run/run-jobs.js';
 import { FILMSTRIP_MODES, type FilmstripMode } from '../run/run-attempt.js';
@@ -112,21 +112,7 @@ export async function runScenarios(
     onJobStart: (job, attempt) => reporter.jobStarted(job, attempt),
     onJobEnd: (result) => reporter.jobEnded(result),
   });
-  const counts = Object.fromEntries(OUTCOMES.map((o) => [o, results.filter((r) => r.outcome === o).length])) as Record<Outcome, number>;
-  const run: RunResult = {
-    version: 1,
-    tool: { name: 'bootgate', version: TOOL_VERSION },
-    startedAt: startedAt.toISOString(),
-    durationMs: performance.now() - started,
-    options: { updateGoldens: updateMode, timeoutScale, jobs: concurrency, retries },
-    jobs: results,
-    summary: {
-      total: results.length,
-      counts,
-      exitCode: exitCodeFor(results.map((r) => r.outcome)),
-      crossBackend: groupByScenario(results).flatMap((row) => (row.verdict ? [{ scenario: row.scenario, profile: row.profile, verdict: row.verdict }] : [])),
-    },
-  };
+  const run = buildRunResult(results, startedAt, performance.now() - started, { updateGoldens: updateMode, timeoutScale, jobs: concurrency, retries });
   writeResults(run, join(reportDir, RESULTS_FILE));
   writeJunit(run, options.junit ? resolve(options.junit) : join(reportDir, 'junit.xml'));
   writeHtml(run, reportDir);
