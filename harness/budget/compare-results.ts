@@ -4,6 +4,7 @@
  * broken show up this way, as their jobs fail); a figure that grew past the tolerance warns.
  */
 import type { JobResult, RunResult } from '../report/results.js';
+import { holdsGate } from '../run/outcome.js';
 
 export type Level = 'ok' | 'warn' | 'fail' | 'info';
 
@@ -24,8 +25,6 @@ export interface Comparison {
   readonly warnings: number;
 }
 
-const GOOD = new Set(['passed', 'flaky', 'expected-failure', 'skipped']);
-
 export function compareResults(baseline: RunResult, current: RunResult, tolerance: number): Comparison {
   const before = new Map(baseline.jobs.map((j) => [j.id, j]));
   const changes: Change[] = [];
@@ -33,10 +32,10 @@ export function compareResults(baseline: RunResult, current: RunResult, toleranc
     const old = before.get(job.id);
     before.delete(job.id);
     if (!old) {
-      changes.push({ job: job.id, figure: 'job', after: job.outcome, level: GOOD.has(job.outcome) ? 'info' : 'fail' });
+      changes.push({ job: job.id, figure: 'job', after: job.outcome, level: holdsGate(job.outcome) ? 'info' : 'fail' });
       continue;
     }
-    const regressed = GOOD.has(old.outcome) && !GOOD.has(job.outcome);
+    const regressed = holdsGate(old.outcome) && !holdsGate(job.outcome);
     changes.push({ job: job.id, figure: 'outcome', before: old.outcome, after: job.outcome, level: regressed ? 'fail' : old.outcome === job.outcome ? 'ok' : 'info' });
     for (const phase of job.phases) {
       const oldPhase = old.phases.find((p) => p.name === phase.name);

@@ -8,14 +8,13 @@ import type { LoadedPreset } from '../preset/load-preset.js';
 import { formatDuration } from '../scenario/duration.js';
 import { formatSize } from '../scenario/size.js';
 import type { JobResult } from './results.js';
-
-const GATE_OK = new Set(['passed', 'flaky', 'expected-failure', 'skipped']);
+import { holdsGate } from '../run/outcome.js';
 
 /** Prints the preset's gate table; returns whether the gate held. */
 export function printPresetTable(loaded: LoadedPreset, jobs: readonly JobResult[], write: (line: string) => void): boolean {
   const { preset } = loaded;
   const image = jobs.flatMap((j) => j.images ?? []).find((i) => i.role === 'cdrom');
-  const held = jobs.length > 0 && jobs.every((j) => GATE_OK.has(j.outcome));
+  const held = jobs.length > 0 && jobs.every((j) => holdsGate(j.outcome));
   write(`preset ${preset.name}: ${held ? 'gate passed' : 'GATE BROKEN'} (${relative(process.cwd(), loaded.file)})`);
   write(`  image ${image ? formatSize(image.sizeBytes) : '?'} of ${preset.budgets.imageMiB} MiB budget; RAM budget ${preset.budgets.ramMiB} MiB`);
   const phaseNames = preset.phases.map((p) => p.name);

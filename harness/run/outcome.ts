@@ -21,6 +21,11 @@ export type Outcome =
 
 export const OUTCOMES: readonly Outcome[] = ['passed', 'failed', 'infra-error', 'config-error', 'flaky', 'skipped', 'expected-failure'];
 
+/** The outcomes that let a gate pass: the rest mean the image, the input or the host broke. */
+export function holdsGate(outcome: string): boolean {
+  return outcome === 'passed' || outcome === 'flaky' || outcome === 'expected-failure' || outcome === 'skipped';
+}
+
 export function outcomeOfErrorClass(errorClass: ErrorClass | undefined): Outcome {
   switch (errorClass) {
     case 'failed':
