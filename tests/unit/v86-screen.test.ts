@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { RawImage } from '../../harness/machine/raw-image.js';
 import {
   composeLayers,
+  graphicsDisplaySize,
   renderTextMode,
+  scaleNearest,
+  screenshotFromVga,
   textPalette,
   textStateFromVga,
   type V86Vga,
@@ -189,5 +192,80 @@ describe('textStateFromVga', () => {
       cursor: { address: 123, firstLine: 14, lastLine: 15, visible: false }, screenOn: true,
     });
     expect(renderTextMode(s)).toMatchObject({ width: 720, height: 400 });
+  });
+});
+
+// CRTC/sequencer/graphics-controller values as SeaBIOS programs them for the standard modes.
+const MODE_13H = { horizontalDisplayEnd: 0x4f, verticalDisplayEnd: 0x18f, clockingMode: 0x01, graphicsMode: 0x40 };
+const MODE_12H = { horizontalDisplayEnd: 0x4f, verticalDisplayEnd: 0x1df, clockingMode: 0x01, graphicsMode: 0x00 };
+const MODE_0DH = { horizontalDisplayEnd: 0x27, verticalDisplayEnd: 0x18f, clockingMode: 0x09, graphicsMode: 0x00 };
+
+describe('graphicsDisplaySize', () => {
+  it('counts 8 dots per character clock and every scan line, as QEMU screendump does', () => {
+    expect(graphicsDisplaySize(MODE_13H)).toEqual({ width: 640, height: 400 });
+    expect(graphicsDisplaySize(MODE_12H)).toEqual({ width: 640, height: 480 });
+  });
+
+  it('doubles the width for a halved dot clock in the 16-colour shift mode, not in the 256-colour one', () => {
+    expect(graphicsDisplaySize(MODE_0DH)).toEqual({ width: 640, height: 400 });
+    expect(graphicsDisplaySize({ ...MODE_13H, clockingMode: 0x09 })).toEqual({ width: 640, height: 400 });
+  });
+});
+
+describe('scaleNearest', () => {
+  it('turns every pixel into an exact block for whole-number ratios', () => {
+    // 2×1: red, blue → 4×2.
+    const image = scaleNearest({ width: 2, height: 1, data: Uint8Array.from([255, 0, 0, 255, 0, 0, 255, 255]) }, 4, 2);
+    expect([image.width, image.height]).toEqual([4, 2]);
+    expect([0, 1, 2, 3].map((x) => pixel(image, x, 0))).toEqual([0xff0000, 0xff0000, 0x0000ff, 0x0000ff]);
+    expect([0, 1, 2, 3].map((x) => pixel(image, x, 1))).toEqual([0xff0000, 0xff0000, 0x0000ff, 0x0000ff]);
+  });
+
+  it('hands back the same image when the size already fits', () => {
+    const same = { width: 1, height: 1, data: Uint8Array.from([1, 2, 3, 255]) };
+    expect(scaleNearest(same, 1, 1)).toBe(same);
+  });
+});
+
+describe('screenshotFromVga in graphics modes', () => {
+  /** A v86 VGA in a 256-colour mode that shows 8×4 dots: v86 keeps 4×2 guest pixels. */
+  function vga256(overrides: Partial<V86Vga> = {}): V86Vga {
+    // Guest pixels, row 0: black, red, green, blue; row 1: white, grey, yellow, cyan.
+    const colours = [0x000000, 0xff0000, 0x00ff00, 0x0000ff, 0xffffff, 0x808080, 0xffff00, 0x00ffff];
+    const data = new Uint8ClampedArray(colours.flatMap((c) => [c >> 16, (c >> 8) & 0xff, c & 0xff, 255]));
+    return {
+      graphical_mode: true,
+      svga_enabled: false,
+      svga_width: 0,
+      svga_height: 0,
+      screen_width: 4,
+      screen_height: 2,
+      horizontal_display_enable_end: 0, // one character clock: 8 dots
+      vertical_display_enable_end: 3, // 4 scan lines
+      clocking_mode: 0x01,
+      planar_mode: 0x40,
+      image_data: { data, width: 4, height: 2 },
+      layers: [{ screen_x: 0, screen_y: 0, buffer_x: 0, buffer_y: 0, buffer_width: 4, buffer_height: 2 }],
+      screen_fill_buffer: () => undefined,
+      ...overrides,
+    } as unknown as V86Vga;
+  }
+
+  it('shows a mode-13h-style frame at the monitor size, each guest pixel two dots wide and two lines high', () => {
+    const image = screenshotFromVga(vga256());
+    expect([image.width, image.height]).toEqual([8, 4]);
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((x) => pixel(image, x, 0))).toEqual([
+      0x000000, 0x000000, 0xff0000, 0xff0000, 0x00ff00, 0x00ff00, 0x0000ff, 0x0000ff,
+    ]);
+    expect(pixel(image, 0, 1)).toBe(0x000000);
+    expect(pixel(image, 2, 2)).toBe(0x808080);
+    expect(pixel(image, 7, 3)).toBe(0x00ffff);
+  });
+
+  it('leaves a Bochs VBE frame at its own resolution, whatever the CRTC registers still say', () => {
+    const image = screenshotFromVga(vga256({ svga_enabled: true, svga_width: 4, svga_height: 2 }));
+    expect([image.width, image.height]).toEqual([4, 2]);
+    expect(pixel(image, 1, 0)).toBe(0xff0000);
+    expect(pixel(image, 3, 1)).toBe(0x00ffff);
   });
 });

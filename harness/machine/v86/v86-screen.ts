@@ -3,7 +3,8 @@
  * browser and cannot take a screenshot in Node, so text mode is rendered here from the guest's
  * own font (VGA plane 2), attributes and DAC palette, in QEMU's screendump geometry (720×400 for
  * 80×25 with 9-dot characters) so goldens of both backends look alike. Graphics modes reuse
- * v86's own frame buffer. The renderers are pure; only the `from*` extractors touch v86 objects.
+ * v86's own frame buffer, scaled to QEMU's geometry where v86 keeps fewer pixels than the monitor
+ * shows (mode 13h). The renderers are pure; only the `from*` extractors touch v86 objects.
  */
 import type { RawImage } from '../raw-image.js';
 
@@ -170,6 +171,55 @@ export function composeLayers(
   return { width, height, data };
 }
 
+/** The VGA registers that size a (non-VBE) graphics picture on the monitor. */
+export interface VgaGraphicsTiming {
+  /** CRTC horizontal display end (CR01): character clocks shown per line, minus one. */
+  readonly horizontalDisplayEnd: number;
+  /** CRTC vertical display end with its overflow bits 8 and 9: scan lines shown, minus one. */
+  readonly verticalDisplayEnd: number;
+  /** Sequencer clocking mode (SR01); bit 3 halves the dot clock. */
+  readonly clockingMode: number;
+  /** Graphics controller mode (GR05); shift mode in bits 5–6, 256-colour when bit 6 is set. */
+  readonly graphicsMode: number;
+}
+
+/**
+ * The picture a VGA graphics mode puts on the monitor, in QEMU's screendump geometry: 8 dots per
+ * character clock and every scan line, so mode 13h is 640×400 (its 320×200 pixels are two dots
+ * wide and scanned twice) and mode 12h 640×480. A halved dot clock doubles the width in the 16-
+ * and 4-colour shift modes (mode 0Dh: 640×400); in the 256-colour shift mode QEMU already draws
+ * each pixel two dots wide and ignores the bit. v86 keeps only the guest's pixels (320×200), so
+ * without this its goldens would never match QEMU's.
+ */
+export function graphicsDisplaySize(t: VgaGraphicsTiming): { width: number; height: number } {
+  const dots = (t.horizontalDisplayEnd + 1) * 8;
+  const shiftMode = (t.graphicsMode >> 5) & 3;
+  const halfDotClock = shiftMode < 2 && (t.clockingMode & 0x08) !== 0;
+  return { width: halfDotClock ? dots * 2 : dots, height: t.verticalDisplayEnd + 1 };
+}
+
+/**
+ * Nearest-neighbour resize. For the whole-number ratios of VGA modes (2× in both directions for
+ * mode 13h) every source pixel becomes an exact block, as QEMU draws it; no colour is blended.
+ */
+export function scaleNearest(image: RawImage, width: number, height: number): RawImage {
+  if (image.width === width && image.height === height) return image;
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    const sy = Math.floor((y * image.height) / height);
+    for (let x = 0; x < width; x++) {
+      const sx = Math.floor((x * image.width) / width);
+      const from = (sy * image.width + sx) * 4;
+      const to = (y * width + x) * 4;
+      data[to] = image.data[from]!;
+      data[to + 1] = image.data[from + 1]!;
+      data[to + 2] = image.data[from + 2]!;
+      data[to + 3] = 0xff;
+    }
+  }
+  return { width, height, data };
+}
+
 // ---- the v86 side: the fields of v86's VGAScreen this module reads (not in v86's typings) ----
 
 export interface V86Vga {
@@ -180,6 +230,9 @@ export interface V86Vga {
   screen_width: number;
   screen_height: number;
   virtual_width: number;
+  horizontal_display_enable_end: number;
+  vertical_display_enable_end: number;
+  planar_mode: number;
   max_cols: number;
   max_rows: number;
   max_scan_line: number;
@@ -256,10 +309,22 @@ export function screenshotFromVga(vga: V86Vga): RawImage {
   // Brings v86's RGBA frame buffer up to date (a browser calls this every animation frame).
   vga.screen_fill_buffer();
   const image = vga.image_data;
-  const layers = vga.svga_enabled
-    ? [{ screen_x: 0, screen_y: 0, buffer_x: 0, buffer_y: 0, buffer_width: width, buffer_height: height }]
-    : vga.layers;
-  return composeLayers(image.data, image.width, width, height, layers);
+  if (vga.svga_enabled) {
+    // Bochs VBE: the frame buffer is the picture, XRES×YRES as in QEMU.
+    const whole = { screen_x: 0, screen_y: 0, buffer_x: 0, buffer_y: 0, buffer_width: width, buffer_height: height };
+    return composeLayers(image.data, image.width, width, height, [whole]);
+  }
+  const shown = graphicsDisplaySize(graphicsTimingFromVga(vga));
+  return scaleNearest(composeLayers(image.data, image.width, width, height, vga.layers), shown.width, shown.height);
+}
+
+export function graphicsTimingFromVga(vga: V86Vga): VgaGraphicsTiming {
+  return {
+    horizontalDisplayEnd: vga.horizontal_display_enable_end,
+    verticalDisplayEnd: vga.vertical_display_enable_end,
+    clockingMode: vga.clocking_mode,
+    graphicsMode: vga.planar_mode,
+  };
 }
 
 /** v86 only allocates its graphics frame buffer when `ImageData` exists; Node has none. */
