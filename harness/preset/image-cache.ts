@@ -1,6 +1,6 @@
 /**
- * The image cache, outside git: `$BOOTGATE_CACHE`, else `$XDG_CACHE_HOME/bootgate`, else
- * `~/.cache/bootgate`. An image lives in `images/<preset>-<hash16>/` with its manifest.json.
+ * The image cache, in bootgate's cache folder (util/cache-root.ts). An image lives in
+ * `images/<preset>-<hash16>/` with its manifest.json.
  *
  * Atomic by construction: a build writes into a staging folder (`images/.staging-…`) and only a
  * complete one — image and manifest written, size and sha256 checked — is renamed into place.
@@ -8,10 +8,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { MANIFEST_FILE, readManifest, type ImageManifest } from './image-manifest.js';
 import { sha256File } from '../util/sha256-file.js';
+import { defaultCacheRoot } from '../util/cache-root.js';
 
 export interface CacheEntry {
   readonly dir: string;
@@ -21,11 +21,6 @@ export interface CacheEntry {
 
 const STAGING = '.staging-';
 const TRASH = '.trash-';
-
-export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.BOOTGATE_CACHE) return env.BOOTGATE_CACHE;
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'bootgate');
-}
 
 export class ImageCache {
   constructor(readonly root: string = defaultCacheRoot()) {}

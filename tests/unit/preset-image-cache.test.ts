@@ -4,7 +4,8 @@ import { mkdir, readFile, truncate, unlink, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { defaultCacheRoot, ImageCache } from '../../harness/preset/image-cache.js';
+import { ImageCache } from '../../harness/preset/image-cache.js';
+import { defaultCacheRoot } from '../../harness/util/cache-root.js';
 import { MANIFEST_FILE, type ImageManifest } from '../../harness/preset/image-manifest.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'bootgate-image-cache-'));
