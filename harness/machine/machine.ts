@@ -2,6 +2,7 @@
  * The one interface every emulator backend implements and every step talks to. It knows
  * nothing of scenarios, goldens or reports: only how to run a PC and look at it.
  */
+import type { GuestClock } from './guest-clock.js';
 import type { Chord } from './keys.js';
 import type { Media } from './media.js';
 import type { Profile } from './profile.js';
@@ -21,6 +22,13 @@ export interface MachineSpec {
    * watch and poke at (`bootgate repro`). Backends without VNC ignore it. Default: no display.
    */
   readonly vnc?: number;
+  /**
+   * Run on guest time: QEMU under `-icount` with a virtual RTC, so the guest advances by the
+   * instructions it executes and not by the host's clock, with the guest-clock plugin counting
+   * them. v86 counts instructions always (it has no virtual clock to switch to). Default off:
+   * icount costs QEMU wall time (~1.4×) and makes an idle guest's clock run ahead.
+   */
+  readonly guestClock?: boolean;
 }
 
 /** How the machine ended: `requested` when stop() ended it, otherwise it died or powered off by itself. */
@@ -33,8 +41,6 @@ export interface MachineStats {
   /** Resident memory of the emulator on the host (QEMU process, v86 worker), now and at its peak. */
   readonly hostRssBytes?: number;
   readonly hostPeakRssBytes?: number;
-  /** Guest time in nanoseconds where the backend has a virtual clock. */
-  readonly guestTimeNs?: number;
 }
 
 export interface Machine {
@@ -42,6 +48,8 @@ export interface Machine {
   readonly serial: SerialLog;
   /** Settles once when the emulator is gone, for whatever reason. Never rejects. */
   readonly exited: Promise<MachineExit>;
+  /** Guest instruction counts at serial bytes, screen reads and inputs; absent when this machine does not count. */
+  readonly guestClock?: GuestClock;
 
   /** Boots the machine. Throws MachineCrashedError/InfraError if the emulator cannot start. */
   start(): Promise<void>;

@@ -8,6 +8,8 @@ export class SerialLog {
   private readonly rawChunks: Buffer[] = [];
   private rawLength = 0;
   private clean = '';
+  /** For each character of `clean`, the raw byte it came from: guest clocks count raw bytes. */
+  private rawIndex = new Uint32Array(1024);
   private pendingEscape = '';
   private readonly decoder = new TextDecoder('latin1');
   private readonly listeners = new Set<() => void>();
@@ -16,8 +18,9 @@ export class SerialLog {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : Buffer.from(chunk);
     if (bytes.length === 0) return;
     this.rawChunks.push(bytes);
+    const chunkStart = this.rawLength;
     this.rawLength += bytes.length;
-    this.clean += this.stripEscapes(this.decoder.decode(bytes, { stream: true }));
+    this.clean += this.stripEscapes(this.decoder.decode(bytes, { stream: true }), chunkStart);
     for (const listener of this.listeners) listener();
   }
 
@@ -35,6 +38,12 @@ export class SerialLog {
     return this.rawLength;
   }
 
+  /** The index of the raw byte that clean character `cleanIndex` came from. */
+  rawOffsetOf(cleanIndex: number): number {
+    if (!(cleanIndex >= 0 && cleanIndex < this.clean.length)) throw new RangeError(`no clean character ${cleanIndex} (of ${this.clean.length})`);
+    return this.rawIndex[cleanIndex]!;
+  }
+
   raw(): Buffer {
     return Buffer.concat(this.rawChunks, this.rawLength);
   }
@@ -46,8 +55,10 @@ export class SerialLog {
   }
 
   /** Removes CSI (`ESC [ ... final`), OSC (`ESC ] ... BEL`), charset (`ESC ( B`) and two-byte escapes, across chunk boundaries. */
-  private stripEscapes(input: string): string {
+  /** latin1 decodes one byte to one character, so text index i is raw byte `chunkStart - pending + i`. */
+  private stripEscapes(input: string, chunkStart: number): string {
     let text = this.pendingEscape + input;
+    const textStart = chunkStart - this.pendingEscape.length;
     this.pendingEscape = '';
     let out = '';
     let i = 0;
@@ -59,6 +70,7 @@ export class SerialLog {
         continue;
       }
       if (ch !== '\x1b') {
+        this.noteRaw(this.clean.length + out.length, textStart + i);
         out += ch;
         i++;
         continue;
@@ -71,6 +83,15 @@ export class SerialLog {
       i = end;
     }
     return out;
+  }
+
+  private noteRaw(cleanIndex: number, rawOffset: number): void {
+    if (cleanIndex >= this.rawIndex.length) {
+      const grown = new Uint32Array(this.rawIndex.length * 2);
+      grown.set(this.rawIndex);
+      this.rawIndex = grown;
+    }
+    this.rawIndex[cleanIndex] = rawOffset;
   }
 }
 

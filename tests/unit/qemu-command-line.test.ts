@@ -24,6 +24,19 @@ function valuesOf(argv: string[], flag: string): string[] {
 }
 
 describe('qemuCommandLine', () => {
+  it('puts a guest-clock machine on icount with a fixed virtual RTC, the plugin and exactly the trace events its log is read with', () => {
+    const argv = qemuCommandLine({ ...spec(profile('p3-i440fx')), guestClock: true }, { ...paths, guestClockLog: '/w/guest-clock.log' }, { guestClockPlugin: '/c/guest,clock.so' });
+    expect(valuesOf(argv, '-icount')).toEqual(['shift=2,sleep=off']);
+    expect(valuesOf(argv, '-rtc')).toEqual(['base=2020-01-01T00:00:00,clock=vm']);
+    expect(valuesOf(argv, '-plugin')).toEqual(['/c/guest,,clock.so']);
+    expect(valuesOf(argv, '-d')).toEqual([
+      'plugin,trace:serial_write,trace:serial_read,trace:pckbd_kbd_read_data,trace:qmp_enter_stop,trace:qmp_enter_screendump,trace:qmp_enter_send_key,trace:qmp_enter_system_reset',
+    ]);
+    expect(valuesOf(argv, '-D')).toEqual(['/w/guest-clock.log']);
+    const plain = qemuCommandLine(spec(profile('p3-i440fx')), paths);
+    for (const flag of ['-icount', '-rtc', '-plugin', '-d', '-D']) expect(plain).not.toContain(flag);
+  });
+
   it('builds a headless, paused, sandboxed machine with a bounded translation cache and no NIC', () => {
     const argv = qemuCommandLine(spec(profile('p3-i440fx')), paths);
     expect(argv.slice(0, 6)).toEqual(['-nodefaults', '-no-user-config', '-display', 'none', '-S', '-sandbox']);

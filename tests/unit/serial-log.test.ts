@@ -30,4 +30,16 @@ describe('SerialLog', () => {
     expect(log.cursor).toBe(6);
     expect(calls).toBe(1);
   });
+
+  it('maps each clean character back to the raw byte it came from, across split escapes', () => {
+    const log = new SerialLog();
+    log.append('ab\x1b[');
+    log.append('6nc\r\nd');
+    expect(log.text).toBe('abc\nd');
+    // raw: a0 b1 ESC2 [3 64 n5 c6 CR7 LF8 d9
+    expect([0, 1, 2, 3, 4].map((i) => log.rawOffsetOf(i))).toEqual([0, 1, 6, 8, 9]);
+    expect(() => log.rawOffsetOf(5)).toThrow(RangeError);
+    log.append('x'.repeat(5000));
+    expect(log.rawOffsetOf(log.text.length - 1)).toBe(log.rawByteLength - 1);
+  });
 });

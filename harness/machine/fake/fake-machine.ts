@@ -7,6 +7,7 @@ import type { Chord } from '../keys.js';
 import type { BackendName, Machine, MachineExit, MachineStats } from '../machine.js';
 import type { RawImage } from '../raw-image.js';
 import { SerialLog } from '../serial-log.js';
+import { CountingGuestClock } from '../counting-guest-clock.js';
 import { MachineCrashedError } from '../../errors.js';
 
 export interface FakeEvent {
@@ -18,6 +19,8 @@ export interface FakeEvent {
   readonly frame?: RawImage;
   /** The emulator dies with this reason. */
   readonly crash?: string;
+  /** The guest's instruction count from this event on (its serial bytes, screens and inputs get it). */
+  readonly instructions?: number;
 }
 
 export interface FakeScript {
@@ -29,6 +32,8 @@ export interface FakeScript {
   /** start() rejects with this. */
   readonly startError?: Error;
   readonly rssBytes?: number;
+  /** The guest clock misses every serial byte, as a QEMU log that disagrees with the serial log does. */
+  readonly uncountedSerial?: boolean;
 }
 
 export const BLANK_FRAME: RawImage = { width: 8, height: 8, data: new Uint8Array(8 * 8 * 4).fill(255) };
@@ -36,6 +41,9 @@ export const BLANK_FRAME: RawImage = { width: 8, height: 8, data: new Uint8Array
 export class FakeMachine implements Machine {
   readonly serial = new SerialLog();
   readonly exited: Promise<MachineExit>;
+  readonly guestClock = new CountingGuestClock();
+  /** What the guest has executed so far, as the script says. */
+  instructions = 0;
   readonly keys: Chord[] = [];
   readonly typed: string[] = [];
   readonly serialIn: string[] = [];
@@ -68,7 +76,11 @@ export class FakeMachine implements Machine {
   /** Applies an event now (used by timeline timers and by reaction callbacks). */
   apply(event: Omit<FakeEvent, 'at'>): void {
     if (this.dead) return;
-    if (event.serial !== undefined) this.serial.append(event.serial);
+    if (event.instructions !== undefined) this.instructions = event.instructions;
+    if (event.serial !== undefined) {
+      if (!this.script.uncountedSerial) this.guestClock.recordSerial(new Float64Array(event.serial.length).fill(this.instructions));
+      this.serial.append(event.serial);
+    }
     if (event.text !== undefined) this.text = event.text;
     if (event.frame) this.frame = event.frame;
     if (event.crash) this.end({ requested: false, reason: event.crash });
@@ -76,35 +88,44 @@ export class FakeMachine implements Machine {
 
   async textScreen(): Promise<string[] | undefined> {
     this.assertAlive();
-    return this.text ? [...this.text] : undefined;
+    if (!this.text) return undefined;
+    const rows = [...this.text];
+    this.guestClock.recordScreen(rows, this.instructions);
+    return rows;
   }
 
   async screenshot(): Promise<RawImage> {
     this.assertAlive();
-    return this.frame;
+    const frame = { ...this.frame };
+    this.guestClock.recordScreen(frame, this.instructions);
+    return frame;
   }
 
   async pressKeys(chord: Chord): Promise<void> {
     this.assertAlive();
     this.keys.push(chord);
+    this.guestClock.recordInput(this.instructions);
     this.script.onKeys?.(chord, this);
   }
 
   async typeText(text: string): Promise<void> {
     this.assertAlive();
     this.typed.push(text);
+    this.guestClock.recordInput(this.instructions);
     this.script.onType?.(text, this);
   }
 
   async sendSerial(text: string): Promise<void> {
     this.assertAlive();
     this.serialIn.push(text);
+    this.guestClock.recordInput(this.instructions);
     this.script.onSerialIn?.(text, this);
   }
 
   async reset(): Promise<void> {
     this.assertAlive();
     this.resets++;
+    this.guestClock.recordInput(this.instructions);
     this.script.onReset?.(this);
   }
 

@@ -7,8 +7,10 @@
  * air-gapped: no NIC unless the profile asks, and then user networking with `restrict=on`.
  */
 import { ConfigError, UnsupportedProfileError } from '../../errors.js';
+import { ICOUNT_SHIFT } from '../guest-clock.js';
 import type { MachineSpec } from '../machine.js';
 import type { BootDevice, Profile } from '../profile.js';
+import { GUEST_CLOCK_TRACE_EVENTS } from './guest-clock-log.js';
 
 export const QEMU_BINARY = 'qemu-system-i386';
 
@@ -21,6 +23,8 @@ export interface QemuPaths {
   readonly diskOverlay?: string;
   /** Format of `media.disk` when it is attached directly (`diskWritable`). Default raw. */
   readonly diskFormat?: 'raw' | 'qcow2';
+  /** Where QEMU writes the guest-clock plugin's counts and the trace events (spec.guestClock). */
+  readonly guestClockLog?: string;
 }
 
 export interface QemuCommandLineOptions {
@@ -28,7 +32,12 @@ export interface QemuCommandLineOptions {
   readonly sandbox?: boolean;
   /** Translation-cache size in MiB: without a bound QEMU's RSS grows past 1 GiB (design.md §5). */
   readonly tbSizeMiB?: number;
+  /** The built guest-clock plugin (guest-clock-plugin.ts); a placeholder name is shown until it is built. */
+  readonly guestClockPlugin?: string;
 }
+
+/** Guest time starts here on every run, so nothing the guest reads from its RTC depends on the host. */
+export const GUEST_RTC_BASE = '2020-01-01T00:00:00';
 
 const BACKEND = 'qemu';
 const AUDIODEV = 'snd0';
@@ -62,6 +71,7 @@ export function qemuCommandLine(spec: MachineSpec, paths: QemuPaths, options: Qe
     if (card !== 'pcspk') argv.push('-device', `${card},audiodev=${AUDIODEV}`);
   }
   argv.push('-chardev', `pipe,id=ser0,path=${opt(paths.serialFifoBase)}`, '-serial', 'chardev:ser0');
+  if (spec.guestClock) argv.push(...guestClock(paths, options));
   argv.push('-chardev', `socket,id=qmp0,path=${opt(paths.qmpSocket)},server=on,wait=off`, '-mon', 'chardev=qmp0,mode=control');
   return argv;
 }
@@ -172,6 +182,22 @@ function network(profile: Profile): string[] {
   // User-mode networking with restrict=on: the guest sees a NIC and a DHCP server, but no
   // packet leaves for the host or the outside world.
   return ['-netdev', 'user,id=net0,restrict=on', '-device', `${profile.nic},netdev=net0`];
+}
+
+/**
+ * Guest time (docs/guest-time.md): instructions drive the virtual clock (`sleep=off`: an idle
+ * guest skips ahead instead of waiting for the host), the RTC starts at a fixed date on that
+ * clock, and the plugin writes its counts, with the trace events it is read against, to the log.
+ */
+function guestClock(paths: QemuPaths, options: QemuCommandLineOptions): string[] {
+  if (!paths.guestClockLog) throw new Error('qemuCommandLine: guestClock needs paths.guestClockLog');
+  return [
+    '-icount', `shift=${ICOUNT_SHIFT},sleep=off`,
+    '-rtc', `base=${GUEST_RTC_BASE},clock=vm`,
+    '-plugin', opt(options.guestClockPlugin ?? 'guest-clock-plugin.so'),
+    '-d', ['plugin', ...GUEST_CLOCK_TRACE_EVENTS.map((e) => `trace:${e}`)].join(','),
+    '-D', paths.guestClockLog,
+  ];
 }
 
 function vncDisplay(display: number): number {

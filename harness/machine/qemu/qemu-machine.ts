@@ -12,7 +12,9 @@ import type { RawImage } from '../raw-image.js';
 import { SerialLog } from '../serial-log.js';
 import { createDiskOverlay, detectDiskFormat, overlayCommand } from './disk-overlay.js';
 import { requireExecutable } from './find-executable.js';
+import { guestClockPlugin } from './guest-clock-plugin.js';
 import { supportsSandbox } from './qemu-capabilities.js';
+import { QemuGuestClock } from './qemu-guest-clock.js';
 import { QEMU_BINARY, qemuCommandLine, shellQuote } from './qemu-command-line.js';
 import { pressChord, typeText } from './qemu-keys.js';
 import { QemuProcess, type QemuExit } from './qemu-process.js';
@@ -39,6 +41,7 @@ export class QemuMachine implements Machine {
   readonly backend = 'qemu' as const;
   readonly serial = new SerialLog();
   readonly exited: Promise<MachineExit>;
+  readonly guestClock: QemuGuestClock | undefined;
 
   private readonly binary: string;
   private files: QemuWorkFiles;
@@ -68,6 +71,9 @@ export class QemuMachine implements Machine {
     this.binary = options.binary ?? QEMU_BINARY;
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
     this.files = planWorkFiles(spec.workDir, !!spec.media.disk && !spec.media.diskWritable);
+    this.guestClock = spec.guestClock
+      ? new QemuGuestClock(this.files.guestClockLog!, () => this.cleanupPromise ?? Promise.resolve(), () => this.serial.raw())
+      : undefined;
     // Built now so describe() works before (and without) start(); an unsupported profile is
     // reported by start(), where the runner expects errors.
     try {
@@ -85,31 +91,48 @@ export class QemuMachine implements Machine {
 
   async textScreen(): Promise<string[] | undefined> {
     const qmp = this.liveQmp();
-    const run = this.screenLock.then(() => readTextScreen(qmp, scratchFile(this.files, 'vga', 'bin')));
+    const run = this.screenLock.then(async () => {
+      const stopIndex = qmp.sentCount('stop'); // readTextScreen sends its one `stop` before it first waits
+      const rows = await readTextScreen(qmp, scratchFile(this.files, 'vga', 'bin'));
+      if (rows) this.guestClock?.recordScreen(rows, 'stop', stopIndex);
+      return rows;
+    });
     this.screenLock = run.catch(() => undefined);
     return this.explainIfDead(run);
   }
 
   async screenshot(): Promise<RawImage> {
-    return this.explainIfDead(takeScreenshot(this.liveQmp(), scratchFile(this.files, 'screen', 'png')));
+    const qmp = this.liveQmp();
+    const index = qmp.sentCount('screendump'); // takeScreenshot sends it before it first waits
+    const frame = await this.explainIfDead(takeScreenshot(qmp, scratchFile(this.files, 'screen', 'png')));
+    this.guestClock?.recordScreen(frame, 'screendump', index);
+    return frame;
   }
 
   async pressKeys(chord: Chord): Promise<void> {
-    return this.explainIfDead(pressChord(this.liveQmp(), chord));
+    const qmp = this.liveQmp();
+    await this.explainIfDead(pressChord(qmp, chord));
+    if (chord.length > 0) this.guestClock?.recordKeys(qmp.sentCount('send-key') - 1);
   }
 
   async typeText(text: string, msPerChar: number): Promise<void> {
-    return this.explainIfDead(typeText(this.liveQmp(), text, msPerChar));
+    const qmp = this.liveQmp();
+    await this.explainIfDead(typeText(qmp, text, msPerChar));
+    if (text.length > 0) this.guestClock?.recordKeys(qmp.sentCount('send-key') - 1);
   }
 
   async sendSerial(text: string): Promise<void> {
     this.liveQmp();
     if (!this.serialWriter) throw new InfraError('qemu: the serial port is not open');
-    return this.explainIfDead(this.serialWriter.write(Buffer.from(text, 'utf8')));
+    const bytes = Buffer.from(text, 'utf8');
+    await this.explainIfDead(this.serialWriter.write(bytes));
+    this.guestClock?.recordSerialInput(bytes);
   }
 
   async reset(): Promise<void> {
-    await this.explainIfDead(this.liveQmp().execute('system_reset'));
+    const qmp = this.liveQmp();
+    await this.explainIfDead(qmp.execute('system_reset'));
+    this.guestClock?.recordReset(qmp.sentCount('system_reset') - 1);
   }
 
   async stats(): Promise<MachineStats> {
@@ -150,14 +173,15 @@ export class QemuMachine implements Machine {
       await checkMedia(this.spec.media);
       const binary = requireExecutable(this.binary, 'apt-get install qemu-system-x86');
       // Independent and each an exec or a file read: done at once, they cost one wait.
-      const [sandbox, diskFormat] = await Promise.all([
+      const [sandbox, diskFormat, plugin] = await Promise.all([
         supportsSandbox(binary),
         this.spec.media.disk && this.spec.media.diskWritable ? detectDiskFormat(this.spec.media.disk) : undefined,
+        this.spec.guestClock ? guestClockPlugin() : undefined,
         createWorkFiles(this.files).then((files) => (this.files = files)),
       ]);
       this.throwIfStopping();
       if (this.files.diskOverlay && this.spec.media.disk) this.overlayArgv = await createDiskOverlay(this.spec.media.disk, this.files.diskOverlay);
-      this.argv = qemuCommandLine(this.spec, { ...this.files, ...(diskFormat ? { diskFormat } : {}) }, { sandbox });
+      this.argv = qemuCommandLine(this.spec, { ...this.files, ...(diskFormat ? { diskFormat } : {}) }, { sandbox, ...(plugin ? { guestClockPlugin: plugin } : {}) });
       this.throwIfStopping();
 
       const proc = QemuProcess.start(binary, this.argv, { cwd: this.spec.workDir });
@@ -215,6 +239,8 @@ export class QemuMachine implements Machine {
       await this.drainSerial();
       this.qmp?.close();
       this.serialWriter?.close();
+      // The log is complete once QEMU is gone; read it before its folder goes.
+      if (this.process) await this.guestClock?.readLog();
       await removeWorkFiles(this.files);
     })();
     return this.cleanupPromise;

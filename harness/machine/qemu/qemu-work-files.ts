@@ -31,6 +31,7 @@ export function planWorkFiles(workDir: string, withOverlay: boolean): QemuWorkFi
     serialIn: `${serialFifoBase}.in`,
     serialOut: `${serialFifoBase}.out`,
     ...(withOverlay ? { diskOverlay: join(workDir, 'disk-overlay.qcow2') } : {}),
+    guestClockLog: join(workDir, 'guest-clock.log'),
   };
 }
 
@@ -49,7 +50,7 @@ export async function createWorkFiles(planned: QemuWorkFiles): Promise<QemuWorkF
 
 /** Removes what createWorkFiles made and whatever else this machine left (never the caller's inputs). */
 export async function removeWorkFiles(files: QemuWorkFiles): Promise<void> {
-  const paths = [files.serialIn, files.serialOut, files.qmpSocket, files.diskOverlay, files.socketDir];
+  const paths = [files.serialIn, files.serialOut, files.qmpSocket, files.diskOverlay, files.guestClockLog, files.socketDir];
   await Promise.all(paths.map((p) => (p ? rm(p, { force: true, recursive: true }).catch(() => undefined) : undefined)));
 }
 

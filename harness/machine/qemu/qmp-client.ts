@@ -44,6 +44,7 @@ export class QmpClient {
   private nextId = 1;
   private readonly pending = new Map<string, Pending>();
   private readonly listeners = new Set<(event: QmpEvent) => void>();
+  private readonly sent = new Map<string, number>();
   private closedReason: string | undefined;
   private greetingWaiter: ((greeting: QmpGreeting) => void) | undefined;
   /** Settles when the connection is gone, for whatever reason. */
@@ -95,11 +96,21 @@ export class QmpClient {
       return Promise.reject(new InfraError(`QMP ${command}: ${this.closedReason}`));
     }
     const id = `bg-${this.nextId++}`;
+    this.sent.set(command, (this.sent.get(command) ?? 0) + 1);
     const message = JSON.stringify(args === undefined ? { execute: command, id } : { execute: command, arguments: args, id });
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { command, resolve: resolve as (value: unknown) => void, reject });
       this.socket.write(`${message}\n`);
     });
+  }
+
+  /**
+   * How many times `command` was sent on this connection. QEMU runs commands in the order they
+   * arrive, so the count before a send is that command's index among its kind: the guest clock
+   * places it on the guest's timeline by that index (qemu-guest-clock.ts).
+   */
+  sentCount(command: string): number {
+    return this.sent.get(command) ?? 0;
   }
 
   /** An HMP command through `human-monitor-command`; text that reports a failure becomes a QmpError. */

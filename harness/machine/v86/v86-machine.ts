@@ -12,6 +12,7 @@ import { chordsForText, type Chord } from '../keys.js';
 import type { Machine, MachineExit, MachineSpec, MachineStats } from '../machine.js';
 import type { RawImage } from '../raw-image.js';
 import { SerialLog } from '../serial-log.js';
+import { CountingGuestClock } from '../counting-guest-clock.js';
 import { checkHostFiles, SEABIOS_BIOS, SEABIOS_VGA_BIOS, statMedia, v86WasmPath } from './v86-host.js';
 import { scancodesForChord } from './v86-keys.js';
 import { v86Options, type V86OptionsJson } from './v86-options.js';
@@ -40,7 +41,7 @@ export interface V86MachineOptions {
 export interface V86MachineStats extends MachineStats {
   readonly processRssBytes?: number;
   readonly wasmMemoryBytes?: number;
-  /** Guest instructions executed since boot. v86 has no virtual clock, so no guestTimeNs. */
+  /** Guest instructions executed since boot (the guest clock's count, unwrapped). */
   readonly instructions?: number;
 }
 
@@ -61,6 +62,11 @@ export class V86Machine implements Machine {
   readonly backend = 'v86' as const;
   readonly serial = new SerialLog();
   readonly exited: Promise<MachineExit>;
+  /**
+   * Always on: reading v86's counter costs nothing. v86 has no virtual clock (its timers follow
+   * the host's), so one boot's counts differ by a few per cent between runs (docs/guest-time.md).
+   */
+  readonly guestClock = new CountingGuestClock();
   /** The `new V86(...)` options, all JSON: describe() prints them. */
   readonly options: V86OptionsJson;
 
@@ -140,30 +146,34 @@ export class V86Machine implements Machine {
     throw new MachineCrashedError('v86', this.exitReason);
   }
 
-  textScreen(): Promise<string[] | undefined> {
-    return this.request({ type: 'text-screen' });
+  async textScreen(): Promise<string[] | undefined> {
+    const { rows, instructions } = await this.request({ type: 'text-screen' });
+    if (rows) this.guestClock.recordScreen(rows, instructions);
+    return rows;
   }
 
-  screenshot(): Promise<RawImage> {
-    return this.request({ type: 'screenshot' });
+  async screenshot(): Promise<RawImage> {
+    const { image, instructions } = await this.request({ type: 'screenshot' });
+    this.guestClock.recordScreen(image, instructions);
+    return image;
   }
 
   async pressKeys(chord: Chord): Promise<void> {
     scancodesForChord(chord); // an unknown key fails here, not inside the worker
-    return this.request({ type: 'press', chord });
+    this.guestClock.recordInput(await this.request({ type: 'press', chord }));
   }
 
   async typeText(text: string, msPerChar: number): Promise<void> {
     const chords = chordsForText(text);
-    return this.request({ type: 'type', chords, msPerChar }, this.requestTimeoutMs + maxTypingMs(chords.length, msPerChar));
+    this.guestClock.recordInput(await this.request({ type: 'type', chords, msPerChar }, this.requestTimeoutMs + maxTypingMs(chords.length, msPerChar)));
   }
 
-  sendSerial(text: string): Promise<void> {
-    return this.request({ type: 'serial', text });
+  async sendSerial(text: string): Promise<void> {
+    this.guestClock.recordInput(await this.request({ type: 'serial', text }));
   }
 
-  reset(): Promise<void> {
-    return this.request({ type: 'reset' });
+  async reset(): Promise<void> {
+    this.guestClock.recordInput(await this.request({ type: 'reset' }));
   }
 
   /** Once the machine is gone: the last figures its worker sent (at most a second old), so a crashed job has them too. */
@@ -239,6 +249,7 @@ export class V86Machine implements Machine {
         this.onStarted?.();
         return;
       case 'serial-output':
+        this.guestClock.recordSerial(message.instructions);
         this.serial.append(message.bytes);
         return;
       case 'sample':

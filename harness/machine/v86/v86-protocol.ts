@@ -35,20 +35,25 @@ export interface V86WorkerStats {
   readonly wasmMemoryBytes: number;
 }
 
+/**
+ * Screen reads and inputs carry the guest instruction count (unwrapped) at the moment the
+ * worker read the screen or handed the input to the guest: v86's guest clock.
+ */
 export interface V86Replies {
-  'text-screen': string[] | undefined;
-  screenshot: RawImage;
-  press: void;
-  type: void;
-  serial: void;
-  reset: void;
+  'text-screen': { readonly rows: string[] | undefined; readonly instructions: number };
+  screenshot: { readonly image: RawImage; readonly instructions: number };
+  press: number;
+  type: number;
+  serial: number;
+  reset: number;
   stats: V86WorkerStats;
   stop: void;
 }
 
 export type V86WorkerMessage =
   | { readonly type: 'started' }
-  | { readonly type: 'serial-output'; readonly bytes: Uint8Array }
+  /** `instructions[i]`: the guest instruction count when it wrote `bytes[i]`. */
+  | { readonly type: 'serial-output'; readonly bytes: Uint8Array; readonly instructions: Float64Array }
   /** Every second: so the figures (and the peak) survive a crash of the emulator. */
   | { readonly type: 'sample'; readonly stats: V86WorkerStats }
   | { readonly type: 'reply'; readonly id: number; readonly value?: unknown }

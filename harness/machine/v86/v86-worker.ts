@@ -42,6 +42,7 @@ interface DiskBuffer {
 const port = parentPort!;
 const data = workerData as V86WorkerData;
 let serialBytes: number[] = [];
+let serialCounts: number[] = [];
 
 function post(message: V86WorkerMessage, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
@@ -68,33 +69,47 @@ emulator.add_listener('emulator-started', () => {
   post({ type: 'sample', stats: stats() });
 });
 
-// One message per byte would cost more than the emulation; batch until the loop yields.
+// One message per byte would cost more than the emulation; batch until the loop yields. The
+// listener runs inside the guest's write to the UART, so the count is the byte's own.
 emulator.add_listener('serial0-output-byte', (byte) => {
   if (serialBytes.length === 0) setImmediate(flushSerial);
   serialBytes.push(byte);
+  serialCounts.push(instructions());
 });
 function flushSerial(): void {
   if (serialBytes.length === 0) return;
   const bytes = Uint8Array.from(serialBytes);
+  const counts = Float64Array.from(serialCounts);
   serialBytes = [];
-  post({ type: 'serial-output', bytes }, [bytes.buffer]);
+  serialCounts = [];
+  post({ type: 'serial-output', bytes, instructions: counts }, [bytes.buffer, counts.buffer]);
 }
 
-// v86's instruction counter is a wrapping u32: sample it often enough to count the wraps.
-let instructionsHigh = 0;
+// v86's instruction counter is a wrapping u32: sample it often enough (every second, and at
+// every serial byte, screen read and input) to count the wraps.
+let instructionsBase = 0;
 let lastInstructions = 0;
 function instructions(): number {
+  if (!started) return 0;
   const now = emulator.get_instruction_counter();
-  if (now < lastInstructions) instructionsHigh += 2 ** 32;
+  if (now < lastInstructions) instructionsBase += 2 ** 32;
   lastInstructions = now;
-  return instructionsHigh + now;
+  return instructionsBase + now;
+}
+
+/** A reset may or may not zero v86's counter: rebase so the count only ever grows. */
+function restartKeepingCount(): void {
+  const before = instructions();
+  emulator.restart();
+  lastInstructions = emulator.get_instruction_counter();
+  instructionsBase = before - lastInstructions;
 }
 let peakOwnBytes = 0;
 function stats(): V86WorkerStats {
   const memory = process.memoryUsage();
   peakOwnBytes = Math.max(peakOwnBytes, memory.heapTotal + memory.external);
   return {
-    instructions: started ? instructions() : 0,
+    instructions: instructions(),
     memory,
     peakOwnBytes,
     wasmMemoryBytes: internals.v86?.cpu.wasm_memory.buffer.byteLength ?? 0,
@@ -118,27 +133,28 @@ const keyboard: KeyboardPort = {
 async function handle(request: V86RequestEnvelope): Promise<{ value: unknown; transfer?: ArrayBuffer[] }> {
   switch (request.type) {
     case 'text-screen': {
-      const value: V86Replies['text-screen'] = cpu().devices.vga.graphical_mode
-        ? undefined
-        : internals.screen_adapter.get_text_screen();
+      const value: V86Replies['text-screen'] = {
+        rows: cpu().devices.vga.graphical_mode ? undefined : internals.screen_adapter.get_text_screen(),
+        instructions: instructions(),
+      };
       return { value };
     }
     case 'screenshot': {
-      const image = screenshotFromVga(cpu().devices.vga);
-      return { value: image, transfer: [image.data.buffer as ArrayBuffer] };
+      const value: V86Replies['screenshot'] = { image: screenshotFromVga(cpu().devices.vga), instructions: instructions() };
+      return { value, transfer: [value.image.data.buffer as ArrayBuffer] };
     }
     case 'press':
       keyboard.send(scancodesForChord(request.chord));
-      return { value: undefined };
+      return { value: instructions() };
     case 'type':
       await typeChords(keyboard, request.chords, request.msPerChar);
-      return { value: undefined };
+      return { value: instructions() };
     case 'serial':
       emulator.serial0_send(request.text);
-      return { value: undefined };
+      return { value: instructions() };
     case 'reset':
-      emulator.restart();
-      return { value: undefined };
+      restartKeepingCount();
+      return { value: instructions() };
     case 'stats':
       return { value: stats() };
     case 'stop':
