@@ -104,16 +104,29 @@ export function oneLine(text: string, max = 200): string {
   return flat.length > max ? `…${flat.slice(-max)}` : flat;
 }
 
-/** A phase took longer than its budget, though every step passed. */
+/**
+ * A phase took longer than its budget, though every step passed. `clock` says which: wall time
+ * and guest time are in milliseconds, instructions are counted.
+ */
 export class BudgetExceededError extends BootgateError {
   readonly errorClass = 'failed' as const;
   constructor(
     readonly phase: string,
-    readonly budgetMs: number,
-    readonly actualMs: number,
+    readonly budget: number,
+    readonly actual: number,
+    readonly clock: 'wall' | 'guest' | 'instructions' = 'wall',
   ) {
-    super(`phase ${phase} took ${(actualMs / 1000).toFixed(1)} s, over its budget of ${(budgetMs / 1000).toFixed(1)} s`);
+    super(
+      clock === 'instructions'
+        ? `phase ${phase} ran ${actual.toLocaleString('en-US')} guest instructions, over its budget of ${budget.toLocaleString('en-US')}`
+        : `phase ${phase} took ${(actual / 1000).toFixed(clock === 'guest' ? 3 : 1)} s${clock === 'guest' ? ' of guest time' : ''}, over its ${clock === 'guest' ? 'guest-time ' : ''}budget of ${(budget / 1000).toFixed(1)} s`,
+    );
   }
+}
+
+/** A guest-time budget could not be checked because the guest clock could not place an event: not the image's fault. */
+export class GuestClockError extends BootgateError {
+  readonly errorClass = 'infra' as const;
 }
 
 /** The run was interrupted (Ctrl-C, SIGTERM): the job's verdict is unknown, which is not the image's fault. */

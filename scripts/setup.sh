@@ -9,6 +9,7 @@ APT_PACKAGES=(
   qemu-system-x86 qemu-utils seabios                     # the QEMU backend; SeaBIOS files for v86 too
   grub-rescue-pc memtest86+ debian-installer-12-netboot-i386  # real images for the bundled scenarios
   xorriso cpio                                           # building reference presets (the rest comes as .debs)
+  gcc libc6-dev                                          # the QEMU guest-clock plugin (docs/guest-time.md)
 )
 
 missing=()

@@ -41,6 +41,8 @@ export function compareResults(baseline: RunResult, current: RunResult, toleranc
       const oldPhase = old.phases.find((p) => p.name === phase.name);
       if (oldPhase && oldPhase.outcome !== 'not-run' && phase.outcome !== 'not-run') {
         changes.push(numeric(job.id, `${phase.name} time (wall)`, oldPhase.durationMs, phase.durationMs, tolerance, 'ms'));
+        // Guest time in instructions: the figure that moves only when the image does.
+        if (oldPhase.guest && phase.guest) changes.push(numeric(job.id, `${phase.name} time (guest)`, oldPhase.guest.instructions, phase.guest.instructions, tolerance, 'instructions'));
       }
     }
     const floorBefore = old.ramFloor?.floorMiB;

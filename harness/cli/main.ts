@@ -48,6 +48,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('--timeout-scale <x>', 'multiply every timeout (slow hosts)', '1')
       .option('--retries <n>', 'retry a failed job n times; a pass on retry is reported as flaky', '0')
       .option('--filmstrip <mode>', 'record the boot as an animated WebP and a contact sheet: on-failure, always, off', 'on-failure')
+      .option('--guest-clock', "run QEMU jobs on guest time (icount) and record every phase's guest time, also without guest budgets")
       .option('--baseline <results.json>', 'compare with an earlier run: fail on a regression, warn when a figure grew past --tolerance')
       .option('--tolerance <pct>', 'growth tolerated before a warning', '10%');
 

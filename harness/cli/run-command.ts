@@ -36,6 +36,7 @@ export interface RunCommandOptions {
   readonly baseline?: string;
   readonly filmstrip: string;
   readonly tolerance: string;
+  readonly guestClock?: boolean;
 }
 
 export interface RunEnvironment {
@@ -107,6 +108,7 @@ export async function runScenarios(
     updateMode,
     timeoutScale,
     filmstrip: options.filmstrip as FilmstripMode,
+    ...(options.guestClock ? { guestClock: true } : {}),
     createMachine: env.createMachine ?? createMachine,
     ...(env.signal ? { signal: env.signal } : {}),
     onJobStart: (job, attempt) => reporter.jobStarted(job, attempt),

@@ -25,6 +25,7 @@ export function gateScenario(loaded: LoadedPreset): Scenario {
     return {
       name: phase.name,
       budgetMs: phase.withinSeconds * 1000,
+      ...(phase.guestWithinSeconds !== undefined ? { guestBudget: { ms: phase.guestWithinSeconds * 1000 } } : {}),
       steps: [...phase.checkpoints.map((c) => wait(c, `checkpoint: ${c}`)), wait(phase.marker, `marker: ${phase.marker}`)],
     };
   });
@@ -47,6 +48,7 @@ export function gateScenario(loaded: LoadedPreset): Scenario {
     // The incompatibility evidence only ever shows on an incompatible machine: end its wait at once.
     failOn: [...DEFAULT_FAIL_ON, ...incompatible.map((i) => literalPattern(i.evidence))],
     goldenDir: join(PROJECT_ROOT, 'golden-screens'),
+    guestClock: phases.some((p) => p.guestBudget),
     expect: incompatible.map((i) => ({ profile: i.profile, outcome: 'failed' as const, reason: `incompatible: ${i.reason}`, evidence: literalPattern(i.evidence) })),
     phases,
   };

@@ -64,6 +64,11 @@ export const phaseSchema = z.strictObject({
   on: z.enum(['serial', 'screen']).default('serial'),
   /** Budget, in seconds since the previous phase (or power-on for the first). */
   withinSeconds: z.number().positive(),
+  /**
+   * Guest-time budget in seconds (instructions × 4 ns, docs/guest-time.md): the same on a busy
+   * host as on a quiet one. Puts the gate's QEMU jobs on guest time.
+   */
+  guestWithinSeconds: z.number().positive().optional(),
   /** Lines printed on the way to the marker, in order: the last one seen tells how far a failed phase got. */
   checkpoints: z.array(z.string().min(1)).default([]),
   /** A line the image prints when the phase has failed: fail at once instead of waiting out the budget. */

@@ -4,6 +4,7 @@ import type { Job } from '../run/job.js';
 import { OUTCOMES, type Outcome } from '../run/outcome.js';
 import { formatDuration } from '../scenario/duration.js';
 import { groupByScenario, whereItFailed } from './cross-backend.js';
+import { phaseTimeText } from './phase-times.js';
 import type { JobResult, RunResult } from './results.js';
 
 const SYMBOL: Readonly<Record<Outcome, string>> = {
@@ -44,7 +45,7 @@ export class ConsoleReporter {
     this.write('scenario                         profile      backend  outcome           time     phases');
     for (const row of groupByScenario(run.jobs)) {
       for (const job of row.jobs) {
-        const phases = job.phases.map((p) => `${p.name} ${p.outcome === 'not-run' ? '-' : formatDuration(p.durationMs)}`).join(', ');
+        const phases = job.phases.map(phaseTimeText).join(', ');
         this.write(`${row.scenario.padEnd(32)} ${row.profile.padEnd(12)} ${job.backend.padEnd(8)} ${job.outcome.padEnd(17)} ${formatDuration(job.durationMs).padStart(8)} ${phases}`);
       }
       if (row.verdict) this.write(`${''.padEnd(46)}↳ ${row.verdict}`);

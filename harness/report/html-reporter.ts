@@ -3,6 +3,7 @@
  * failed, its frames (with actual / expected / diff side by side on a mismatch) and the tail of
  * its serial log. Plain HTML and CSS, no scripts, so it opens from a CI artifact as it is.
  */
+import { budgetText, guestTimeText } from './phase-times.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { groupByScenario, whereItFailed } from './cross-backend.js';
@@ -57,6 +58,9 @@ function renderJob(job: JobResult, reportDir: string): string {
       ),
     )
     .join('\n');
+  const phaseRows = job.phases
+    .map((p) => `<tr class="${p.outcome === 'failed' ? 'failed' : p.outcome === 'passed' ? 'passed' : 'skipped'}"><td>${esc(p.name)}</td><td>${p.outcome}</td><td>${p.outcome === 'not-run' ? '-' : `${(p.durationMs / 1000).toFixed(2)} s`}</td><td>${p.guest ? esc(`${guestTimeText(p.guest)} (${p.guest.instructions.toLocaleString('en-US')} instructions)`) : '-'}</td><td>${esc(budgetText(p)) || '-'}</td></tr>`)
+    .join('\n');
   const film = job.artifacts.filmstrip
     ? `<p>the boot as it ran: <a href="${esc(job.artifacts.filmstrip)}">animation</a></p><a href="${esc(job.artifacts.contactSheet ?? job.artifacts.filmstrip)}"><img style="max-width:100%" src="${esc(job.artifacts.contactSheet ?? job.artifacts.filmstrip)}" alt="filmstrip"></a>`
     : '';
@@ -71,6 +75,9 @@ function renderJob(job: JobResult, reportDir: string): string {
 <h2 class="${job.outcome}">${esc(job.id)}: ${job.outcome}</h2>
 <p>${esc(job.scenario.description)} · ${job.memoryMiB} MiB · ${(job.durationMs / 1000).toFixed(1)} s${job.host.peakRssBytes ? ` · emulator peak RSS ${(job.host.peakRssBytes / 1048576).toFixed(0)} MiB` : ''}${job.attempts.length > 1 ? ` · ${job.attempts.length} attempts` : ''}</p>
 ${error}${expected}
+<table><tr><th>phase</th><th>outcome</th><th>wall time</th><th>guest time</th><th>budget</th></tr>
+${phaseRows}
+</table>
 <table><tr><th>phase</th><th>#</th><th>step</th><th>outcome</th><th>time</th><th>detail</th></tr>
 ${steps}
 </table>

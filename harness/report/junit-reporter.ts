@@ -1,4 +1,5 @@
 /** JUnit XML, the one format every CI system reads: a suite per scenario, a test case per backend × profile. */
+import { guestTimeText } from './phase-times.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { groupByScenario, whereItFailed } from './cross-backend.js';
@@ -34,6 +35,9 @@ function testCase(job: JobResult): string {
   const open = `    <testcase classname="${esc(job.scenario.name)}" name="${esc(`${job.backend} ${job.profile}`)}" file="${esc(job.scenario.file)}" time="${(job.durationMs / 1000).toFixed(3)}">`;
   const message = job.error ? `${job.error.type}${whereItFailed(job)}: ${job.error.message}` : '';
   const body: string[] = [];
+  const properties = job.phases.flatMap((p) =>
+    p.guest ? [`<property name="guest time of ${esc(p.name)}" value="${esc(`${guestTimeText(p.guest)} (${p.guest.instructions} instructions)`)}"/>`] : [],
+  );
   switch (job.outcome) {
     case 'failed':
       body.push(`      <failure type="${esc(job.error?.type ?? 'failed')}" message="${esc(firstLine(message))}">${esc(message)}</failure>`);
@@ -49,11 +53,12 @@ function testCase(job: JobResult): string {
       body.push(`      <skipped message="${esc(`expected failure: ${job.expectedReason ?? ''}`)}"/>`);
       break;
     case 'flaky':
-      body.push(`      <properties><property name="flaky" value="passed on attempt ${job.attempts.length}"/></properties>`);
+      properties.unshift(`<property name="flaky" value="passed on attempt ${job.attempts.length}"/>`);
       break;
     case 'passed':
       break;
   }
+  if (properties.length) body.unshift(`      <properties>${properties.join('')}</properties>`);
   const artifacts = Object.entries(job.artifacts).map(([k, v]) => `${k}: ${v}`).join('\n');
   if (artifacts) body.push(`      <system-out>${esc(artifacts)}</system-out>`);
   return [open, ...body, '    </testcase>'].join('\n');

@@ -18,13 +18,17 @@ export function printPresetTable(loaded: LoadedPreset, jobs: readonly JobResult[
   write(`preset ${preset.name}: ${held ? 'gate passed' : 'GATE BROKEN'} (${relative(process.cwd(), loaded.file)})`);
   write(`  image ${image ? formatSize(image.sizeBytes) : '?'} of ${preset.budgets.imageMiB} MiB budget; RAM budget ${preset.budgets.ramMiB} MiB`);
   const phaseNames = preset.phases.map((p) => p.name);
-  write(`  ${'scenario'.padEnd(22)} ${'profile'.padEnd(11)} ${'backend'.padEnd(7)} ${phaseNames.map((n) => n.padEnd(16)).join(' ')} ${'emulator'.padEnd(9)} verdict`);
+  // Wall seconds against the wall budget; with guest time, "g" seconds of it against the guest budget.
+  const width = jobs.some((j) => j.phases.some((p) => p.guest)) ? 28 : 16;
+  write(`  ${'scenario'.padEnd(22)} ${'profile'.padEnd(11)} ${'backend'.padEnd(7)} ${phaseNames.map((n) => n.padEnd(width)).join(' ')} ${'emulator'.padEnd(9)} verdict`);
   for (const job of jobs) {
     const cells = phaseNames.map((name) => {
       const phase = job.phases.find((p) => p.name === name);
-      if (!phase || phase.outcome === 'not-run') return '-'.padEnd(16);
+      if (!phase || phase.outcome === 'not-run') return '-'.padEnd(width);
       const budget = phase.budgetMs ? `/${(phase.budgetMs / 1000).toFixed(0)} s` : '';
-      return `${(phase.durationMs / 1000).toFixed(1)}${budget}${phase.outcome === 'failed' ? ' ✗' : ''}`.padEnd(16);
+      const guestBudget = phase.guestBudget?.ms ? `/${(phase.guestBudget.ms / 1000).toFixed(0)} s` : '';
+      const guest = phase.guest ? `, g ${phase.guest.exact ? '' : '≈'}${(phase.guest.ms / 1000).toFixed(2)}${guestBudget}` : '';
+      return `${(phase.durationMs / 1000).toFixed(1)}${budget}${guest}${phase.outcome === 'failed' ? ' ✗' : ''}`.padEnd(width);
     });
     const rss = job.host.peakRssBytes ? `${(job.host.peakRssBytes / 1048576).toFixed(0)} MiB` : '-';
     write(`  ${job.scenario.name.padEnd(22)} ${job.profile.padEnd(11)} ${job.backend.padEnd(7)} ${cells.join(' ')} ${rss.padEnd(9)} ${verdict(job)}`);

@@ -24,6 +24,13 @@ export interface PhaseResult {
   readonly outcome: 'passed' | 'failed' | 'not-run';
   readonly durationMs: number;
   readonly budgetMs?: number;
+  /**
+   * Guest time (docs/guest-time.md): instructions the guest executed toward the phase's matches,
+   * and the same at 4 ns each. `exact` is false when an end of it was a screen match, which is
+   * timed when bootgate looked rather than when the guest drew it.
+   */
+  readonly guest?: { readonly instructions: number; readonly ms: number; readonly exact: boolean };
+  readonly guestBudget?: { readonly ms?: number; readonly instructions?: number };
   readonly steps: readonly StepResult[];
 }
 

@@ -51,7 +51,7 @@ export function resolveUntil(scenario: Scenario, spec: string): UntilPoint {
 export function jobUntil(job: Job, until: UntilPoint): Job {
   const phases: Phase[] = job.scenario.phases.slice(0, until.phase + 1).map((phase, p) => {
     if (p < until.phase || until.step === phase.steps.length - 1) return phase;
-    const { budgetMs: _dropped, ...rest } = phase;
+    const { budgetMs: _wall, guestBudget: _guest, ...rest } = phase;
     return { ...rest, steps: phase.steps.slice(0, until.step + 1) };
   });
   return { ...job, scenario: { ...job.scenario, phases } };

@@ -5,7 +5,8 @@
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { BootgateError, BudgetExceededError, InterruptedError, WaitTimeoutError, ScreenMismatchError } from '../errors.js';
+import { BootgateError, BudgetExceededError, GuestClockError, InterruptedError, WaitTimeoutError, ScreenMismatchError } from '../errors.js';
+import { brokenGuestBudget, phaseGuestTimes, type GuestEvent } from '../budget/guest-time.js';
 import type { Machine, MachineFactory } from '../machine/machine.js';
 import type { JobError, PhaseResult, StepResult } from '../report/results.js';
 import { GoldenStore, type UpdateMode } from '../screen/golden-store.js';
@@ -36,6 +37,8 @@ export interface AttemptOptions {
    * machine to a person here. The machine is stopped and its temp folder removed when it returns.
    */
   readonly handOver?: (machine: Machine, error: unknown) => Promise<void>;
+  /** Run every QEMU job on guest time (`--guest-clock`), not only scenarios that ask for it. */
+  readonly guestClock?: boolean;
 }
 
 export type FilmstripMode = 'on-failure' | 'always' | 'off';
@@ -77,10 +80,16 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
   let error: unknown;
   let images: MeasuredImage[] = [];
   let recorder: FilmstripRecorder | undefined;
+  const guestEvents: GuestEvent[] = [];
   try {
     images = measureImages(job.scenario);
     checkSizeBudgets(job.scenario, images);
-    machine = options.createMachine(job.backend, { profile: job.profile, media: scenarioMedia(job.scenario, await makeBlankDisk(job, workDir)), workDir });
+    machine = options.createMachine(job.backend, {
+      profile: job.profile,
+      media: scenarioMedia(job.scenario, await makeBlankDisk(job, workDir)),
+      workDir,
+      ...(job.scenario.guestClock || options.guestClock ? { guestClock: true } : {}),
+    });
     await abortable(machine.start(), controller.signal);
     void loadSharp(); // while the guest boots
     if ((options.filmstrip ?? 'on-failure') !== 'off') {
@@ -97,7 +106,7 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
       failOn: job.scenario.failOn,
       serialCursor: 0,
     };
-    await runPhases(job, ctx, phases, options, started);
+    await runPhases(job, ctx, phases, guestEvents, options, started);
   } catch (e) {
     error = e;
   } finally {
@@ -149,6 +158,10 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
     await machine?.stop();
     await rm(workDir, { recursive: true, force: true });
   }
+  // Guest time is known only now: QEMU's counts are in a log that is complete once QEMU is gone.
+  if (machine?.guestClock && guestEvents.length > 0) {
+    error = await applyGuestTimes(job, machine.guestClock, guestEvents, phases, error, warnings);
+  }
 
   const durationMs = performance.now() - started;
   if (error === undefined) return { outcome: 'passed', phases, artifacts: files, durationMs, peakRssBytes, command, serialText, images, warnings };
@@ -156,13 +169,13 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
   return { outcome: outcomeOfErrorClass(error instanceof BootgateError ? error.errorClass : undefined), error: jobError, phases, artifacts: files, durationMs, peakRssBytes, command, serialText, images, warnings };
 }
 
-async function runPhases(job: Job, ctx: StepContext, phases: PhaseResult[], options: AttemptOptions, attemptStart: number): Promise<void> {
+async function runPhases(job: Job, ctx: StepContext, phases: PhaseResult[], guestEvents: GuestEvent[], options: AttemptOptions, attemptStart: number): Promise<void> {
   let stepIndex = 0;
-  for (const phase of job.scenario.phases) {
+  for (const [phaseIndex, phase] of job.scenario.phases.entries()) {
     const phaseStart = performance.now();
     const steps: StepResult[] = [];
     const record = (outcome: PhaseResult['outcome']) =>
-      phases.push({ name: phase.name, offsetMs: phaseStart - attemptStart, outcome, durationMs: performance.now() - phaseStart, ...(phase.budgetMs ? { budgetMs: phase.budgetMs } : {}), steps });
+      phases.push({ name: phase.name, offsetMs: phaseStart - attemptStart, outcome, durationMs: performance.now() - phaseStart, ...budgets(phase), steps });
     for (const step of phase.steps) {
       stepIndex++;
       const description = describeStep(step);
@@ -170,7 +183,8 @@ async function runPhases(job: Job, ctx: StepContext, phases: PhaseResult[], opti
       options.onStep?.(job, phase.name, description);
       const stepStart = performance.now();
       try {
-        const report = await runStep(ctx, step, label);
+        const { guest, ...report } = await runStep(ctx, step, label);
+        if (guest) guestEvents.push({ phase: phaseIndex, ...guest });
         steps.push({ index: stepIndex, kind: stepKind(step), description, outcome: 'passed', durationMs: performance.now() - stepStart, ...report, artifacts: report.artifacts ?? [] });
       } catch (e) {
         const artifacts = e instanceof ScreenMismatchError ? Object.values(e.artifacts).filter((a): a is string => !!a) : [];
@@ -199,8 +213,40 @@ function markNotRun(job: Job, phases: PhaseResult[]): void {
     phases[ranPhases - 1] = { ...last, steps: [...last.steps, ...rest] };
   }
   for (const def of job.scenario.phases.slice(ranPhases)) {
-    phases.push({ name: def.name, offsetMs: 0, outcome: 'not-run', durationMs: 0, ...(def.budgetMs ? { budgetMs: def.budgetMs } : {}), steps: def.steps.map((s) => notRun(s, ++index)) });
+    phases.push({ name: def.name, offsetMs: 0, outcome: 'not-run', durationMs: 0, ...budgets(def), steps: def.steps.map((s) => notRun(s, ++index)) });
   }
+}
+
+function budgets(phase: Job['scenario']['phases'][number]): Pick<PhaseResult, 'budgetMs' | 'guestBudget'> {
+  return { ...(phase.budgetMs ? { budgetMs: phase.budgetMs } : {}), ...(phase.guestBudget ? { guestBudget: phase.guestBudget } : {}) };
+}
+
+/**
+ * Writes each phase's guest time into its result and checks the guest budgets of an attempt
+ * that passed so far. Returns the attempt's error: a broken budget fails it, a budget that
+ * cannot be checked is the guest clock's failure (infra), never a silent pass.
+ */
+async function applyGuestTimes(job: Job, clock: NonNullable<Machine['guestClock']>, events: readonly GuestEvent[], phases: PhaseResult[], error: unknown, warnings: string[]): Promise<unknown> {
+  const times = await phaseGuestTimes(clock, events, job.scenario.phases.length);
+  if (times.problem) warnings.push(`guest clock: ${times.problem}`);
+  let verdict = error;
+  for (const [i, def] of job.scenario.phases.entries()) {
+    const result = phases[i];
+    const time = times.phases[i];
+    if (!result) continue;
+    if (time) phases[i] = { ...result, guest: time };
+    if (verdict !== undefined || !def.guestBudget || result.outcome !== 'passed') continue;
+    if (!time) {
+      verdict = new GuestClockError(`phase ${def.name} has a guest-time budget but its guest time could not be measured: ${times.problem ?? 'the phase has no wait to measure to'}`);
+      continue;
+    }
+    const broken = brokenGuestBudget(def.guestBudget, time);
+    if (broken) {
+      phases[i] = { ...phases[i]!, outcome: 'failed' };
+      verdict = new BudgetExceededError(def.name, broken.budget, broken.actual, broken.clock);
+    }
+  }
+  return verdict;
 }
 
 function notRun(step: Job['scenario']['phases'][number]['steps'][number], index: number): StepResult {

@@ -1,7 +1,7 @@
 /** Loads one scenario file: YAML + schema (file:line:col errors), then paths resolved next to the file. */
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { scenarioSchema, type ScenarioData } from './scenario-schema.js';
-import { DEFAULT_PROFILE, type ImageFile, type Pattern, type Scenario } from './scenario.js';
+import { DEFAULT_PROFILE, type ImageFile, type Pattern, type Phase, type Scenario } from './scenario.js';
 import { readYamlFile } from './yaml-file.js';
 import { ScenarioError } from '../errors.js';
 import { findUpward } from '../util/find-upward.js';
@@ -33,6 +33,7 @@ export function loadScenario(file: string): Scenario {
       });
     }
   }
+  const phases: Phase[] = data.phases?.map(toPhase) ?? [{ name: 'main', steps: data.steps! }];
   return {
     name,
     file: absFile,
@@ -48,8 +49,15 @@ export function loadScenario(file: string): Scenario {
     failOn: [...(data.defaultFailOn ? DEFAULT_FAIL_ON : []), ...data.failOn],
     goldenDir: data.goldens ? resolvePath(dir, data.goldens) : defaultGoldenDir(dir),
     expect: data.expect,
-    phases: data.phases?.map((p) => ({ name: p.name, ...(p.budget ? { budgetMs: p.budget } : {}), steps: p.steps })) ?? [{ name: 'main', steps: data.steps! }],
+    phases,
+    guestClock: data.guestClock ?? phases.some((p) => p.guestBudget),
   };
+}
+
+function toPhase(p: NonNullable<ScenarioData['phases']>[number]): Phase {
+  const b = p.budget;
+  const guest = b && (b.guest !== undefined || b.instructions !== undefined) ? { ...(b.guest !== undefined ? { ms: b.guest } : {}), ...(b.instructions !== undefined ? { instructions: b.instructions } : {}) } : undefined;
+  return { name: p.name, ...(b?.wall !== undefined ? { budgetMs: b.wall } : {}), ...(guest ? { guestBudget: guest } : {}), steps: p.steps };
 }
 
 function resolvePath(dir: string, path: string): string {

@@ -118,12 +118,32 @@ const step = z
     }
   });
 
-const phase = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, dash and underscore'),
-  /** Wall-clock budget for the phase; exceeding it fails the job even if every step passed. */
-  budget: duration.optional(),
-  steps: z.array(step).min(1),
-});
+/**
+ * A phase's budgets; exceeding one fails the job even if every step passed. A plain duration is
+ * a wall-clock budget. `guest` is guest time (instructions × 4 ns, docs/guest-time.md) and
+ * `instructions` the same clock counted in instructions: neither moves when the host is busy.
+ */
+const budget = z.union([
+  duration.transform((wall) => ({ wall }) as { wall?: number; guest?: number; instructions?: number }),
+  z
+    .strictObject({
+      wall: duration.optional(),
+      guest: duration.optional(),
+      instructions: z.number().int().positive().optional(),
+    })
+    .refine((b) => b.wall !== undefined || b.guest !== undefined || b.instructions !== undefined, { message: 'a budget needs wall, guest or instructions' }),
+]);
+
+const phase = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, dash and underscore'),
+    budget: budget.optional(),
+    steps: z.array(step).min(1),
+  })
+  .refine((p) => !(p.budget?.guest !== undefined || p.budget?.instructions !== undefined) || p.steps.some((s) => s.waitSerial || s.waitText || s.waitScreen), {
+    message: 'a guest-time budget is measured up to the waits of its phase, and this phase has none',
+    path: ['budget'],
+  });
 
 const expectation = z.strictObject({
   backend: z.enum(BACKENDS).optional(),
@@ -150,6 +170,8 @@ export const scenarioSchema = z
     stepTimeout: duration.prefault('60s'),
     failOn: z.array(pattern).default([]),
     defaultFailOn: z.boolean().default(true),
+    /** Run QEMU on guest time (icount) and record every phase's guest time; on whenever a phase has a guest budget. */
+    guestClock: z.boolean().optional(),
     goldens: z.string().optional(),
     expect: z.array(expectation).default([]),
     phases: z.array(phase).min(1).optional(),

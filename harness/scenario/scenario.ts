@@ -11,8 +11,16 @@ export type Expectation = ExpectationData;
 
 export interface Phase {
   readonly name: string;
+  /** Wall-clock budget. */
   readonly budgetMs?: number;
+  /** Guest-time budget: milliseconds at 4 ns per instruction, and/or instructions (docs/guest-time.md). */
+  readonly guestBudget?: GuestBudget;
   readonly steps: readonly Step[];
+}
+
+export interface GuestBudget {
+  readonly ms?: number;
+  readonly instructions?: number;
 }
 
 export interface ImageFile {
@@ -46,6 +54,8 @@ export interface Scenario {
   readonly goldenDir: string;
   readonly expect: readonly Expectation[];
   readonly phases: readonly Phase[];
+  /** Run on guest time and record each phase's guest time (always true when a phase has a guest budget). */
+  readonly guestClock: boolean;
 }
 
 export const DEFAULT_PROFILE = 'p3-i440fx';

@@ -2,6 +2,12 @@
 import { chordsForText, parseChord } from '../machine/keys.js';
 import type { StepContext, StepReport } from './step-context.js';
 
+/** The guest clock's mark of the input just given, so guest time leaves out the wait before it. */
+function inputReport(ctx: StepContext): StepReport {
+  const mark = ctx.machine.guestClock?.inputMark();
+  return mark ? { guest: { kind: 'input', mark } } : {};
+}
+
 /** Fast enough for a person's patience, slow enough that neither emulator's keyboard buffer overflows. */
 export const DEFAULT_MS_PER_CHAR = 25;
 const GAP_BETWEEN_CHORDS_MS = 50;
@@ -9,7 +15,7 @@ const GAP_BETWEEN_CHORDS_MS = 50;
 export async function typeText(ctx: StepContext, text: string, msPerChar = DEFAULT_MS_PER_CHAR): Promise<StepReport> {
   chordsForText(text); // refuse untypeable text before sending half of it
   await ctx.machine.typeText(text, msPerChar);
-  return {};
+  return inputReport(ctx);
 }
 
 export async function pressKeys(ctx: StepContext, chords: readonly string[]): Promise<StepReport> {
@@ -18,17 +24,17 @@ export async function pressKeys(ctx: StepContext, chords: readonly string[]): Pr
     if (i > 0) await new Promise((r) => setTimeout(r, GAP_BETWEEN_CHORDS_MS));
     await ctx.machine.pressKeys(chord);
   }
-  return {};
+  return inputReport(ctx);
 }
 
 export async function sendSerial(ctx: StepContext, text: string): Promise<StepReport> {
   await ctx.machine.sendSerial(text);
-  return {};
+  return inputReport(ctx);
 }
 
 export async function reboot(ctx: StepContext): Promise<StepReport> {
   await ctx.machine.reset();
-  return {};
+  return inputReport(ctx);
 }
 
 export async function screenshot(ctx: StepContext, name: string): Promise<StepReport> {

@@ -1,4 +1,5 @@
 /** What a step gets to work with: the machine and the job's shared state, nothing about emulators. */
+import type { GuestMark } from '../machine/guest-clock.js';
 import type { Machine } from '../machine/machine.js';
 import type { RawImage } from '../machine/raw-image.js';
 import type { Pattern } from '../scenario/scenario.js';
@@ -31,4 +32,6 @@ export interface StepReport {
   readonly matched?: string;
   readonly note?: string;
   readonly artifacts?: readonly string[];
+  /** Where the guest was at the match (a wait) or when it took the input (an input step), for guest time. */
+  readonly guest?: { readonly kind: 'match' | 'input'; readonly mark: GuestMark };
 }

@@ -52,7 +52,8 @@ export async function waitScreen(ctx: StepContext, spec: ScreenMatchData, timeou
     if (ctx.goldens.mode === 'all' && hit.comparison.diffPixels > 0) {
       note = `golden rewritten: ${await ctx.goldens.write(hit.golden.name, hit.frame)}`;
     }
-    return { matched: hit.golden.name, ...(note ? { note } : {}), artifacts: [shot] };
+    const mark = ctx.machine.guestClock?.screenMark(hit.frame);
+    return { matched: hit.golden.name, ...(note ? { note } : {}), artifacts: [shot], ...(mark ? { guest: { kind: 'match' as const, mark } } : {}) };
   } catch (error) {
     if (!(error instanceof WaitTimeoutError) || !best) throw error;
     if (stable && ctx.goldens.mayWrite('changed')) {

@@ -22,5 +22,7 @@ export async function waitSerial(ctx: StepContext, pattern: Pattern, timeoutMs: 
     lastSeen: () => serial.text.slice(from).slice(-300),
   });
   ctx.serialCursor = end;
-  return { matched: serial.text.slice(from, end).slice(-120) };
+  // The byte that completed the match is the moment it became true.
+  const mark = end > 0 ? ctx.machine.guestClock?.serialMark(serial.rawOffsetOf(end - 1)) : undefined;
+  return { matched: serial.text.slice(from, end).slice(-120), ...(mark ? { guest: { kind: 'match' as const, mark } } : {}) };
 }

@@ -17,7 +17,9 @@ export async function waitText(ctx: StepContext, pattern: Pattern, timeoutMs: nu
       rows = await ctx.machine.textScreen();
       if (!rows) return undefined;
       const m = pattern.regex.exec(rows.join('\n'));
-      return m ? { matched: m[0] } : undefined;
+      if (!m) return undefined;
+      const mark = ctx.machine.guestClock?.screenMark(rows);
+      return { matched: m[0], ...(mark ? { guest: { kind: 'match' as const, mark } } : {}) };
     },
     lastSeen: () => (rows ? rows.filter((r) => r.trim()).slice(-6).join(' | ') : '(graphics mode, no text screen)'),
   });

@@ -27,6 +27,15 @@ function run(...jobs: JobResult[]): RunResult {
 }
 
 describe('compareResults', () => {
+  it('compares guest time in instructions, apart from wall time', () => {
+    const phase = (durationMs: number, instructions: number) => [{ name: 'boot', offsetMs: 0, outcome: 'passed' as const, durationMs, guest: { instructions, ms: instructions * 4e-6, exact: true }, steps: [] }];
+    // The host was twice as busy (wall +100 %), the image does 15 % more work.
+    const c = compareResults(run(job('a', { phases: phase(5000, 1_000_000) })), run(job('a', { phases: phase(10_000, 1_150_000) })), 0.1);
+    const guest = c.changes.find((x) => x.figure === 'boot time (guest)')!;
+    expect(guest).toMatchObject({ before: 1_000_000, after: 1_150_000, unit: 'instructions', level: 'warn' });
+    expect(guest.growth).toBeCloseTo(0.15);
+  });
+
   it('says nothing failed when nothing moved', () => {
     const c = compareResults(run(job('a')), run(job('a')), 0.1);
     expect(c.failed).toBe(false);

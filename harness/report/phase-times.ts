@@ -1,0 +1,27 @@
+/**
+ * How a phase's times read in every report: its wall time, and its guest time where measured
+ * (docs/guest-time.md), marked `≈` when one end of it was a screen match timed at the poll.
+ */
+import { formatDuration } from '../scenario/duration.js';
+import type { PhaseResult } from './results.js';
+
+export function guestTimeText(guest: NonNullable<PhaseResult['guest']>): string {
+  const ms = guest.ms < 1000 ? `${guest.ms.toFixed(guest.ms < 10 ? 2 : 0)} ms` : `${(guest.ms / 1000).toFixed(3)} s`;
+  return `${guest.exact ? '' : '≈'}${ms} guest`;
+}
+
+/** "boot 14.1 s (26.318 s guest)", or "boot -" for a phase that did not run. */
+export function phaseTimeText(phase: PhaseResult): string {
+  if (phase.outcome === 'not-run') return `${phase.name} -`;
+  return `${phase.name} ${formatDuration(phase.durationMs)}${phase.guest ? ` (${guestTimeText(phase.guest)})` : ''}`;
+}
+
+/** The phase's budgets as one line: "wall 90 s, guest 40 s, 5,000,000,000 instructions". */
+export function budgetText(phase: PhaseResult): string {
+  const parts = [
+    phase.budgetMs !== undefined ? `wall ${formatDuration(phase.budgetMs)}` : '',
+    phase.guestBudget?.ms !== undefined ? `guest ${formatDuration(phase.guestBudget.ms)}` : '',
+    phase.guestBudget?.instructions !== undefined ? `${phase.guestBudget.instructions.toLocaleString('en-US')} instructions` : '',
+  ];
+  return parts.filter(Boolean).join(', ');
+}
