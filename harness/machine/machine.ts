@@ -29,6 +29,11 @@ export interface MachineSpec {
    * icount costs QEMU wall time (~1.4×) and makes an idle guest's clock run ahead.
    */
   readonly guestClock?: boolean;
+  /**
+   * Start from a state this backend's saveState() wrote into this folder, instead of booting.
+   * The profile and media must be the ones it was saved with; the caller checks (run/saved-state.ts).
+   */
+  readonly restoreFrom?: string;
 }
 
 /** How the machine ended: `requested` when stop() ended it, otherwise it died or powered off by itself. */
@@ -63,6 +68,12 @@ export interface Machine {
   sendSerial(text: string): Promise<void>;
   /** Hardware reset (the reset button), not a guest reboot. */
   reset(): Promise<void>;
+  /**
+   * Saves the whole machine (CPU, memory, devices, what the guest wrote to its disks) into `dir`,
+   * an existing empty folder; a machine started with `restoreFrom: dir` goes on from there. The
+   * machine is paused while it saves and runs on afterwards.
+   */
+  saveState(dir: string): Promise<void>;
   stats(): Promise<MachineStats>;
   /** The emulator invocation that reproduces this machine without bootgate. */
   describe(): string;

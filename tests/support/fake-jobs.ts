@@ -26,8 +26,8 @@ export async function runFake(
   const file = project.write('scenarios/fake.yaml', yaml);
   const jobs = planJobs([loadScenario(file)]);
   const machines: FakeMachine[] = [];
-  const createMachine: MachineFactory = (backend) => {
-    const m = new FakeMachine(backend, typeof script === 'function' ? script(backend, machines.length + 1) : script);
+  const createMachine: MachineFactory = (backend, spec) => {
+    const m = new FakeMachine(backend, typeof script === 'function' ? script(backend, machines.length + 1) : script, spec);
     machines.push(m);
     return m;
   };

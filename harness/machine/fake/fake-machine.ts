@@ -4,7 +4,9 @@
  * engine must handle, without an emulator.
  */
 import type { Chord } from '../keys.js';
-import type { BackendName, Machine, MachineExit, MachineStats } from '../machine.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BackendName, Machine, MachineExit, MachineSpec, MachineStats } from '../machine.js';
 import type { RawImage } from '../raw-image.js';
 import { SerialLog } from '../serial-log.js';
 import { CountingGuestClock } from '../counting-guest-clock.js';
@@ -36,6 +38,8 @@ export interface FakeScript {
   readonly uncountedSerial?: boolean;
 }
 
+const FAKE_STATE_FILE = 'machine.fake.json';
+
 export const BLANK_FRAME: RawImage = { width: 8, height: 8, data: new Uint8Array(8 * 8 * 4).fill(255) };
 
 export class FakeMachine implements Machine {
@@ -49,6 +53,9 @@ export class FakeMachine implements Machine {
   readonly serialIn: string[] = [];
   started = false;
   stopped = false;
+  /** Folders saveState() wrote, and the one this machine was restored from. */
+  readonly saves: string[] = [];
+  restoredFrom: string | undefined;
   resets = 0;
   private text: readonly string[] | null = [''];
   private frame: RawImage = BLANK_FRAME;
@@ -59,6 +66,7 @@ export class FakeMachine implements Machine {
   constructor(
     readonly backend: BackendName,
     private readonly script: FakeScript = {},
+    private readonly spec?: MachineSpec,
   ) {
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
   }
@@ -66,6 +74,11 @@ export class FakeMachine implements Machine {
   async start(): Promise<void> {
     if (this.script.startError) throw this.script.startError;
     this.started = true;
+    if (this.spec?.restoreFrom) {
+      const saved = JSON.parse(readFileSync(join(this.spec.restoreFrom, FAKE_STATE_FILE), 'utf8')) as { text: string[] | null };
+      this.restoredFrom = this.spec.restoreFrom;
+      this.text = saved.text; // a restored guest's counter starts again at 0, as on both emulators
+    }
     for (const event of this.script.timeline ?? []) {
       // Events at 0 are the state the machine starts in, not a race with the first probe.
       if (event.at === 0) this.apply(event);
@@ -127,6 +140,13 @@ export class FakeMachine implements Machine {
     this.resets++;
     this.guestClock.recordInput(this.instructions);
     this.script.onReset?.(this);
+  }
+
+  /** Writes the fake's state (its instruction count and screen) as JSON, which `restoreFrom` reads back. */
+  async saveState(dir: string): Promise<void> {
+    this.assertAlive();
+    this.saves.push(dir);
+    writeFileSync(join(dir, FAKE_STATE_FILE), JSON.stringify({ instructions: this.instructions, text: this.text }));
   }
 
   async stats(): Promise<MachineStats> {

@@ -3,7 +3,7 @@
  * input image (its read-only backing file) never changes.
  */
 import { execa } from 'execa';
-import { open } from 'node:fs/promises';
+import { copyFile, open } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { InfraError } from '../../errors.js';
 import { requireExecutable } from './find-executable.js';
@@ -26,6 +26,23 @@ export async function detectDiskFormat(image: string): Promise<DiskFormat> {
 export function overlayCommand(qemuImg: string, image: string, format: DiskFormat | undefined, overlay: string): string[] {
   const backing = isAbsolute(image) ? image : resolve(image);
   return [qemuImg, 'create', '-q', '-f', 'qcow2', ...(format ? ['-F', format] : []), '-b', backing, overlay];
+}
+
+/**
+ * A saved overlay (what the guest wrote, over `image`) as this machine's overlay. Its backing path
+ * is rewritten to `image` (an unsafe rebase only edits the header), so a state still loads when the
+ * same image (same sha256, checked by the caller) now lives elsewhere.
+ */
+export async function restoreDiskOverlay(saved: string, image: string, overlay: string): Promise<void> {
+  const qemuImg = requireExecutable('qemu-img', 'apt-get install qemu-utils');
+  await copyFile(saved, overlay);
+  const format = await detectDiskFormat(image);
+  try {
+    await execa(qemuImg, ['rebase', '-q', '-u', '-f', 'qcow2', ...(format ? ['-F', format] : []), '-b', isAbsolute(image) ? image : resolve(image), overlay], { stdin: 'ignore' });
+  } catch (e) {
+    const stderr = (e as { stderr?: string }).stderr?.trim();
+    throw new InfraError(`qemu-img could not point the saved overlay at ${image}: ${stderr || (e as Error).message}`, { cause: e });
+  }
 }
 
 /** Creates `overlay` backed by `image`; returns the command it ran (for describe()). */

@@ -72,6 +72,8 @@ export function qemuCommandLine(spec: MachineSpec, paths: QemuPaths, options: Qe
   }
   argv.push('-chardev', `pipe,id=ser0,path=${opt(paths.serialFifoBase)}`, '-serial', 'chardev:ser0');
   if (spec.guestClock) argv.push(...guestClock(paths, options));
+  // The state comes in over QMP (migrate-incoming) once bootgate is connected: qemu-migration.ts.
+  if (spec.restoreFrom) argv.push('-incoming', 'defer');
   argv.push('-chardev', `socket,id=qmp0,path=${opt(paths.qmpSocket)},server=on,wait=off`, '-mon', 'chardev=qmp0,mode=control');
   return argv;
 }

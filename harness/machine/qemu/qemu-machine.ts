@@ -4,13 +4,17 @@
  * (start once, stop any number of times, always end and reap QEMU, remove its files).
  */
 import { access, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { copySparse } from '../../util/copy-sparse.js';
 import { ConfigError, InfraError, MachineCrashedError, oneLine, UnsupportedProfileError } from '../../errors.js';
 import type { Chord } from '../keys.js';
 import type { Machine, MachineExit, MachineSpec, MachineStats } from '../machine.js';
 import type { Media } from '../media.js';
 import type { RawImage } from '../raw-image.js';
 import { SerialLog } from '../serial-log.js';
-import { createDiskOverlay, detectDiskFormat, overlayCommand } from './disk-overlay.js';
+import { createDiskOverlay, detectDiskFormat, overlayCommand, restoreDiskOverlay } from './disk-overlay.js';
+import { loadMigration, saveMigration } from './qemu-migration.js';
 import { requireExecutable } from './find-executable.js';
 import { guestClockPlugin } from './guest-clock-plugin.js';
 import { supportsSandbox } from './qemu-capabilities.js';
@@ -36,6 +40,9 @@ export interface QemuMachineOptions {
 /** After QEMU is gone, how long to wait for the serial FIFO to deliver what is left in it. */
 const SERIAL_DRAIN_MS = 500;
 const MEDIA_FIELDS = ['cdrom', 'floppy', 'disk', 'kernel', 'initrd'] as const satisfies readonly (keyof Media)[];
+
+/** What saveState() writes: the migration stream, and what the guest wrote to its disk (an overlay, or the writable disk itself). */
+const STATE_FILES = { machine: 'machine.qemu', overlay: 'disk-overlay.qcow2', disk: 'disk.raw' } as const;
 
 export class QemuMachine implements Machine {
   readonly backend = 'qemu' as const;
@@ -135,6 +142,25 @@ export class QemuMachine implements Machine {
     this.guestClock?.recordReset(qmp.sentCount('system_reset') - 1);
   }
 
+  async saveState(dir: string): Promise<void> {
+    const qmp = this.liveQmp();
+    // Under the screen lock: a text read resumes the VM when it is done, which must not happen mid-save.
+    const run = this.screenLock.then(async () => {
+      const { running } = await qmp.execute<{ running: boolean }>('query-status');
+      await qmp.execute('stop');
+      try {
+        await saveMigration(qmp, this.files.migrationSocket, join(dir, STATE_FILES.machine));
+        // After a migration QEMU has flushed and let go of its disks: the files are consistent now.
+        if (this.files.diskOverlay) await copySparse(this.files.diskOverlay, join(dir, STATE_FILES.overlay));
+        else if (this.spec.media.disk && this.spec.media.diskWritable) await copySparse(this.spec.media.disk, join(dir, STATE_FILES.disk));
+      } finally {
+        if (running) await qmp.execute('cont');
+      }
+    });
+    this.screenLock = run.catch(() => undefined);
+    return this.explainIfDead(run);
+  }
+
   async stats(): Promise<MachineStats> {
     if (!this.process?.running) return {};
     try {
@@ -180,7 +206,7 @@ export class QemuMachine implements Machine {
         createWorkFiles(this.files).then((files) => (this.files = files)),
       ]);
       this.throwIfStopping();
-      if (this.files.diskOverlay && this.spec.media.disk) this.overlayArgv = await createDiskOverlay(this.spec.media.disk, this.files.diskOverlay);
+      await this.prepareDisk();
       this.argv = qemuCommandLine(this.spec, { ...this.files, ...(diskFormat ? { diskFormat } : {}) }, { sandbox, ...(plugin ? { guestClockPlugin: plugin } : {}) });
       this.throwIfStopping();
 
@@ -201,10 +227,24 @@ export class QemuMachine implements Machine {
       this.serialReader = new FifoReader(this.files.serialOut, (chunk) => this.serial.append(chunk));
       this.serialWriter = new FifoWriter(this.files.serialIn);
       this.throwIfStopping();
+      if (this.spec.restoreFrom) await loadMigration(this.qmp, this.files.migrationSocket, join(this.spec.restoreFrom, STATE_FILES.machine));
       await this.qmp.execute('cont');
     } catch (e) {
       await this.endProcess();
       throw await this.explainStartFailure(e);
+    }
+  }
+
+  /** A fresh overlay over the input disk, or, when restoring, the saved overlay or the saved writable disk. */
+  private async prepareDisk(): Promise<void> {
+    const { disk, diskWritable } = this.spec.media;
+    const saved = this.spec.restoreFrom;
+    if (!disk) return;
+    if (this.files.diskOverlay) {
+      if (saved && existsSync(join(saved, STATE_FILES.overlay))) await restoreDiskOverlay(join(saved, STATE_FILES.overlay), disk, this.files.diskOverlay);
+      else this.overlayArgv = await createDiskOverlay(disk, this.files.diskOverlay);
+    } else if (diskWritable && saved && existsSync(join(saved, STATE_FILES.disk))) {
+      await copySparse(join(saved, STATE_FILES.disk), disk);
     }
   }
 

@@ -19,6 +19,8 @@ export interface QemuWorkFiles extends QemuPaths {
   readonly serialOut: string;
   /** A short folder outside workDir holding the QMP socket, when workDir's path is too long for one. */
   readonly socketDir?: string;
+  /** The unix socket a machine state is streamed through (qemu-migration.ts), beside the QMP socket. */
+  readonly migrationSocket: string;
 }
 
 /** The paths, without touching the disk: describe() can show them before start(). */
@@ -27,6 +29,7 @@ export function planWorkFiles(workDir: string, withOverlay: boolean): QemuWorkFi
   return {
     workDir,
     qmpSocket: join(workDir, 'qmp.sock'),
+    migrationSocket: join(workDir, 'migration.sock'),
     serialFifoBase,
     serialIn: `${serialFifoBase}.in`,
     serialOut: `${serialFifoBase}.out`,
@@ -45,12 +48,12 @@ export async function createWorkFiles(planned: QemuWorkFiles): Promise<QemuWorkF
   }
   if (Buffer.byteLength(planned.qmpSocket) <= MAX_SOCKET_PATH) return planned;
   const socketDir = await mkdtemp(join(tmpdir(), 'bg-qmp-'));
-  return { ...planned, socketDir, qmpSocket: join(socketDir, 'qmp.sock') };
+  return { ...planned, socketDir, qmpSocket: join(socketDir, 'qmp.sock'), migrationSocket: join(socketDir, 'migration.sock') };
 }
 
 /** Removes what createWorkFiles made and whatever else this machine left (never the caller's inputs). */
 export async function removeWorkFiles(files: QemuWorkFiles): Promise<void> {
-  const paths = [files.serialIn, files.serialOut, files.qmpSocket, files.diskOverlay, files.guestClockLog, files.socketDir];
+  const paths = [files.serialIn, files.serialOut, files.qmpSocket, files.migrationSocket, files.diskOverlay, files.guestClockLog, files.socketDir];
   await Promise.all(paths.map((p) => (p ? rm(p, { force: true, recursive: true }).catch(() => undefined) : undefined)));
 }
 

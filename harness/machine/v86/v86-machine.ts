@@ -15,7 +15,8 @@ import { SerialLog } from '../serial-log.js';
 import { CountingGuestClock } from '../counting-guest-clock.js';
 import { checkHostFiles, SEABIOS_BIOS, SEABIOS_VGA_BIOS, statMedia, v86WasmPath } from './v86-host.js';
 import { scancodesForChord } from './v86-keys.js';
-import { v86Options, type V86OptionsJson } from './v86-options.js';
+import { V86_STATE_FILE, v86Options, type V86OptionsJson } from './v86-options.js';
+import { join } from 'node:path';
 import type { V86Replies, V86Request, V86WorkerData, V86WorkerMessage, V86WorkerStats } from './v86-protocol.js';
 import { maxTypingMs } from './v86-typing.js';
 
@@ -174,6 +175,10 @@ export class V86Machine implements Machine {
 
   async reset(): Promise<void> {
     this.guestClock.recordInput(await this.request({ type: 'reset' }));
+  }
+
+  async saveState(dir: string): Promise<void> {
+    await this.request({ type: 'save-state', file: join(dir, V86_STATE_FILE) }, this.requestTimeoutMs * 2);
   }
 
   /** Once the machine is gone: the last figures its worker sent (at most a second old), so a crashed job has them too. */

@@ -6,6 +6,7 @@
  * itself in Node, so describe() can print exactly what a bare v86 script needs to reproduce
  * the machine.
  */
+import { join } from 'node:path';
 import { ConfigError, UnsupportedProfileError } from '../../errors.js';
 import type { MachineSpec } from '../machine.js';
 import type { BootDevice, Profile } from '../profile.js';
@@ -30,6 +31,8 @@ export interface V86OptionsJson {
   readonly bzimage?: V86FileImage;
   readonly initrd?: V86FileImage;
   readonly cmdline?: string;
+  /** A save_state() dump to start from instead of booting (v86 applies it before the CPU runs). */
+  readonly initial_state?: V86FileImage;
   readonly boot_order: number;
   readonly acpi: boolean;
   readonly autostart: true;
@@ -58,6 +61,8 @@ export interface V86Host {
 }
 
 const MiB = 1024 * 1024;
+/** The file saveState() writes into its folder: v86's own save_state() format, uncompressed. */
+export const V86_STATE_FILE = 'machine.v86';
 /** v86 keeps guest RAM, VRAM and its own tables in one 32-bit wasm memory, below the PCI hole. */
 const MAX_MEMORY_MIB = 3072;
 const VGA_MEMORY_BYTES = 8 * MiB;
@@ -79,7 +84,7 @@ const CPU_REFUSALS: Readonly<Record<string, string>> = {
 };
 const ACCEPTED_CPUS: ReadonlySet<string> = new Set(['pentium3']);
 
-export function v86Options(spec: Pick<MachineSpec, 'profile' | 'media'>, host: V86Host): V86OptionsJson {
+export function v86Options(spec: Pick<MachineSpec, 'profile' | 'media' | 'restoreFrom'>, host: V86Host): V86OptionsJson {
   const { profile, media } = spec;
   checkProfile(profile);
   if (media.floppy && !profile.floppy) {
@@ -103,6 +108,7 @@ export function v86Options(spec: Pick<MachineSpec, 'profile' | 'media'>, host: V
     ...(kernelBoot ? { bzimage: { url: media.kernel! } } : {}),
     ...(media.initrd ? { initrd: { url: media.initrd } } : {}),
     ...(kernelBoot ? { cmdline } : {}),
+    ...(spec.restoreFrom ? { initial_state: { url: join(spec.restoreFrom, V86_STATE_FILE) } } : {}),
     boot_order: bootOrderCode(profile.bootOrder),
     acpi: profile.acpi,
     autostart: true,

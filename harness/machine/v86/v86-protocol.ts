@@ -23,6 +23,8 @@ export type V86Request =
   | { readonly type: 'serial'; readonly text: string }
   | { readonly type: 'reset' }
   | { readonly type: 'stats' }
+  /** Writes save_state() to this file; the emulator runs on. */
+  | { readonly type: 'save-state'; readonly file: string }
   | { readonly type: 'stop' };
 
 export interface V86WorkerStats {
@@ -47,6 +49,7 @@ export interface V86Replies {
   serial: number;
   reset: number;
   stats: V86WorkerStats;
+  'save-state': void;
   stop: void;
 }
 

@@ -157,6 +157,10 @@ async function handle(request: V86RequestEnvelope): Promise<{ value: unknown; tr
       return { value: instructions() };
     case 'stats':
       return { value: stats() };
+    case 'save-state':
+      // Written here: 15 MB or more need not cross to the main thread. Async images keep only their written blocks in it.
+      writeFileSync(request.file, new Uint8Array(await emulator.save_state()));
+      return { value: undefined };
     case 'stop':
       await stop();
       return { value: undefined };

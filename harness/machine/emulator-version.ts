@@ -1,0 +1,34 @@
+/**
+ * Which emulator build a backend runs, as one line ("QEMU emulator version 7.2.22 (Debian …)",
+ * "v86 0.5.462"): saved states and snapshots record it, because neither emulator loads another
+ * version's state (v86: "Version mismatch"; QEMU: section errors mid-load).
+ */
+import { execa } from 'execa';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { BackendName } from './machine.js';
+import { requireExecutable } from './qemu/find-executable.js';
+import { QEMU_BINARY } from './qemu/qemu-command-line.js';
+
+const versions = new Map<BackendName, Promise<string>>();
+
+export function emulatorVersion(backend: BackendName): Promise<string> {
+  let version = versions.get(backend);
+  if (!version) {
+    version = backend === 'qemu' ? qemuVersion() : Promise.resolve(v86Version());
+    versions.set(backend, version);
+    version.catch(() => versions.delete(backend));
+  }
+  return version;
+}
+
+async function qemuVersion(): Promise<string> {
+  const binary = requireExecutable(QEMU_BINARY, 'apt-get install qemu-system-x86');
+  const { stdout } = await execa(binary, ['--version'], { stdin: 'ignore', timeout: 10_000 });
+  return stdout.split('\n')[0]!.trim();
+}
+
+function v86Version(): string {
+  const pkg = createRequire(import.meta.url).resolve('v86/package.json');
+  return `v86 ${(JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version}`;
+}
