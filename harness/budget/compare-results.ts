@@ -39,7 +39,8 @@ export function compareResults(baseline: RunResult, current: RunResult, toleranc
     changes.push({ job: job.id, figure: 'outcome', before: old.outcome, after: job.outcome, level: regressed ? 'fail' : old.outcome === job.outcome ? 'ok' : 'info' });
     for (const phase of job.phases) {
       const oldPhase = old.phases.find((p) => p.name === phase.name);
-      if (oldPhase && oldPhase.outcome !== 'not-run' && phase.outcome !== 'not-run') {
+      const ran = (p: { outcome: string }) => p.outcome !== 'not-run' && p.outcome !== 'restored';
+      if (oldPhase && ran(oldPhase) && ran(phase)) {
         changes.push(numeric(job.id, `${phase.name} time (wall)`, oldPhase.durationMs, phase.durationMs, tolerance, 'ms'));
         // Guest time in instructions: the figure that moves only when the image does.
         if (oldPhase.guest && phase.guest) changes.push(numeric(job.id, `${phase.name} time (guest)`, oldPhase.guest.instructions, phase.guest.instructions, tolerance, 'instructions'));

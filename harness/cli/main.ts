@@ -48,6 +48,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('--timeout-scale <x>', 'multiply every timeout (slow hosts)', '1')
       .option('--retries <n>', 'retry a failed job n times; a pass on retry is reported as flaky', '0')
       .option('--filmstrip <mode>', 'record the boot as an animated WebP and a contact sheet: on-failure, always, off', 'on-failure')
+      .option('--save-state-on-failure', 'save the machine of a failed job into its report folder (state/), to go on from there with --from-state')
+      .option('--from-state <dir>', 'start the one job these filters leave from a saved state, at the step it was saved at')
       .option('--guest-clock', "run QEMU jobs on guest time (icount) and record every phase's guest time, also without guest budgets")
       .option('--baseline <results.json>', 'compare with an earlier run: fail on a regression, warn when a figure grew past --tolerance')
       .option('--tolerance <pct>', 'growth tolerated before a warning', '10%');
@@ -84,6 +86,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--vnc <display>', 'QEMU VNC display on 127.0.0.1 (port 5900 + display; default: the first free one)')
     .option('--report-dir <dir>', 'where the serial log, frames, screen.png and results.json go', 'bootgate-repro')
     .option('--timeout-scale <x>', 'multiply every timeout', '1')
+    .option('--save-state-on-failure', 'save the machine at the failure into the report folder (state/)')
+    .option('--from-state <dir>', 'start from a saved state, at the step it was saved at, instead of booting')
     .action(async (scenario: string, options: ReproOptions) => {
       const { reproCommand } = await import('./repro-command.js');
       // Its own exit code even after Ctrl-C: once the machine was handed over, Ctrl-C is how a person leaves.

@@ -35,6 +35,8 @@ export interface ReproOptions {
   readonly timeoutScale: string;
   /** QEMU's VNC display number (port 5900 + n); default the first free one. */
   readonly vnc?: string;
+  readonly saveStateOnFailure?: boolean;
+  readonly fromState?: string;
 }
 
 export interface ReproEnvironment {
@@ -99,6 +101,8 @@ export async function reproCommand(path: string, options: ReproOptions, env: Rep
     filmstrip: 'off', // the person is about to see the machine itself; do not make them wait for an encoder
     createMachine: factory,
     ...(env.signal ? { signal: env.signal } : {}),
+    ...(options.saveStateOnFailure ? { saveStateOnFailure: true } : {}),
+    ...(options.fromState ? { fromState: resolve(options.fromState) } : {}),
     onStep: (_job, phase, description) => {
       if (!announced && machine) {
         announced = true;

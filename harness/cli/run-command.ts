@@ -37,6 +37,8 @@ export interface RunCommandOptions {
   readonly filmstrip: string;
   readonly tolerance: string;
   readonly guestClock?: boolean;
+  readonly saveStateOnFailure?: boolean;
+  readonly fromState?: string;
 }
 
 export interface RunEnvironment {
@@ -94,6 +96,9 @@ export async function runScenarios(
     ...(options.grep ? { grep: parseGrep(options.grep) } : {}),
   });
   if (jobs.length === 0) throw new ConfigError('no jobs to run: the filters match nothing', { field: '--grep' });
+  if (options.fromState && jobs.length > 1) {
+    throw new ConfigError(`a saved state restores one machine, and these filters leave ${jobs.length} jobs (${jobs.map((j) => j.id).join(', ')}): choose one with --backend, --profile or --grep`, { field: '--from-state' });
+  }
 
   const reportDir = resolve(options.reportDir);
   prepareReportDir(reportDir);
@@ -109,6 +114,8 @@ export async function runScenarios(
     timeoutScale,
     filmstrip: options.filmstrip as FilmstripMode,
     ...(options.guestClock ? { guestClock: true } : {}),
+    ...(options.saveStateOnFailure ? { saveStateOnFailure: true } : {}),
+    ...(options.fromState ? { fromState: resolve(options.fromState) } : {}),
     createMachine: env.createMachine ?? createMachine,
     ...(env.signal ? { signal: env.signal } : {}),
     onJobStart: (job, attempt) => reporter.jobStarted(job, attempt),

@@ -28,7 +28,7 @@ export async function resolvePresetImages(scenarios: readonly Scenario[], option
         imageFiles.push(file);
         continue;
       }
-      const dir = findScenarioPresetDir(file.preset, dirname(scenario.file));
+      const dir = findScenarioPresetDir(file.preset, dirname(file.declaredIn ?? scenario.file));
       if (!dir) throw new ConfigError(`no preset named "${file.preset}" (looked for presets/${file.preset}/${PRESET_FILE})`, { file: scenario.file, field: `image.${file.role}.preset` });
       const { build, maxSizeBytes } = await buildOnce(dir);
       imageFiles.push({ ...file, path: build.imagePath, sha256: build.sha256, maxSizeBytes: file.maxSizeBytes ?? maxSizeBytes });

@@ -13,6 +13,7 @@ export function guestTimeText(guest: NonNullable<PhaseResult['guest']>): string 
 /** "boot 14.1 s (26.318 s guest)", or "boot -" for a phase that did not run. */
 export function phaseTimeText(phase: PhaseResult): string {
   if (phase.outcome === 'not-run') return `${phase.name} -`;
+  if (phase.outcome === 'restored') return `${phase.name} restored`;
   return `${phase.name} ${formatDuration(phase.durationMs)}${phase.guest ? ` (${guestTimeText(phase.guest)})` : ''}`;
 }
 

@@ -25,6 +25,7 @@ export function printPresetTable(loaded: LoadedPreset, jobs: readonly JobResult[
     const cells = phaseNames.map((name) => {
       const phase = job.phases.find((p) => p.name === name);
       if (!phase || phase.outcome === 'not-run') return '-'.padEnd(width);
+      if (phase.outcome === 'restored') return 'restored'.padEnd(width);
       const budget = phase.budgetMs ? `/${(phase.budgetMs / 1000).toFixed(0)} s` : '';
       const guestBudget = phase.guestBudget?.ms ? `/${(phase.guestBudget.ms / 1000).toFixed(0)} s` : '';
       const guest = phase.guest ? `, g ${phase.guest.exact ? '' : '≈'}${(phase.guest.ms / 1000).toFixed(2)}${guestBudget}` : '';

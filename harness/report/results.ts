@@ -9,7 +9,8 @@ export interface StepResult {
   readonly index: number;
   readonly kind: string;
   readonly description: string;
-  readonly outcome: 'passed' | 'failed' | 'not-run';
+  /** `restored`: the job started from a saved state taken after this step, so it did not run here. */
+  readonly outcome: 'passed' | 'failed' | 'not-run' | 'restored';
   readonly durationMs: number;
   readonly matched?: string;
   readonly note?: string;
@@ -21,7 +22,8 @@ export interface PhaseResult {
   readonly name: string;
   /** When the phase began, in ms after the attempt began (machine start included), so phases line up on one timeline. */
   readonly offsetMs: number;
-  readonly outcome: 'passed' | 'failed' | 'not-run';
+  /** `restored`: every step of it was, so it took no time in this job. */
+  readonly outcome: 'passed' | 'failed' | 'not-run' | 'restored';
   readonly durationMs: number;
   readonly budgetMs?: number;
   /**
@@ -72,6 +74,8 @@ export interface JobResult {
   readonly warnings?: readonly string[];
   /** The images the job booted, measured before the boot. */
   readonly images?: readonly { readonly role: string; readonly path: string; readonly sizeBytes: number }[];
+  /** The job started from a saved state instead of booting: a snapshot point, or `--from-state`. */
+  readonly restored?: { readonly from: string; readonly snapshot?: string; readonly resumeAt: number };
   /** Set by `bootgate ram-floor`: the least memory at which the job passes, and how it was found. */
   readonly ramFloor?: {
     readonly floorMiB?: number;

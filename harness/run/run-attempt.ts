@@ -20,6 +20,8 @@ import { checkSizeBudgets, measureImages, type MeasuredImage } from '../budget/s
 import type { Job } from './job.js';
 import { scenarioMedia } from '../scenario/scenario.js';
 import { outcomeOfErrorClass, type Outcome } from './outcome.js';
+import { JobStates, type StartPoint } from './job-states.js';
+import { SnapshotCache } from './snapshot-cache.js';
 
 export interface AttemptOptions {
   readonly reportDir: string;
@@ -39,6 +41,12 @@ export interface AttemptOptions {
   readonly handOver?: (machine: Machine, error: unknown) => Promise<void>;
   /** Run every QEMU job on guest time (`--guest-clock`), not only scenarios that ask for it. */
   readonly guestClock?: boolean;
+  /** Where snapshot points are kept; share one per run, so jobs from the same point take turns. */
+  readonly snapshots?: SnapshotCache;
+  /** Start from this saved state (`--from-state`) instead of booting. */
+  readonly fromState?: string;
+  /** Save the machine into the report folder when an attempt fails, to go on from there later. */
+  readonly saveStateOnFailure?: boolean;
 }
 
 export type FilmstripMode = 'on-failure' | 'always' | 'off';
@@ -57,6 +65,7 @@ export interface Attempt {
   readonly images: readonly MeasuredImage[];
   /** Problems that did not decide the outcome (evidence that could not be written). */
   readonly warnings: readonly string[];
+  readonly restored?: StartPoint['restored'];
 }
 
 /** How long the evidence collection after a failure may take before we give up on it. */
@@ -81,14 +90,20 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
   let images: MeasuredImage[] = [];
   let recorder: FilmstripRecorder | undefined;
   const guestEvents: GuestEvent[] = [];
+  const guestClock = !!(job.scenario.guestClock || options.guestClock);
+  const states = new JobStates(job, guestClock, { snapshots: options.snapshots ?? new SnapshotCache(), ...(options.fromState ? { fromState: options.fromState } : {}) });
+  let start: StartPoint = { resumeAt: 0 };
+  const cursor = { step: 0 };
   try {
     images = measureImages(job.scenario);
     checkSizeBudgets(job.scenario, images);
+    start = await states.start();
     machine = options.createMachine(job.backend, {
       profile: job.profile,
       media: scenarioMedia(job.scenario, await makeBlankDisk(job, workDir)),
       workDir,
-      ...(job.scenario.guestClock || options.guestClock ? { guestClock: true } : {}),
+      ...(guestClock ? { guestClock: true } : {}),
+      ...(start.restoreFrom ? { restoreFrom: start.restoreFrom } : {}),
     });
     await abortable(machine.start(), controller.signal);
     void loadSharp(); // while the guest boots
@@ -106,7 +121,7 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
       failOn: job.scenario.failOn,
       serialCursor: 0,
     };
-    await runPhases(job, ctx, phases, guestEvents, options, started);
+    await runPhases(job, ctx, { phases, guestEvents, cursor, resumeAt: start.resumeAt, states }, options, started);
   } catch (e) {
     error = e;
   } finally {
@@ -145,11 +160,17 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
         const frame = gone ? undefined : await withTimeout(m.screenshot(), EVIDENCE_TIMEOUT_MS).catch(() => undefined);
         const last = frame ?? ctx?.lastFrame;
         if (last) files.lastFrame = await artifacts.image('last-frame', last);
+        if (options.saveStateOnFailure && !gone) {
+          const dir = join(artifacts.dir, 'state');
+          await states.saveFailure(m, dir, cursor.step);
+          files.state = relative(options.reportDir, dir);
+        }
       }
     }
   } catch (e) {
     warnings.push(`could not keep all evidence: ${(e as Error).message}`);
   }
+  states.release();
   try {
     if (machine && options.handOver) await options.handOver(machine, error);
   } catch (e) {
@@ -164,20 +185,42 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
   }
 
   const durationMs = performance.now() - started;
-  if (error === undefined) return { outcome: 'passed', phases, artifacts: files, durationMs, peakRssBytes, command, serialText, images, warnings };
-  const jobError = toJobError(error);
-  return { outcome: outcomeOfErrorClass(error instanceof BootgateError ? error.errorClass : undefined), error: jobError, phases, artifacts: files, durationMs, peakRssBytes, command, serialText, images, warnings };
+  const common = { phases, artifacts: files, durationMs, peakRssBytes, command, serialText, images, warnings, ...(start.restored ? { restored: start.restored } : {}) };
+  if (error === undefined) return { outcome: 'passed', ...common };
+  return { outcome: outcomeOfErrorClass(error instanceof BootgateError ? error.errorClass : undefined), error: toJobError(error), ...common };
 }
 
-async function runPhases(job: Job, ctx: StepContext, phases: PhaseResult[], guestEvents: GuestEvent[], options: AttemptOptions, attemptStart: number): Promise<void> {
+interface PhaseRun {
+  readonly phases: PhaseResult[];
+  readonly guestEvents: GuestEvent[];
+  /** The step running (or next), counted from 0 over all phases: where a failure state goes on. */
+  readonly cursor: { step: number };
+  /** Steps before this one were restored from a saved state. */
+  readonly resumeAt: number;
+  readonly states: JobStates;
+}
+
+async function runPhases(job: Job, ctx: StepContext, run: PhaseRun, options: AttemptOptions, attemptStart: number): Promise<void> {
+  const { phases, guestEvents, cursor, resumeAt, states } = run;
   let stepIndex = 0;
   for (const [phaseIndex, phase] of job.scenario.phases.entries()) {
     const phaseStart = performance.now();
     const steps: StepResult[] = [];
+    // A phase that began before the restore point ran partly elsewhere: its budgets say nothing here.
+    const partial = stepIndex < resumeAt;
     const record = (outcome: PhaseResult['outcome']) =>
-      phases.push({ name: phase.name, offsetMs: phaseStart - attemptStart, outcome, durationMs: performance.now() - phaseStart, ...budgets(phase), steps });
+      phases.push({ name: phase.name, offsetMs: phaseStart - attemptStart, outcome, durationMs: performance.now() - phaseStart, ...(partial ? {} : budgets(phase)), steps });
+    if (stepIndex + phase.steps.length <= resumeAt) {
+      phases.push({ name: phase.name, offsetMs: 0, outcome: 'restored', durationMs: 0, steps: phase.steps.map((s) => ({ ...notRun(s, ++stepIndex), outcome: 'restored' })) });
+      continue;
+    }
     for (const step of phase.steps) {
       stepIndex++;
+      if (stepIndex - 1 < resumeAt) {
+        steps.push({ ...notRun(step, stepIndex), outcome: 'restored' });
+        continue;
+      }
+      cursor.step = stepIndex - 1;
       const description = describeStep(step);
       const label = `${String(stepIndex).padStart(2, '0')}-${step.name ?? stepKind(step)}`;
       options.onStep?.(job, phase.name, description);
@@ -185,7 +228,9 @@ async function runPhases(job: Job, ctx: StepContext, phases: PhaseResult[], gues
       try {
         const { guest, ...report } = await runStep(ctx, step, label);
         if (guest) guestEvents.push({ phase: phaseIndex, ...guest });
-        steps.push({ index: stepIndex, kind: stepKind(step), description, outcome: 'passed', durationMs: performance.now() - stepStart, ...report, artifacts: report.artifacts ?? [] });
+        const saved = await states.stepPassed(ctx.machine, stepIndex - 1, step);
+        const note = [report.note, saved].filter(Boolean).join('; ');
+        steps.push({ index: stepIndex, kind: stepKind(step), description, outcome: 'passed', durationMs: performance.now() - stepStart, ...report, ...(note ? { note } : {}), artifacts: report.artifacts ?? [] });
       } catch (e) {
         const artifacts = e instanceof ScreenMismatchError ? Object.values(e.artifacts).filter((a): a is string => !!a) : [];
         steps.push({ index: stepIndex, kind: stepKind(step), description, outcome: 'failed', durationMs: performance.now() - stepStart, error: (e as Error).message, artifacts });
@@ -193,8 +238,9 @@ async function runPhases(job: Job, ctx: StepContext, phases: PhaseResult[], gues
         throw e;
       }
     }
+    cursor.step = stepIndex;
     const took = performance.now() - phaseStart;
-    if (phase.budgetMs !== undefined && took > phase.budgetMs) {
+    if (!partial && phase.budgetMs !== undefined && took > phase.budgetMs) {
       record('failed');
       throw new BudgetExceededError(phase.name, phase.budgetMs, took);
     }
@@ -235,12 +281,13 @@ async function applyGuestTimes(job: Job, clock: NonNullable<Machine['guestClock'
     const time = times.phases[i];
     if (!result) continue;
     if (time) phases[i] = { ...result, guest: time };
-    if (verdict !== undefined || !def.guestBudget || result.outcome !== 'passed') continue;
+    // The result carries the budget only for a phase that ran whole in this job.
+    if (verdict !== undefined || !result.guestBudget || result.outcome !== 'passed') continue;
     if (!time) {
       verdict = new GuestClockError(`phase ${def.name} has a guest-time budget but its guest time could not be measured: ${times.problem ?? 'the phase has no wait to measure to'}`);
       continue;
     }
-    const broken = brokenGuestBudget(def.guestBudget, time);
+    const broken = brokenGuestBudget(result.guestBudget, time);
     if (broken) {
       phases[i] = { ...phases[i]!, outcome: 'failed' };
       verdict = new BudgetExceededError(def.name, broken.budget, broken.actual, broken.clock);

@@ -7,6 +7,7 @@ import type { JobResult } from '../report/results.js';
 import type { Job } from './job.js';
 import { runAttempt, type Attempt, type AttemptOptions } from './run-attempt.js';
 import type { Outcome } from './outcome.js';
+import { SnapshotCache } from './snapshot-cache.js';
 
 export interface RunJobsOptions extends AttemptOptions {
   /** Jobs at once. */
@@ -17,7 +18,9 @@ export interface RunJobsOptions extends AttemptOptions {
   readonly onJobEnd?: (result: JobResult) => void;
 }
 
-export async function runJobs(jobs: readonly Job[], options: RunJobsOptions): Promise<JobResult[]> {
+export async function runJobs(jobs: readonly Job[], runOptions: RunJobsOptions): Promise<JobResult[]> {
+  // One cache for the run: jobs that start from the same snapshot point take turns on it.
+  const options = { ...runOptions, snapshots: runOptions.snapshots ?? new SnapshotCache() };
   const queue = new PQueue({ concurrency: Math.max(1, options.concurrency) });
   const results = await Promise.all(
     jobs.map((job) =>
@@ -61,6 +64,7 @@ async function runJobWithRetries(job: Job, options: RunJobsOptions): Promise<Job
     artifacts: last.artifacts,
     ...(last.command ? { command: last.command } : {}),
     images: last.images,
+    ...(last.restored ? { restored: last.restored } : {}),
     ...(last.warnings.length ? { warnings: last.warnings } : {}),
   };
 }

@@ -1,8 +1,9 @@
 /** Loads one scenario file: YAML + schema (file:line:col errors), then paths resolved next to the file. */
+import { existsSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { scenarioSchema, type ScenarioData } from './scenario-schema.js';
 import { DEFAULT_PROFILE, type ImageFile, type Pattern, type Phase, type Scenario } from './scenario.js';
-import { readYamlFile } from './yaml-file.js';
+import { readYamlFile, yamlPosition } from './yaml-file.js';
 import { ScenarioError } from '../errors.js';
 import { findUpward } from '../util/find-upward.js';
 import { PROJECT_ROOT } from '../util/project-root.js';
@@ -15,15 +16,16 @@ export const DEFAULT_FAIL_ON: readonly Pattern[] = [
 
 const IMAGE_ROLES = ['cdrom', 'floppy', 'disk', 'kernel', 'initrd'] as const;
 
-export function loadScenario(file: string): Scenario {
+export function loadScenario(file: string, loading: readonly string[] = []): Scenario {
   const absFile = resolve(file);
   const data: ScenarioData = readYamlFile(absFile, scenarioSchema, ScenarioError);
   const dir = dirname(absFile);
   const name = data.name ?? basename(absFile, extname(absFile));
+  const source = data.from ? loadSource(absFile, resolvePath(dir, data.from.scenario), data.from.snapshot, loading) : undefined;
 
-  const imageFiles: ImageFile[] = [];
+  const imageFiles: ImageFile[] = source ? source.scenario.imageFiles.map((f) => ({ ...f, declaredIn: f.declaredIn ?? source.scenario.file })) : [];
   for (const role of IMAGE_ROLES) {
-    const entry = data.image[role];
+    const entry = data.image?.[role];
     if (entry) {
       imageFiles.push({
         role,
@@ -33,25 +35,62 @@ export function loadScenario(file: string): Scenario {
       });
     }
   }
-  const phases: Phase[] = data.phases?.map(toPhase) ?? [{ name: 'main', steps: data.steps! }];
+  const own: Phase[] = data.phases?.map(toPhase) ?? [{ name: 'main', steps: data.steps! }];
+  const phases = source ? [...source.prefix, ...own] : own;
+  const inherited = source?.scenario;
   return {
     name,
     file: absFile,
     description: data.description ?? '',
-    append: data.image.append,
+    append: inherited ? inherited.append : data.image?.append,
     imageFiles,
-    profiles: data.profiles ?? [data.profile ?? DEFAULT_PROFILE],
-    memoryMiB: data.memory,
-    bootOrder: data.bootOrder,
-    backends: data.backends,
+    profiles: data.profiles ?? (data.profile ? [data.profile] : inherited?.profiles ?? [DEFAULT_PROFILE]),
+    memoryMiB: data.memory ?? inherited?.memoryMiB,
+    bootOrder: data.bootOrder ?? inherited?.bootOrder,
+    backends: data.backends ?? inherited?.backends ?? ['qemu'],
     timeoutMs: data.timeout,
     stepTimeoutMs: data.stepTimeout,
     failOn: [...(data.defaultFailOn ? DEFAULT_FAIL_ON : []), ...data.failOn],
     goldenDir: data.goldens ? resolvePath(dir, data.goldens) : defaultGoldenDir(dir),
     expect: data.expect,
     phases,
-    guestClock: data.guestClock ?? phases.some((p) => p.guestBudget),
+    // The snapshot was taken on guest time or not: a job starting from it must run the same way.
+    guestClock: data.guestClock ?? (phases.some((p) => p.guestBudget) || !!inherited?.guestClock),
+    ...(source ? { from: { scenario: source.scenario.file, snapshot: data.from!.snapshot, afterStep: source.afterStep } } : {}),
   };
+}
+
+/**
+ * The scenario a `from:` names and its steps up to the snapshot point, as the phases that come
+ * first: the phase of the snapshot step is cut after it.
+ */
+function loadSource(file: string, sourceFile: string, snapshot: string, loading: readonly string[]): { scenario: Scenario; prefix: Phase[]; afterStep: number } {
+  const where = (field: 'scenario' | 'snapshot') => ({ file, field: `from.${field}`, ...yamlPosition(file, ['from', field]) });
+  if (loading.includes(sourceFile) || sourceFile === file) {
+    throw new ScenarioError(`starts from itself through ${[...loading, file].join(' → ')}`, where('scenario'));
+  }
+  if (!existsSync(sourceFile)) throw new ScenarioError(`no such scenario: ${sourceFile}`, where('scenario'));
+  let scenario: Scenario;
+  try {
+    scenario = loadScenario(sourceFile, [...loading, file]);
+  } catch (e) {
+    if (e instanceof ScenarioError) throw e;
+    throw new ScenarioError(`cannot load ${sourceFile}: ${(e as Error).message}`, where('scenario'));
+  }
+  const prefix: Phase[] = [];
+  let index = 0;
+  for (const phase of scenario.phases) {
+    const at = phase.steps.findIndex((s) => s.snapshot === snapshot);
+    if (at >= 0) {
+      const { budgetMs: _wall, guestBudget: _guest, ...rest } = phase; // a phase cut short has no budget left
+      prefix.push(at === phase.steps.length - 1 ? phase : { ...rest, steps: phase.steps.slice(0, at + 1) });
+      return { scenario, prefix, afterStep: index + at };
+    }
+    prefix.push(phase);
+    index += phase.steps.length;
+  }
+  const names = scenario.phases.flatMap((p) => p.steps.flatMap((s) => (s.snapshot ? [s.snapshot] : [])));
+  throw new ScenarioError(`${sourceFile} has no step with snapshot: ${snapshot}${names.length ? ` (it has: ${names.join(', ')})` : ' (it has no snapshot points)'}`, where('snapshot'));
 }
 
 function toPhase(p: NonNullable<ScenarioData['phases']>[number]): Phase {

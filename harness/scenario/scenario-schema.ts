@@ -107,6 +107,8 @@ const step = z
     sendSerial: z.string().min(1).optional(),
     reboot: z.literal(true).optional(),
     screenshot: goldenName.optional(),
+    /** Once this step passes, save the machine under this name: scenarios can start `from:` it. */
+    snapshot: goldenName.optional(),
   })
   .superRefine((s, ctx) => {
     const actions = STEP_ACTIONS.filter((a) => s[a] !== undefined);
@@ -159,13 +161,16 @@ export const scenarioSchema = z
     $schema: z.string().optional(),
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore').optional(),
     description: z.string().optional(),
-    image,
+    image: image.optional(),
+    /** Start where another scenario's snapshot point leaves the machine: its image, machine and steps up to the point come first. */
+    from: z.strictObject({ scenario: z.string().min(1), snapshot: goldenName }).optional(),
     profile: z.string().min(1).optional(),
     profiles: z.array(z.string().min(1)).min(1).optional(),
     memory: z.number().int().min(1).max(4096).optional(),
     /** Overrides the profile's boot order, e.g. [disk, cdrom] for an installer that reboots into what it installed. */
     bootOrder: z.array(z.enum(['cdrom', 'disk', 'floppy', 'network'])).min(1).optional(),
-    backends: z.array(z.enum(BACKENDS)).min(1).default(['qemu']),
+    /** Default: the `from:` scenario's backends, else qemu. */
+    backends: z.array(z.enum(BACKENDS)).min(1).optional(),
     timeout: duration.prefault('5m'),
     stepTimeout: duration.prefault('60s'),
     failOn: z.array(pattern).default([]),
@@ -178,6 +183,7 @@ export const scenarioSchema = z
     steps: z.array(step).min(1).optional(),
   })
   .refine((s) => !(s.profile && s.profiles), { message: 'give profile or profiles, not both', path: ['profiles'] })
+  .refine((s) => (s.image ? 1 : 0) + (s.from ? 1 : 0) === 1, { message: 'give image, or from: a snapshot point whose image it boots', path: ['image'] })
   .refine((s) => (s.phases ? 1 : 0) + (s.steps ? 1 : 0) === 1, { message: 'give either phases or steps', path: ['steps'] });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;

@@ -33,6 +33,16 @@ export interface ImageFile {
   readonly blankSizeBytes?: number;
   readonly sha256?: string;
   readonly maxSizeBytes?: number;
+  /** The scenario file that named this image, when it is not the scenario's own (`from:`); preset names resolve from there. */
+  readonly declaredIn?: string;
+}
+
+/** Where a `from:` scenario starts: another scenario's snapshot point, whose steps come first in `phases`. */
+export interface SnapshotStart {
+  readonly scenario: string;
+  readonly snapshot: string;
+  /** The snapshot step, counted from 0 over all of `phases`. */
+  readonly afterStep: number;
 }
 
 export interface Scenario {
@@ -56,6 +66,7 @@ export interface Scenario {
   readonly phases: readonly Phase[];
   /** Run on guest time and record each phase's guest time (always true when a phase has a guest budget). */
   readonly guestClock: boolean;
+  readonly from?: SnapshotStart;
 }
 
 export const DEFAULT_PROFILE = 'p3-i440fx';

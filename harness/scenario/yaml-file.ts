@@ -34,6 +34,19 @@ export function readYamlFile<S extends z.ZodType>(file: string, schema: S, Error
   throw new ErrorType(describeIssue(issue), { file, field, ...pos });
 }
 
+/**
+ * Where `path` is in a file that already parsed, for errors found after validation (a
+ * reference to another file that does not hold what it names). Empty when it cannot tell.
+ */
+export function yamlPosition(file: string, path: readonly PropertyKey[]): { line?: number; column?: number } {
+  try {
+    const lineCounter = new LineCounter();
+    return positionOf(parseDocument(readFileSync(file, 'utf8'), { lineCounter }), path, lineCounter);
+  } catch {
+    return {};
+  }
+}
+
 /** The deepest node along `path` that exists, so an error about a missing key points at its parent. */
 function positionOf(doc: Document, path: readonly PropertyKey[], lineCounter: LineCounter): { line?: number; column?: number } {
   for (let len = path.length; len >= 0; len--) {
