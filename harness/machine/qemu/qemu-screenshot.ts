@@ -1,19 +1,54 @@
 /**
- * A screenshot through QMP `screendump` as PNG (QEMU ≥ 7.1; without `format` it writes PPM),
- * decoded to RGBA. Text mode comes out 720×400: QEMU renders the 9-pixel-wide VGA font.
+ * A screenshot through QMP `screendump` in QEMU's native PPM (P6), decoded here to RGBA. PPM
+ * costs QEMU 3.8 ms for a 720×400 text screen against 15 ms to encode the PNG it can also write,
+ * and needs no decoder: sharp cannot read PPM, and the format is a header and raw RGB. Text mode
+ * comes out 720×400: QEMU renders the 9-pixel-wide VGA font.
  */
-import { rm } from 'node:fs/promises';
-import { loadSharp } from '../../util/load-sharp.js';
+import { readFile, rm } from 'node:fs/promises';
+import { InfraError } from '../../errors.js';
 import type { RawImage } from '../raw-image.js';
 import type { QmpClient } from './qmp-client.js';
 
-export async function takeScreenshot(qmp: QmpClient, pngFile: string): Promise<RawImage> {
+export async function takeScreenshot(qmp: QmpClient, ppmFile: string): Promise<RawImage> {
   try {
-    await qmp.execute('screendump', { filename: pngFile, format: 'png' });
-    const sharp = await loadSharp();
-    const { data, info } = await sharp(pngFile).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    await qmp.execute('screendump', { filename: ppmFile });
+    return decodePpm(await readFile(ppmFile));
   } finally {
-    await rm(pngFile, { force: true });
+    await rm(ppmFile, { force: true });
   }
+}
+
+/** "P6 <width> <height> <maxval>" separated by white space (comments allowed), one white-space byte, then RGB rows. */
+export function decodePpm(bytes: Uint8Array): RawImage {
+  let pos = 0;
+  const token = (): string => {
+    for (;;) {
+      while (pos < bytes.length && isSpace(bytes[pos]!)) pos++;
+      if (bytes[pos] !== 0x23) break; // '#': a comment to the end of the line
+      while (pos < bytes.length && bytes[pos] !== 0x0a) pos++;
+    }
+    const start = pos;
+    while (pos < bytes.length && !isSpace(bytes[pos]!)) pos++;
+    return Buffer.from(bytes.subarray(start, pos)).toString('latin1');
+  };
+  const magic = token();
+  const width = Number(token());
+  const height = Number(token());
+  const maxval = Number(token());
+  pos++; // the single white-space byte before the pixels
+  if (magic !== 'P6' || !(width > 0) || !(height > 0) || maxval !== 255 || bytes.length - pos < width * height * 3) {
+    throw new InfraError(`qemu screendump wrote something other than a ${width}×${height} 8-bit PPM (${magic}, ${bytes.length} bytes)`);
+  }
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 0, o = 0; o < data.length; i += 3, o += 4) {
+    data[o] = bytes[pos + i]!;
+    data[o + 1] = bytes[pos + i + 1]!;
+    data[o + 2] = bytes[pos + i + 2]!;
+    data[o + 3] = 0xff;
+  }
+  return { width, height, data };
+}
+
+function isSpace(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
