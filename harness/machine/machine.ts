@@ -58,8 +58,14 @@ export interface Machine {
 
   /** Boots the machine. Throws MachineCrashedError/InfraError if the emulator cannot start. */
   start(): Promise<void>;
-  /** The VGA text screen, one string per row, read from video memory; undefined in a graphics mode. */
+  /** The VGA text screen, one string per row, read exactly from video memory; undefined in a graphics mode. */
   textScreen(): Promise<string[] | undefined>;
+  /**
+   * Text that may be on the screen, cheap enough to poll: all of text video memory on QEMU, read
+   * without pausing the guest. What is not in it is not on the screen; what is, confirm with
+   * textScreen() before acting on it. Undefined in a graphics mode (as of the last exact read).
+   */
+  peekText(): Promise<string | undefined>;
   screenshot(): Promise<RawImage>;
   /** Presses the keys of one chord together and releases them. */
   pressKeys(chord: Chord): Promise<void>;

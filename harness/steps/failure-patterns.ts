@@ -6,7 +6,7 @@ import { FailurePatternError } from '../errors.js';
 import type { Pattern } from '../scenario/scenario.js';
 import type { StepContext } from './step-context.js';
 
-/** Reading the text screen costs a pause of the VM, so a wait that does not read it itself checks it this often. */
+/** A wait that does not read the text screen itself peeks at it this often. */
 const SCREEN_CHECK_INTERVAL_MS = 500;
 
 export function failureChecker(ctx: StepContext, extra: readonly Pattern[] | undefined, screenFromProbe: () => string[] | undefined) {
@@ -20,13 +20,14 @@ export function failureChecker(ctx: StepContext, extra: readonly Pattern[] | und
       const m = p.regex.exec(serial);
       if (m) throw new FailurePatternError(p.source, 'serial', excerptAround(serial, m.index));
     }
-    let rows = screenFromProbe();
-    if (!rows && performance.now() - lastScreenCheck >= SCREEN_CHECK_INTERVAL_MS) {
+    let seen = screenFromProbe()?.join('\n');
+    if (seen === undefined && performance.now() - lastScreenCheck >= SCREEN_CHECK_INTERVAL_MS) {
       lastScreenCheck = performance.now();
-      rows = await ctx.machine.textScreen();
+      seen = await ctx.machine.peekText();
     }
-    if (!rows) return;
-    const screen = rows.join('\n');
+    if (seen === undefined || !patterns.some((p) => p.regex.test(seen!))) return;
+    // What was seen may have been a peek: a job fails only on what an exact read shows.
+    const screen = ((await ctx.machine.textScreen()) ?? []).join('\n');
     for (const p of patterns) {
       const m = p.regex.exec(screen);
       if (m) throw new FailurePatternError(p.source, 'screen', excerptAround(screen, m.index));

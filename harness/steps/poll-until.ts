@@ -24,10 +24,12 @@ export interface PollOptions<T> {
   readonly wake?: (callback: () => void) => () => void;
 }
 
-// Screens settle within tens of milliseconds of the text that announced them: look again soon.
-export const SCREEN_INTERVALS: readonly number[] = [0, 50, 100, 250, 500, 1000];
-// A text read pauses a QEMU guest for a few tens of ms, so faster polling would slow the guest itself.
-export const TEXT_INTERVALS: readonly number[] = [0, 50, 100];
+// Screens settle within tens of milliseconds of the text that announced them: look again soon. A
+// frame costs QEMU ~4 ms (PPM), so look every 100 ms for the first half second, then back off.
+export const SCREEN_INTERVALS: readonly number[] = [0, 50, 100, 100, 100, 150, 250, 500, 1000];
+// Text waits poll with peeks (~2 ms, no pause of the guest) and confirm with an exact read (a
+// ~29 ms pause): they can look often.
+export const TEXT_INTERVALS: readonly number[] = [0, 25, 50];
 
 export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {
   const { machine, signal, timeoutMs } = options;

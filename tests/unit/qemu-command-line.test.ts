@@ -346,7 +346,7 @@ describe('readTextScreen against a simulated VGA behind QMP', () => {
   async function read(vga: FakeVga) {
     const dir = await mkdtemp(join(tmpdir(), 'bg-vga-test-'));
     try {
-      return await readTextScreen(vga as unknown as QmpClient, join(dir, 'vga.bin'));
+      return (await readTextScreen(vga as unknown as QmpClient, join(dir, 'vga.bin'))).rows;
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

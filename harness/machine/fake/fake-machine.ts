@@ -107,6 +107,10 @@ export class FakeMachine implements Machine {
     return rows;
   }
 
+  async peekText(): Promise<string | undefined> {
+    return (await this.textScreen())?.join('\n');
+  }
+
   async screenshot(): Promise<RawImage> {
     this.assertAlive();
     const frame = { ...this.frame };

@@ -13,6 +13,9 @@ const CP437 =
   '└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀' +
   'αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■ ';
 
-export function cp437ToUnicode(code: number): string {
-  return CP437[code & 0xff]!;
+/** Every CP437 glyph is one UTF-16 code unit, so a row decodes into one buffer and one string. */
+const CP437_UNITS = Uint16Array.from(CP437, (ch) => ch.charCodeAt(0));
+
+export function cp437UnitOf(code: number): number {
+  return CP437_UNITS[code & 0xff]!;
 }

@@ -23,7 +23,7 @@ import { QEMU_BINARY, qemuCommandLine, shellQuote } from './qemu-command-line.js
 import { pressChord, typeText } from './qemu-keys.js';
 import { QemuProcess, type QemuExit } from './qemu-process.js';
 import { takeScreenshot } from './qemu-screenshot.js';
-import { readTextScreen } from './qemu-text-screen.js';
+import { peekTextWindow, readTextScreen, type VgaTextGeometry } from './qemu-text-screen.js';
 import { createWorkFiles, planWorkFiles, removeWorkFiles, scratchFile, type QemuWorkFiles } from './qemu-work-files.js';
 import { QmpClient, type QmpEvent } from './qmp-client.js';
 import { FifoReader, FifoWriter } from './serial-fifo.js';
@@ -70,6 +70,8 @@ export class QemuMachine implements Machine {
   private readonly startAbort = new AbortController();
   /** textScreen() pauses and resumes the VM: two at once would resume it under each other. */
   private screenLock: Promise<unknown> = Promise.resolve();
+  /** The text page's geometry from the last exact read; null in a graphics mode. */
+  private lastGeometry: VgaTextGeometry | null | undefined;
 
   constructor(
     private readonly spec: MachineSpec,
@@ -100,18 +102,27 @@ export class QemuMachine implements Machine {
     const qmp = this.liveQmp();
     const run = this.screenLock.then(async () => {
       const stopIndex = qmp.sentCount('stop'); // readTextScreen sends its one `stop` before it first waits
-      const rows = await readTextScreen(qmp, scratchFile(this.files, 'vga', 'bin'));
+      const { rows, geometry } = await readTextScreen(qmp, scratchFile(this.files, 'vga', 'bin'));
       if (rows) this.guestClock?.recordScreen(rows, 'stop', stopIndex);
+      // A graphics mode has no text to peek at (null). Before the VGA BIOS has run the registers
+      // read as zeros, a 1×1 page, so peeks keep to the layout every PC starts with (undefined).
+      this.lastGeometry = geometry === undefined ? null : geometry.columns >= 40 ? geometry : undefined;
       return rows;
     });
     this.screenLock = run.catch(() => undefined);
     return this.explainIfDead(run);
   }
 
+  /** An exact read pauses the guest for ~29 ms (24 monitor commands); a peek reads memory in ~1.3 ms while it runs. */
+  async peekText(): Promise<string | undefined> {
+    if (this.lastGeometry === null) return undefined;
+    return this.explainIfDead(peekTextWindow(this.liveQmp(), this.lastGeometry, scratchFile(this.files, 'peek', 'bin')));
+  }
+
   async screenshot(): Promise<RawImage> {
     const qmp = this.liveQmp();
     const index = qmp.sentCount('screendump'); // takeScreenshot sends it before it first waits
-    const frame = await this.explainIfDead(takeScreenshot(qmp, scratchFile(this.files, 'screen', 'png')));
+    const frame = await this.explainIfDead(takeScreenshot(qmp, scratchFile(this.files, 'screen', 'ppm')));
     this.guestClock?.recordScreen(frame, 'screendump', index);
     return frame;
   }

@@ -8,7 +8,7 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { InfraError } from '../../errors.js';
-import { cp437ToUnicode } from './cp437.js';
+import { cp437UnitOf } from './cp437.js';
 import type { QmpClient } from './qmp-client.js';
 
 /** Where the visible text page lies in guest memory and its shape, from the VGA registers. */
@@ -61,16 +61,20 @@ export function textGeometry(regs: VgaRegisters): VgaTextGeometry | undefined {
   };
 }
 
-/** Pure: the window's bytes → rows of text (CP437 decoded, trailing blanks trimmed). The page wraps within the window. */
+/**
+ * Pure: the window's bytes → rows of text (CP437 decoded, trailing blanks trimmed). The page
+ * wraps within the window. Each row is built in one buffer: peeks decode 16,000 cells many
+ * times a second, and a string per cell made garbage enough to show in bootgate's peak memory.
+ */
 export function decodeTextPage(window: Uint8Array, geometry: VgaTextGeometry): string[] {
   const lines: string[] = [];
+  const units = new Uint16Array(geometry.columns);
   for (let row = 0; row < geometry.rows; row++) {
-    let line = '';
     for (let col = 0; col < geometry.columns; col++) {
       const offset = ((geometry.startCell + row * geometry.strideCells + col) * 2) % window.length;
-      line += cp437ToUnicode(window[offset] ?? 0);
+      units[col] = cp437UnitOf(window[offset] ?? 0);
     }
-    lines.push(line.trimEnd());
+    lines.push(String.fromCharCode(...units).trimEnd());
   }
   return lines;
 }
@@ -79,20 +83,47 @@ export function decodeTextPage(window: Uint8Array, geometry: VgaTextGeometry): s
 const TEXT_DUMP_BASE = 0xb0000;
 const TEXT_DUMP_BYTES = 0x10000;
 
+export interface TextRead {
+  /** Undefined in a graphics mode. */
+  readonly rows: string[] | undefined;
+  readonly geometry: VgaTextGeometry | undefined;
+}
+
 /**
- * Reads the text screen of a live QEMU; undefined in a graphics mode. `dumpFile` is a fresh
- * scratch path.
+ * Reads the text screen of a live QEMU exactly: registers and memory with the VM paused (about
+ * 24 monitor commands, ~1 ms each). `dumpFile` is a fresh scratch path.
  */
-export async function readTextScreen(qmp: QmpClient, dumpFile: string): Promise<string[] | undefined> {
+export async function readTextScreen(qmp: QmpClient, dumpFile: string): Promise<TextRead> {
   const lowDumpFile = `${dumpFile}.a0000`;
   try {
     const geometry = await snapshotWhilePaused(qmp, dumpFile, lowDumpFile);
-    if (!geometry) return undefined;
-    if (geometry.windowBase < TEXT_DUMP_BASE) return decodeTextPage(await readFile(lowDumpFile), geometry);
+    if (!geometry) return { rows: undefined, geometry };
+    if (geometry.windowBase < TEXT_DUMP_BASE) return { rows: decodeTextPage(await readFile(lowDumpFile), geometry), geometry };
     const offset = geometry.windowBase - TEXT_DUMP_BASE;
-    return decodeTextPage((await readFile(dumpFile)).subarray(offset, offset + geometry.windowBytes), geometry);
+    return { rows: decodeTextPage((await readFile(dumpFile)).subarray(offset, offset + geometry.windowBytes), geometry), geometry };
   } finally {
     await Promise.all([rm(dumpFile, { force: true }), rm(lowDumpFile, { force: true })]);
+  }
+}
+
+/** Where text lives when nothing says otherwise: the colour window, 80 cells a row (every PC boots so). */
+const DEFAULT_WINDOW = { windowBase: 0xb8000, windowBytes: 0x8000, strideCells: 80 } as const;
+
+/**
+ * All of text video memory as rows, from one memory read while the guest runs: no pause, one
+ * command. Whatever page the CRTC shows lies within it (a Linux console scrolls by moving the
+ * start address a row at a time), so text that is not in here is not on the screen; text that is
+ * may be on it, or in memory beside it. Laid out as the last exact read found the window, else as
+ * every PC starts.
+ */
+export async function peekTextWindow(qmp: QmpClient, geometry: VgaTextGeometry | undefined, dumpFile: string): Promise<string> {
+  const { windowBase, windowBytes, strideCells } = geometry ?? DEFAULT_WINDOW;
+  try {
+    await qmp.execute('pmemsave', { val: windowBase, size: windowBytes, filename: dumpFile });
+    const rows = Math.floor(windowBytes / 2 / strideCells);
+    return decodeTextPage(await readFile(dumpFile), { windowBase, windowBytes, startCell: 0, strideCells, columns: strideCells, rows }).join('\n');
+  } finally {
+    await rm(dumpFile, { force: true });
   }
 }
 

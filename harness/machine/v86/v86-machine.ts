@@ -153,6 +153,11 @@ export class V86Machine implements Machine {
     return rows;
   }
 
+  /** v86 reads its text buffer exactly and at no cost to the guest. */
+  async peekText(): Promise<string | undefined> {
+    return (await this.textScreen())?.join('\n');
+  }
+
   async screenshot(): Promise<RawImage> {
     const { image, instructions } = await this.request({ type: 'screenshot' });
     this.guestClock.recordScreen(image, instructions);
