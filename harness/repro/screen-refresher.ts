@@ -4,6 +4,7 @@
  */
 import type { Machine } from '../machine/machine.js';
 import type { RawImage } from '../machine/raw-image.js';
+import { sameFrame } from '../screen/compare-screens.js';
 import { writePng } from '../screen/png-file.js';
 
 export class ScreenRefresher {
@@ -50,8 +51,4 @@ export class ScreenRefresher {
       // The machine is ending; the session notices that by itself.
     }
   }
-}
-
-function sameFrame(a: RawImage, b: RawImage): boolean {
-  return a.width === b.width && a.height === b.height && Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength).equals(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength));
 }

@@ -1,6 +1,8 @@
 /**
- * Compares two frames, Playwright-style: a pure function that says whether they match within
- * the tolerances and returns the diff image either way, so callers can keep the best candidate.
+ * Compares two frames, Playwright-style: whether they match within the tolerances, and the diff
+ * image for a report. compareScreens is the pure one-shot form; a GoldenComparer compares many
+ * frames against one golden, as a wait does, without allocating per frame (a 720×400 frame is
+ * 1.1 MB, and masked copies and a diff for each poll made up most of bootgate's memory peak).
  */
 import pixelmatch from 'pixelmatch';
 import type { RawImage } from '../machine/raw-image.js';
@@ -33,42 +35,72 @@ export interface Comparison {
 }
 
 export function compareScreens(expected: RawImage, actual: RawImage, options: CompareOptions): Comparison {
-  if (expected.width !== actual.width || expected.height !== actual.height) {
-    const total = Math.max(expected.width * expected.height, actual.width * actual.height);
-    return {
-      match: false,
-      diffPixels: total,
-      diffRatio: 1,
-      summary: `size differs: expected ${expected.width}×${expected.height}, got ${actual.width}×${actual.height}`,
-    };
+  const comparer = new GoldenComparer(expected, options);
+  const comparison = comparer.compare(actual);
+  const diff = comparer.diff(actual);
+  return diff ? { ...comparison, diff } : comparison;
+}
+
+/** One golden against many frames: its masked copy and a scratch buffer are made once. */
+export class GoldenComparer {
+  private readonly masks: readonly Rect[];
+  private readonly expectedData: Uint8Array;
+  private scratch: Uint8Array | undefined;
+
+  constructor(
+    readonly expected: RawImage,
+    private readonly options: CompareOptions,
+  ) {
+    this.masks = options.masks ?? [];
+    this.expectedData = this.masks.length ? maskInto(new Uint8Array(expected.data), expected.width, expected.height, this.masks) : expected.data;
   }
-  const { width, height } = expected;
-  const masks = options.masks ?? [];
-  const a = masks.length ? applyMasks(expected, masks) : expected.data;
-  const b = masks.length ? applyMasks(actual, masks) : actual.data;
-  const diffData = new Uint8Array(width * height * 4);
-  const diffPixels = pixelmatch(a, b, diffData, width, height, { threshold: options.threshold, diffMask: false });
-  const diffRatio = diffPixels / (width * height);
-  const allowed = Math.max(options.maxDiffPixels ?? 0, Math.floor((options.maxDiffPixelRatio ?? 0) * width * height));
-  const match = diffPixels <= allowed;
-  return {
-    match,
-    diffPixels,
-    diffRatio,
-    diff: { width, height, data: diffData },
-    summary: `${diffPixels} pixels differ (${(diffRatio * 100).toFixed(2)} %), ${allowed} allowed`,
-  };
+
+  /** Whether `actual` matches, without a diff image. */
+  compare(actual: RawImage): Comparison {
+    const { width, height } = this.expected;
+    if (actual.width !== width || actual.height !== height) {
+      return {
+        match: false,
+        diffPixels: Math.max(width * height, actual.width * actual.height),
+        diffRatio: 1,
+        summary: `size differs: expected ${width}×${height}, got ${actual.width}×${actual.height}`,
+      };
+    }
+    const diffPixels = pixelmatch(this.expectedData, this.masked(actual), undefined, width, height, { threshold: this.options.threshold });
+    const diffRatio = diffPixels / (width * height);
+    const allowed = Math.max(this.options.maxDiffPixels ?? 0, Math.floor((this.options.maxDiffPixelRatio ?? 0) * width * height));
+    return { match: diffPixels <= allowed, diffPixels, diffRatio, summary: `${diffPixels} pixels differ (${(diffRatio * 100).toFixed(2)} %), ${allowed} allowed` };
+  }
+
+  /** Red where `actual` differs from the golden, for a report; undefined when the sizes differ. */
+  diff(actual: RawImage): RawImage | undefined {
+    const { width, height } = this.expected;
+    if (actual.width !== width || actual.height !== height) return undefined;
+    const data = new Uint8Array(width * height * 4);
+    pixelmatch(this.expectedData, this.masked(actual), data, width, height, { threshold: this.options.threshold, diffMask: false });
+    return { width, height, data };
+  }
+
+  private masked(actual: RawImage): Uint8Array {
+    if (this.masks.length === 0) return actual.data;
+    this.scratch ??= new Uint8Array(actual.data.length);
+    this.scratch.set(actual.data);
+    return maskInto(this.scratch, actual.width, actual.height, this.masks);
+  }
 }
 
 /** The frame with every mask filled with one colour, so masked areas always compare equal. */
 export function applyMasks(image: RawImage, masks: readonly Rect[]): Uint8Array {
-  const data = new Uint8Array(image.data);
+  return maskInto(new Uint8Array(image.data), image.width, image.height, masks);
+}
+
+function maskInto(data: Uint8Array, width: number, height: number, masks: readonly Rect[]): Uint8Array {
   for (const m of masks) {
-    const x1 = Math.min(image.width, m.x + m.width);
-    const y1 = Math.min(image.height, m.y + m.height);
+    const x1 = Math.min(width, m.x + m.width);
+    const y1 = Math.min(height, m.y + m.height);
     for (let y = m.y; y < y1; y++) {
       for (let x = m.x; x < x1; x++) {
-        const i = (y * image.width + x) * 4;
+        const i = (y * width + x) * 4;
         data[i] = 255;
         data[i + 1] = 0;
         data[i + 2] = 255;
@@ -79,10 +111,24 @@ export function applyMasks(image: RawImage, masks: readonly Rect[]): Uint8Array 
   return data;
 }
 
-/** Pixel-identical, outside the masks when there are any. */
+/** Pixel-identical, outside the masks when there are any; compares in place, row span by row span. */
 export function sameFrame(a: RawImage, b: RawImage, masks: readonly Rect[] = []): boolean {
   if (a.width !== b.width || a.height !== b.height) return false;
-  const da = masks.length ? applyMasks(a, masks) : a.data;
-  const db = masks.length ? applyMasks(b, masks) : b.data;
-  return Buffer.from(da.buffer, da.byteOffset, da.byteLength).equals(Buffer.from(db.buffer, db.byteOffset, db.byteLength));
+  const bytes = (d: Uint8Array) => Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+  const [da, db] = [bytes(a.data), bytes(b.data)];
+  if (masks.length === 0) return da.equals(db);
+  const row = a.width * 4;
+  for (let y = 0; y < a.height; y++) {
+    // The masked columns of this row, merged, in order; compare the spans between them.
+    const cut = masks
+      .filter((m) => y >= m.y && y < m.y + m.height)
+      .map((m) => [Math.max(0, m.x), Math.min(a.width, m.x + m.width)] as const)
+      .sort((p, q) => p[0] - q[0]);
+    let x = 0;
+    for (const [from, to] of [...cut, [a.width, a.width] as const]) {
+      if (from > x && da.compare(db, y * row + x * 4, y * row + from * 4, y * row + x * 4, y * row + from * 4) !== 0) return false;
+      x = Math.max(x, to);
+    }
+  }
+  return true;
 }

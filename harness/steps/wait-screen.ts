@@ -8,7 +8,7 @@ import { ScreenMismatchError, WaitTimeoutError } from '../errors.js';
 import type { RawImage } from '../machine/raw-image.js';
 import type { Pattern } from '../scenario/scenario.js';
 import type { ScreenMatchData } from '../scenario/scenario-schema.js';
-import { compareScreens, sameFrame, type Comparison, type Rect } from '../screen/compare-screens.js';
+import { GoldenComparer, sameFrame, type Comparison, type Rect } from '../screen/compare-screens.js';
 import type { Golden } from '../screen/golden-store.js';
 import { failureChecker } from './failure-patterns.js';
 import { pollUntil, SCREEN_INTERVALS } from './poll-until.js';
@@ -21,7 +21,8 @@ export async function waitScreen(ctx: StepContext, spec: ScreenMatchData, timeou
   const missing = goldens.filter((g) => !g.image);
   if (missing.length > 0) return createMissing(ctx, missing, spec.masks, timeoutMs, label, failOn);
 
-  let best: { golden: Golden; comparison: Comparison; frame: RawImage } | undefined;
+  const comparers = goldens.map((golden) => ({ golden, comparer: new GoldenComparer(golden.image!, spec) }));
+  let best: { golden: Golden; comparer: GoldenComparer; comparison: Comparison; frame: RawImage } | undefined;
   let previous: RawImage | undefined;
   let stable = false;
   const checkFailures = failureChecker(ctx, failOn, () => undefined);
@@ -38,10 +39,10 @@ export async function waitScreen(ctx: StepContext, spec: ScreenMatchData, timeou
         ctx.lastFrame = frame;
         stable = previous !== undefined && sameFrame(previous, frame, spec.masks);
         previous = frame;
-        for (const golden of goldens) {
-          const comparison = compareScreens(golden.image!, frame, spec);
+        for (const { golden, comparer } of comparers) {
+          const comparison = comparer.compare(frame);
           if (comparison.match) return { golden, comparison, frame };
-          if (!best || comparison.diffPixels < best.comparison.diffPixels) best = { golden, comparison, frame };
+          if (!best || comparison.diffPixels < best.comparison.diffPixels) best = { golden, comparer, comparison, frame };
         }
         return undefined;
       },
@@ -60,10 +61,11 @@ export async function waitScreen(ctx: StepContext, spec: ScreenMatchData, timeou
       const path = await ctx.goldens.write(best.golden.name, best.frame);
       return { matched: best.golden.name, note: `golden updated: ${path} (was: ${best.comparison.summary})` };
     }
+    const diff = best.comparer.diff(best.frame);
     const artifacts = {
       actual: await ctx.artifacts.image(`${label}-actual`, best.frame),
       expected: await ctx.artifacts.image(`${label}-expected`, best.golden.image!),
-      ...(best.comparison.diff ? { diff: await ctx.artifacts.image(`${label}-diff`, best.comparison.diff) } : {}),
+      ...(diff ? { diff: await ctx.artifacts.image(`${label}-diff`, diff) } : {}),
     };
     throw new ScreenMismatchError(best.golden.path, `${best.comparison.summary} after ${(timeoutMs / 1000).toFixed(1)} s`, artifacts);
   }

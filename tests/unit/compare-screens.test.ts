@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareScreens, sameFrame } from '../../harness/screen/compare-screens.js';
+import { compareScreens, GoldenComparer, sameFrame } from '../../harness/screen/compare-screens.js';
 import type { RawImage } from '../../harness/machine/raw-image.js';
 
 function solid(width: number, height: number, rgb: [number, number, number]): RawImage {
@@ -57,5 +57,33 @@ describe('sameFrame with masks', () => {
     expect(sameFrame(a, b)).toBe(false);
     expect(sameFrame(a, b, [{ x: 2, y: 2, width: 2, height: 2 }])).toBe(true);
     expect(sameFrame(a, b, [{ x: 5, y: 5, width: 2, height: 2 }])).toBe(false);
+  });
+});
+
+describe('GoldenComparer', () => {
+  it('gives the same verdicts as compareScreens frame after frame, and draws a diff only when asked', () => {
+    const golden = solid(30, 10, [10, 20, 30]);
+    const masks = [{ x: 0, y: 0, width: 5, height: 10 }, { x: 25, y: 8, width: 10, height: 5 }];
+    const comparer = new GoldenComparer(golden, { threshold: 0, masks });
+    const frames = [golden, solid(30, 10, [10, 20, 31]), solid(30, 10, [10, 20, 30])];
+    frames[2]!.data.fill(0, 0, 5 * 4); // inside the first mask only
+    for (const frame of frames) {
+      const { diff: _diff, ...expected } = compareScreens(golden, frame, { threshold: 0, masks });
+      expect(comparer.compare(frame)).toEqual(expected);
+    }
+    expect(comparer.compare(frames[2]!).match).toBe(true);
+    expect(golden.data[0]).toBe(10); // masking never touches the frames themselves
+    expect(frames[2]!.data[0]).toBe(0);
+    expect(comparer.diff(frames[1]!)?.width).toBe(30);
+    expect(comparer.diff(solid(3, 3, [0, 0, 0]))).toBeUndefined();
+  });
+
+  it('sameFrame skips overlapping and out-of-frame masks exactly', () => {
+    const a = solid(10, 4, [1, 2, 3]);
+    const b = solid(10, 4, [1, 2, 3]);
+    b.data.fill(9, (1 * 10 + 3) * 4, (1 * 10 + 7) * 4); // row 1, columns 3..6
+    expect(sameFrame(a, b, [{ x: 2, y: 1, width: 3, height: 1 }, { x: 4, y: 0, width: 3, height: 2 }])).toBe(true);
+    expect(sameFrame(a, b, [{ x: 2, y: 1, width: 3, height: 1 }, { x: 6, y: 0, width: 30, height: 2 }])).toBe(false); // column 5 is exposed
+    expect(sameFrame(a, b, [{ x: 3, y: 1, width: 50, height: 50 }])).toBe(true);
   });
 });
