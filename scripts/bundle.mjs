@@ -3,8 +3,11 @@
 // (measured: 0.41 s to 0.24 s before the first job starts). tsc stays the compiler and type
 // checker; this only packs its output. sharp (native) and v86 (wasm next to its code) are loaded
 // from node_modules as usual.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
+// Chunk names carry content hashes: without a clean folder, every build would leave its old chunks.
+rmSync('dist/bundle', { recursive: true, force: true });
 await build({
   entryPoints: { main: 'dist/harness/cli/main.js', 'v86-worker': 'dist/harness/machine/v86/v86-worker.js' },
   outdir: 'dist/bundle',
