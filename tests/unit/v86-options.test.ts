@@ -27,7 +27,7 @@ describe('v86Options', () => {
       vga_memory_size: 8 * 1024 * 1024,
       bios: { url: '/bios.bin' },
       vga_bios: { url: '/vga.bin' },
-      cdrom: { url: '/cd.iso', async: true, size: 5_081_088 },
+      cdrom: { url: '/cd.iso' },
       boot_order: 0x123,
       acpi: true,
       autostart: true,
@@ -38,6 +38,9 @@ describe('v86Options', () => {
       disable_mouse: true,
     });
     expect(JSON.parse(JSON.stringify(options))).toEqual(options);
+    // A CD up to 64 MiB is read whole (v86 waits on every async read); a larger one stays lazy.
+    const big = v86Options({ profile: p3, media: { cdrom: '/dvd.iso' } }, { ...host, imageSizes: { cdrom: 700 * 1024 * 1024 } });
+    expect(big.cdrom).toEqual({ url: '/dvd.iso', async: true, size: 700 * 1024 * 1024 });
   });
 
   it('boots a kernel with initrd and appends the profile kernel arguments', () => {
