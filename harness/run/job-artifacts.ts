@@ -7,6 +7,7 @@ import type { ArtifactSink } from '../steps/step-context.js';
 
 export class JobArtifacts implements ArtifactSink {
   readonly dir: string;
+  private readonly writes: Promise<unknown>[] = [];
 
   constructor(
     readonly reportDir: string,
@@ -17,10 +18,20 @@ export class JobArtifacts implements ArtifactSink {
     mkdirSync(this.dir, { recursive: true });
   }
 
+  /**
+   * Names the frame's file and encodes it in the background: a step's evidence is needed in the
+   * report, not before its next step (a PNG encode takes ~15 ms). `flush()` waits for them all.
+   */
   async image(name: string, image: RawImage): Promise<string> {
     const file = join(this.dir, `${safe(name)}.png`);
-    await writePng(file, image);
+    this.writes.push(writePng(file, image));
     return relative(this.reportDir, file);
+  }
+
+  /** Waits for every frame being written; returns why any could not be. */
+  async flush(): Promise<string[]> {
+    const results = await Promise.allSettled(this.writes.splice(0));
+    return results.flatMap((r) => (r.status === 'rejected' ? [`could not write a frame: ${(r.reason as Error).message}`] : []));
   }
 
   text(name: string, content: string | Buffer): string {

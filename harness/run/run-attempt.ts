@@ -184,6 +184,7 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
     error = await applyGuestTimes(job, machine.guestClock, guestEvents, phases, error, warnings);
   }
 
+  warnings.push(...(await artifacts.flush()));
   const durationMs = performance.now() - started;
   const common = { phases, artifacts: files, durationMs, peakRssBytes, command, serialText, images, warnings, ...(start.restored ? { restored: start.restored } : {}) };
   if (error === undefined) return { outcome: 'passed', ...common };

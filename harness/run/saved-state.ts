@@ -8,7 +8,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../errors.js';
 import { emulatorVersion } from '../machine/emulator-version.js';
 import { BACKENDS, type BackendName, type Machine } from '../machine/machine.js';

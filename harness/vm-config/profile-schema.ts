@@ -1,5 +1,5 @@
 /** The machine profile file format (vm-configs/<name>.yaml). */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const profileSchema = z.strictObject({
   description: z.string().min(1),

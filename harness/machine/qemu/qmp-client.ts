@@ -82,7 +82,7 @@ export class QmpClient {
         lastError = code;
       }
       if (Date.now() >= deadline) throw new InfraError(`QMP socket ${path} did not accept a connection within ${timeoutMs} ms (${lastError})`);
-      await sleep(20);
+      await sleep(5);
     }
   }
 
