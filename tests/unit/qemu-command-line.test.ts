@@ -11,11 +11,12 @@ import type { Profile } from '../../harness/machine/profile.js';
 import { qemuCommandLine, shellQuote, type QemuPaths } from '../../harness/machine/qemu/qemu-command-line.js';
 import { decodeTextPage, readTextScreen, textGeometry } from '../../harness/machine/qemu/qemu-text-screen.js';
 import { QmpClient } from '../../harness/machine/qemu/qmp-client.js';
+import { HmpMonitor } from '../../harness/machine/qemu/hmp-monitor.js';
 import { QmpError } from '../../harness/machine/qemu/qmp-error.js';
 import { loadProfileFile, PROJECT_VM_CONFIGS } from '../../harness/vm-config/load-profile.js';
 
 const profile = (name: string): Profile => loadProfileFile(join(PROJECT_VM_CONFIGS, `${name}.yaml`));
-const paths: QemuPaths = { qmpSocket: '/w/qmp.sock', serialFifoBase: '/w/serial0' };
+const paths: QemuPaths = { qmpSocket: '/w/qmp.sock', hmpSocket: '/w/hmp.sock', serialFifoBase: '/w/serial0' };
 const spec = (p: Profile, media: Media = { cdrom: '/img/cd.iso' }): MachineSpec => ({ profile: p, media, workDir: '/w' });
 
 /** The value following the n-th occurrence of `flag`. */
@@ -46,9 +47,9 @@ describe('qemuCommandLine', () => {
     expect(argv).not.toContain('-no-reboot');
     expect(argv).not.toContain('-netdev');
     expect(valuesOf(argv, '-audiodev')).toEqual(['none,id=snd0']);
-    expect(valuesOf(argv, '-chardev')).toEqual(['pipe,id=ser0,path=/w/serial0', 'socket,id=qmp0,path=/w/qmp.sock,server=on,wait=off']);
+    expect(valuesOf(argv, '-chardev')).toEqual(['pipe,id=ser0,path=/w/serial0', 'socket,id=qmp0,path=/w/qmp.sock,server=on,wait=off', 'socket,id=hmp0,path=/w/hmp.sock,server=on,wait=off']);
     expect(valuesOf(argv, '-serial')).toEqual(['chardev:ser0']);
-    expect(valuesOf(argv, '-mon')).toEqual(['chardev=qmp0,mode=control']);
+    expect(valuesOf(argv, '-mon')).toEqual(['chardev=qmp0,mode=control', 'chardev=hmp0,mode=readline']);
     expect(qemuCommandLine(spec(profile('p3-i440fx')), paths, { sandbox: false })).not.toContain('-sandbox');
   });
 
@@ -218,27 +219,19 @@ describe('QmpClient against a scripted QMP server', () => {
   it('waits for the socket, negotiates capabilities, matches replies, and types refusals', async () => {
     const server = await fakeQmp((cmd) => {
       if (cmd.execute === 'query-status') return { return: { running: true, status: 'running' } };
-      if (cmd.execute === 'human-monitor-command') {
-        const line = String(cmd.arguments?.['command-line']);
-        if (line.startsWith('i ')) return { return: 'portb[0x03cc] = 0x67\r\n' };
-        if (line === 'o /b 0x3d4') return { return: 'unexpected end of expression\r\nTry "help o" for more information\r\n' };
-        return { return: `Error: ${line} failed\r\n` };
-      }
       return { error: { class: 'CommandNotFound', desc: `The command ${cmd.execute} has not been found` } };
     }, 150);
     try {
       const qmp = await QmpClient.connect(server.path, { timeoutMs: 5000 });
       expect(qmp.greeting?.version.qemu.major).toBe(7);
       expect(server.received).toEqual(['qmp_capabilities']);
-      const [status, port] = await Promise.all([qmp.execute<{ running: boolean }>('query-status'), qmp.hmp('i /b 0x3cc')]);
-      expect(status.running).toBe(true);
-      expect(port).toBe('portb[0x03cc] = 0x67\r\n');
+      const [status, again] = await Promise.all([qmp.execute<{ running: boolean }>('query-status'), qmp.execute<{ running: boolean }>('query-status')]);
+      expect([status.running, again.running]).toEqual([true, true]);
+      expect(qmp.sentCount('query-status')).toBe(2);
       const refused = await qmp.execute('nonexistent').catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(QmpError);
       expect(refused).toBeInstanceOf(InfraError);
       expect(refused).toMatchObject({ command: 'nonexistent', qmpClass: 'CommandNotFound', desc: 'The command nonexistent has not been found' });
-      await expect(qmp.hmp('savevm x')).rejects.toMatchObject({ qmpClass: 'HmpError', desc: 'Error: savevm x failed' });
-      await expect(qmp.hmp('o /b 0x3d4')).rejects.toThrow(/unexpected end of expression/);
 
       const event = qmp.waitForEvent('SHUTDOWN', 2000, (e) => e.data?.guest === true);
       server.sockets[0]!.write(`${JSON.stringify({ event: 'SHUTDOWN', data: { guest: false }, timestamp: { seconds: 1, microseconds: 0 } })}\r\n`);
@@ -287,8 +280,8 @@ describe('cleanup registry', () => {
   });
 });
 
-describe('readTextScreen against a simulated VGA behind QMP', () => {
-  /** Just enough of QEMU: run state, HMP port I/O with VGA index semantics, pmemsave. */
+describe('readTextScreen against a simulated VGA behind QMP and HMP', () => {
+  /** Just enough of QEMU: run state, HMP port I/O with VGA index semantics, pmemsave; `batches` counts HMP round trips. */
   class FakeVga {
     running = true;
     misc = 0x67;
@@ -298,6 +291,7 @@ describe('readTextScreen against a simulated VGA behind QMP', () => {
     cr: number[] = Array(32).fill(0);
     memory = new Uint8Array(0x20000); // 0xa0000–0xbffff
     portIoWhileRunning = 0;
+    batches = 0;
     log: string[] = [];
 
     constructor() {
@@ -334,19 +328,33 @@ describe('readTextScreen against a simulated VGA behind QMP', () => {
       }
       throw new Error(`unexpected ${command}`);
     }
-    async hmp(line: string): Promise<string> {
-      if (this.running) this.portIoWhileRunning++;
-      const [cmd, , port, value] = line.split(' ');
-      if (cmd === 'i') return `portb[0x${Number(port).toString(16).padStart(4, '0')}] = 0x${this.inb(Number(port)).toString(16)}\r\n`;
-      this.outb(Number(port), Number(value));
-      return '';
+    /** HmpMonitor.run: each line's output, as the readline monitor prints it. */
+    async run(lines: readonly string[]): Promise<string[]> {
+      this.batches++;
+      const outputs: string[] = [];
+      for (const line of lines) {
+        this.log.push(line.split(' ')[0]!);
+        if (line === 'cont') {
+          this.running = true;
+          outputs.push('');
+          continue;
+        }
+        if (this.running) this.portIoWhileRunning++;
+        const [cmd, , port, value] = line.split(' ');
+        if (cmd === 'i') outputs.push(`portb[0x${Number(port).toString(16).padStart(4, '0')}] = 0x${this.inb(Number(port)).toString(16)}`);
+        else {
+          this.outb(Number(port), Number(value));
+          outputs.push('');
+        }
+      }
+      return outputs;
     }
   }
 
   async function read(vga: FakeVga) {
     const dir = await mkdtemp(join(tmpdir(), 'bg-vga-test-'));
     try {
-      return (await readTextScreen(vga as unknown as QmpClient, join(dir, 'vga.bin'))).rows;
+      return (await readTextScreen(vga as unknown as QmpClient, vga, join(dir, 'vga.bin'))).rows;
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -363,6 +371,9 @@ describe('readTextScreen against a simulated VGA behind QMP', () => {
     expect(vga.portIoWhileRunning).toBe(0);
     expect([vga.gcIndex, vga.crtcIndex, vga.running]).toEqual([0x05, 0x0e, true]);
     expect(vga.log.at(-1)).toBe('cont');
+    // One QMP stop and dump, then two monitor round trips: the reads, then the restores with the resume.
+    expect(vga.log.filter((c) => c === 'stop')).toHaveLength(1);
+    expect(vga.batches).toBe(2);
   });
 
   it('follows a mono adapter to 0x3b4 and 0xb0000, restoring the GC index it found', async () => {
@@ -386,5 +397,55 @@ describe('readTextScreen against a simulated VGA behind QMP', () => {
     graphics.gc[6] = 0x05;
     expect(await read(graphics)).toBeUndefined();
     expect([graphics.gcIndex, graphics.crtcIndex, graphics.running]).toEqual([0x05, 0x0e, true]);
+  });
+});
+
+describe('HmpMonitor', () => {
+  /** A readline monitor as QEMU 7.2 runs one: banner, then per line an echo with redraws, the output, a prompt. */
+  async function fakeHmp(answer: (line: string) => string) {
+    const dir = await mkdtemp(join(tmpdir(), 'bg-hmp-'));
+    const path = join(dir, 'hmp.sock');
+    const server = createServer((socket) => {
+      socket.write("QEMU 7.2.22 monitor - type 'help' for more information\r\n(qemu) ");
+      let buffer = '';
+      socket.on('data', (chunk) => {
+        buffer += chunk.toString('latin1');
+        let nl: number;
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, nl);
+          buffer = buffer.slice(nl + 1);
+          const echo = [...line].map((_, i) => `${line.slice(0, i + 1)}\x1b[K\x1b[D`).join('');
+          const out = answer(line);
+          socket.write(`${echo}\r\n${out ? `${out}\r\n` : ''}(qemu) `);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    return { path, close: async () => { await new Promise((r) => server.close(r)); await rm(dir, { recursive: true, force: true }); } };
+  }
+
+  it('runs a batch and returns each line its own output, echo and prompts stripped', async () => {
+    const server = await fakeHmp((line) => (line.startsWith('i ') ? `portb[0x${line.slice(7).padStart(4, '0')}] = 0x67` : ''));
+    try {
+      const hmp = await HmpMonitor.connect(server.path);
+      expect(await hmp.run(['i /b 0x3cc', 'o /b 0x3ce 0x6', 'i /b 0x3cf'])).toEqual(['portb[0x03cc] = 0x67', '', 'portb[0x03cf] = 0x67']);
+      expect(await hmp.run(['cont'])).toEqual(['']);
+      hmp.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('turns a refusal into a typed error, as QEMU words it', async () => {
+    const server = await fakeHmp((line) => (line === 'bogus' ? "unknown command: 'bogus'" : line === 'o /b 0x3d4' ? 'unexpected end of expression\r\nTry "help o" for more information' : ''));
+    try {
+      const hmp = await HmpMonitor.connect(server.path);
+      await expect(hmp.run(['cont', 'bogus'])).rejects.toMatchObject({ qmpClass: 'HmpError', desc: "unknown command: 'bogus'" });
+      await expect(hmp.run(['o /b 0x3d4'])).rejects.toThrow(/unexpected end of expression/);
+      expect(await hmp.run(['stop'])).toEqual(['']); // the monitor is still in step after a refusal
+      hmp.close();
+    } finally {
+      await server.close();
+    }
   });
 });

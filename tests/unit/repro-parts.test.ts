@@ -19,7 +19,7 @@ import { createServer } from 'node:net';
 
 const profile = (name: string): Profile => loadProfileFile(join(PROJECT_VM_CONFIGS, `${name}.yaml`));
 const valuesOf = (argv: string[], flag: string) => argv.flatMap((a, i) => (a === flag ? [argv[i + 1]!] : []));
-const paths = { qmpSocket: '/w/qmp.sock', serialFifoBase: '/w/serial0' };
+const paths = { hmpSocket: '/w/hmp.sock', qmpSocket: '/w/qmp.sock', serialFifoBase: '/w/serial0' };
 
 function scenario() {
   const project = new TempProject();

@@ -17,6 +17,8 @@ export const QEMU_BINARY = 'qemu-system-i386';
 export interface QemuPaths {
   /** Unix socket QEMU listens on for QMP. */
   readonly qmpSocket: string;
+  /** Unix socket of the human monitor (readline mode), for batches of port reads (hmp-monitor.ts). */
+  readonly hmpSocket: string;
   /** `-chardev pipe` base: QEMU reads guest input from `<base>.in` and writes output to `<base>.out`. */
   readonly serialFifoBase: string;
   /** The qcow2 overlay the disk is attached through (required for a disk unless `diskWritable`). */
@@ -75,6 +77,7 @@ export function qemuCommandLine(spec: MachineSpec, paths: QemuPaths, options: Qe
   // The state comes in over QMP (migrate-incoming) once bootgate is connected: qemu-migration.ts.
   if (spec.restoreFrom) argv.push('-incoming', 'defer');
   argv.push('-chardev', `socket,id=qmp0,path=${opt(paths.qmpSocket)},server=on,wait=off`, '-mon', 'chardev=qmp0,mode=control');
+  argv.push('-chardev', `socket,id=hmp0,path=${opt(paths.hmpSocket)},server=on,wait=off`, '-mon', 'chardev=hmp0,mode=readline');
   return argv;
 }
 

@@ -26,6 +26,7 @@ import { takeScreenshot } from './qemu-screenshot.js';
 import { peekTextWindow, readTextScreen, type VgaTextGeometry } from './qemu-text-screen.js';
 import { createWorkFiles, planWorkFiles, removeWorkFiles, scratchFile, type QemuWorkFiles } from './qemu-work-files.js';
 import { QmpClient, type QmpEvent } from './qmp-client.js';
+import { HmpMonitor } from './hmp-monitor.js';
 import { FifoReader, FifoWriter } from './serial-fifo.js';
 
 export interface QemuMachineOptions {
@@ -57,6 +58,7 @@ export class QemuMachine implements Machine {
   private readonly argvError: unknown;
   private process: QemuProcess | undefined;
   private qmp: QmpClient | undefined;
+  private hmp: HmpMonitor | undefined;
   private serialReader: FifoReader | undefined;
   private serialWriter: FifoWriter | undefined;
   private lastShutdown: QmpEvent | undefined;
@@ -102,7 +104,7 @@ export class QemuMachine implements Machine {
     const qmp = this.liveQmp();
     const run = this.screenLock.then(async () => {
       const stopIndex = qmp.sentCount('stop'); // readTextScreen sends its one `stop` before it first waits
-      const { rows, geometry } = await readTextScreen(qmp, scratchFile(this.files, 'vga', 'bin'));
+      const { rows, geometry } = await readTextScreen(qmp, this.liveHmp(), scratchFile(this.files, 'vga', 'bin'));
       if (rows) this.guestClock?.recordScreen(rows, 'stop', stopIndex);
       // A graphics mode has no text to peek at (null). Before the VGA BIOS has run the registers
       // read as zeros, a 1×1 page, so peeks keep to the layout every PC starts with (undefined).
@@ -230,6 +232,7 @@ export class QemuMachine implements Machine {
         timeoutMs: this.options.qmpConnectTimeoutMs ?? 10_000,
         signal: this.startAbort.signal,
       });
+      this.hmp = await HmpMonitor.connect(this.files.hmpSocket);
       this.qmp.onEvent((event) => {
         if (event.event === 'SHUTDOWN') this.lastShutdown = event;
       });
@@ -289,6 +292,7 @@ export class QemuMachine implements Machine {
     this.cleanupPromise ??= (async () => {
       await this.drainSerial();
       this.qmp?.close();
+      this.hmp?.close();
       this.serialWriter?.close();
       // The log is complete once QEMU is gone; read it before its folder goes.
       if (this.process) await this.guestClock?.readLog();
@@ -337,6 +341,11 @@ export class QemuMachine implements Machine {
     if (this.exit && !this.exit.requested) throw new MachineCrashedError('qemu', this.exit.reason);
     if (!this.qmp?.isOpen || !this.process?.running) throw new InfraError('qemu machine is not running');
     return this.qmp;
+  }
+
+  private liveHmp(): HmpMonitor {
+    if (!this.hmp) throw new InfraError('qemu machine is not running');
+    return this.hmp;
   }
 
   /** A command that failed because QEMU died says so, with QEMU's last words, not "connection closed". */

@@ -29,6 +29,7 @@ export function planWorkFiles(workDir: string, withOverlay: boolean): QemuWorkFi
   return {
     workDir,
     qmpSocket: join(workDir, 'qmp.sock'),
+    hmpSocket: join(workDir, 'hmp.sock'),
     migrationSocket: join(workDir, 'migration.sock'),
     serialFifoBase,
     serialIn: `${serialFifoBase}.in`,
@@ -48,12 +49,12 @@ export async function createWorkFiles(planned: QemuWorkFiles): Promise<QemuWorkF
   }
   if (Buffer.byteLength(planned.qmpSocket) <= MAX_SOCKET_PATH) return planned;
   const socketDir = await mkdtemp(join(tmpdir(), 'bg-qmp-'));
-  return { ...planned, socketDir, qmpSocket: join(socketDir, 'qmp.sock'), migrationSocket: join(socketDir, 'migration.sock') };
+  return { ...planned, socketDir, qmpSocket: join(socketDir, 'qmp.sock'), hmpSocket: join(socketDir, 'hmp.sock'), migrationSocket: join(socketDir, 'migration.sock') };
 }
 
 /** Removes what createWorkFiles made and whatever else this machine left (never the caller's inputs). */
 export async function removeWorkFiles(files: QemuWorkFiles): Promise<void> {
-  const paths = [files.serialIn, files.serialOut, files.qmpSocket, files.migrationSocket, files.diskOverlay, files.guestClockLog, files.socketDir];
+  const paths = [files.serialIn, files.serialOut, files.qmpSocket, files.hmpSocket, files.migrationSocket, files.diskOverlay, files.guestClockLog, files.socketDir];
   await Promise.all(paths.map((p) => (p ? rm(p, { force: true, recursive: true }).catch(() => undefined) : undefined)));
 }
 

@@ -32,13 +32,6 @@ interface Pending {
   readonly reject: (error: Error) => void;
 }
 
-/**
- * HMP reports failures as a successful reply whose text says so (design.md §5). On QEMU 7.2:
- * `Error: ...`, `unknown command: 'x'`, and argument errors such as `unexpected end of
- * expression` followed by `Try "help o" for more information`.
- */
-const HMP_FAILURE = /^(Error:|unknown command:)|Try "help /;
-
 export class QmpClient {
   private buffer = '';
   private nextId = 1;
@@ -111,13 +104,6 @@ export class QmpClient {
    */
   sentCount(command: string): number {
     return this.sent.get(command) ?? 0;
-  }
-
-  /** An HMP command through `human-monitor-command`; text that reports a failure becomes a QmpError. */
-  async hmp(commandLine: string): Promise<string> {
-    const text = await this.execute<string>('human-monitor-command', { 'command-line': commandLine });
-    if (HMP_FAILURE.test(text)) throw new QmpError(`human-monitor-command "${commandLine}"`, 'HmpError', text.trim());
-    return text;
   }
 
   /** Calls the listener for every event; returns the function that unsubscribes. */
