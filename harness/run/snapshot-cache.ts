@@ -28,8 +28,10 @@ export class SnapshotCache {
 
   /** The key of the state after step `through` (counted from 0 over all phases). */
   key(identity: MachineIdentity, phases: readonly Phase[], through: number): string {
+    // An image is the same image wherever it lies: its sha256 says which, not its path.
+    const machine = { ...identity, images: identity.images.map(({ role, sha256 }) => ({ role, sha256 })) };
     return createHash('sha256')
-      .update(JSON.stringify({ version: KEY_VERSION, identity, steps: stepActions(phases, through) }))
+      .update(JSON.stringify({ version: KEY_VERSION, machine, steps: stepActions(phases, through) }))
       .digest('hex');
   }
 
@@ -49,9 +51,13 @@ export class SnapshotCache {
     const staging = join(this.root, `.staging-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
       await write(staging);
-      if (!this.find(key)) await rename(staging, this.dir(key)).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'ENOTEMPTY' && e.code !== 'EEXIST') throw e; // another run committed it meanwhile
-      });
+      if (!this.find(key)) {
+        // A folder without state.json is what a killed run left: it never counts, so it goes.
+        await rm(this.dir(key), { recursive: true, force: true });
+        await rename(staging, this.dir(key)).catch((e: NodeJS.ErrnoException) => {
+          if (e.code !== 'ENOTEMPTY' && e.code !== 'EEXIST') throw e; // another run committed it meanwhile
+        });
+      }
     } finally {
       await rm(staging, { recursive: true, force: true });
     }

@@ -97,6 +97,29 @@ describe('snapshot points', () => {
     expect(changed.machines[0]!.saves).toHaveLength(1);
   });
 
+  it('an entry a killed run left half-written does not count, and the next save replaces it', async () => {
+    project = new TempProject();
+    project.write('scenarios/base.yaml', BASE());
+    const first = await runFake(project, CHILD, script, { snapshots });
+    const dir = first.results[0]!.phases[0]!.steps[2]!.note!.replace('snapshot shell saved: ', '');
+    rmSync(join(dir, STATE_MANIFEST));
+    const again = await runFake(project, CHILD, script, { snapshots });
+    expect(again.results[0]!.restored).toBeUndefined();
+    expect(again.machines[0]!.saves).toHaveLength(1);
+    const third = await runFake(project, CHILD, script, { snapshots });
+    expect(third.results[0]!.restored).toMatchObject({ from: dir });
+  });
+
+  it('the same image under another path restores the same snapshot: the key knows it by its sha256', async () => {
+    project = new TempProject();
+    project.write('scenarios/base.yaml', BASE());
+    await runFake(project, CHILD, script, { snapshots });
+    project.write('moved/disk.img', readFileSync(project.path('disk.img')));
+    project.write('scenarios/base.yaml', BASE().replace('../disk.img', '../moved/disk.img'));
+    const moved = await runFake(project, CHILD, script, { snapshots });
+    expect(moved.results[0]!.restored).toBeDefined();
+  });
+
   it('a changed image makes a new snapshot', async () => {
     project = new TempProject();
     project.write('scenarios/base.yaml', BASE());
