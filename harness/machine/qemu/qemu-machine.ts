@@ -198,7 +198,12 @@ export class QemuMachine implements Machine {
     const { disk } = this.spec.media;
     if (this.files.diskOverlay && disk) steps.push(shellQuote(this.overlayArgv ?? overlayCommand('qemu-img', disk, undefined, this.files.diskOverlay)));
     steps.push(shellQuote([this.binary, ...this.argv]));
-    return steps.join(' && ');
+    const restored = this.spec.restoreFrom;
+    // -incoming defer waits for its state: say how to give it one, without bootgate.
+    const feed = restored
+      ? `  # then on its QMP socket: {"execute":"migrate-incoming","arguments":{"uri":"unix:${this.files.migrationSocket}"}}, and: socat -u FILE:${join(restored, STATE_FILES.machine)} UNIX-CONNECT:${this.files.migrationSocket}`
+      : '';
+    return steps.join(' && ') + feed;
   }
 
   stop(): Promise<void> {
