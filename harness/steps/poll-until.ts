@@ -27,8 +27,8 @@ export interface PollOptions<T> {
 // Screens settle within tens of milliseconds of the text that announced them: look again soon. A
 // frame costs QEMU ~4 ms (PPM), so look every 100 ms for the first half second, then back off.
 export const SCREEN_INTERVALS: readonly number[] = [0, 50, 100, 100, 100, 150, 250, 500, 1000];
-// Text waits poll with peeks (~2 ms, no pause of the guest) and confirm with an exact read (a
-// ~29 ms pause): they can look often.
+// Text waits poll with peeks (~3 ms, no pause of the guest) and confirm with an exact read (a
+// ~12 ms pause): they can look often.
 export const TEXT_INTERVALS: readonly number[] = [0, 25, 50];
 
 export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {

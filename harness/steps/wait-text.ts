@@ -9,7 +9,7 @@ import { failureChecker } from './failure-patterns.js';
 import { pollUntil, TEXT_INTERVALS } from './poll-until.js';
 import type { StepContext, StepReport } from './step-context.js';
 
-/** An exact read pauses a QEMU guest for ~29 ms: at this rate it costs the guest 3 %. */
+/** An exact read pauses a QEMU guest for ~12 ms: at this rate it costs the guest about 1 %. */
 const EXACT_READ_MS = 1000;
 
 export async function waitText(ctx: StepContext, pattern: Pattern, timeoutMs: number, failOn?: readonly Pattern[]): Promise<StepReport> {
