@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../errors.js';
 import type { Job } from '../run/job.js';
-import type { Phase, Scenario } from '../scenario/scenario.js';
+import { phasesThrough, type Scenario } from '../scenario/scenario.js';
 import { describeStep } from '../steps/run-step.js';
 
 export interface UntilPoint {
@@ -44,15 +44,7 @@ export function resolveUntil(scenario: Scenario, spec: string): UntilPoint {
   );
 }
 
-/**
- * The job with its scenario ending at `until`. A phase cut short loses its budget: the budget is
- * for the whole phase, and a part of it says nothing about it.
- */
+/** The job with its scenario ending at `until` (a phase cut short loses its budgets). */
 export function jobUntil(job: Job, until: UntilPoint): Job {
-  const phases: Phase[] = job.scenario.phases.slice(0, until.phase + 1).map((phase, p) => {
-    if (p < until.phase || until.step === phase.steps.length - 1) return phase;
-    const { budgetMs: _wall, guestBudget: _guest, ...rest } = phase;
-    return { ...rest, steps: phase.steps.slice(0, until.step + 1) };
-  });
-  return { ...job, scenario: { ...job.scenario, phases } };
+  return { ...job, scenario: { ...job.scenario, phases: phasesThrough(job.scenario.phases, until.phase, until.step) } };
 }

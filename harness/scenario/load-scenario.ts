@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { scenarioSchema, type ScenarioData } from './scenario-schema.js';
-import { DEFAULT_PROFILE, type ImageFile, type Pattern, type Phase, type Scenario } from './scenario.js';
+import { DEFAULT_PROFILE, phasesThrough, type ImageFile, type Pattern, type Phase, type Scenario } from './scenario.js';
 import { readYamlFile, yamlPosition } from './yaml-file.js';
 import { ScenarioError } from '../errors.js';
 import { findUpward } from '../util/find-upward.js';
@@ -77,16 +77,10 @@ function loadSource(file: string, sourceFile: string, snapshot: string, loading:
     if (e instanceof ScenarioError) throw e;
     throw new ScenarioError(`cannot load ${sourceFile}: ${(e as Error).message}`, where('scenario'));
   }
-  const prefix: Phase[] = [];
   let index = 0;
-  for (const phase of scenario.phases) {
+  for (const [p, phase] of scenario.phases.entries()) {
     const at = phase.steps.findIndex((s) => s.snapshot === snapshot);
-    if (at >= 0) {
-      const { budgetMs: _wall, guestBudget: _guest, ...rest } = phase; // a phase cut short has no budget left
-      prefix.push(at === phase.steps.length - 1 ? phase : { ...rest, steps: phase.steps.slice(0, at + 1) });
-      return { scenario, prefix, afterStep: index + at };
-    }
-    prefix.push(phase);
+    if (at >= 0) return { scenario, prefix: phasesThrough(scenario.phases, p, at), afterStep: index + at };
     index += phase.steps.length;
   }
   const names = scenario.phases.flatMap((p) => p.steps.flatMap((s) => (s.snapshot ? [s.snapshot] : [])));

@@ -71,6 +71,18 @@ export interface Scenario {
 
 export const DEFAULT_PROFILE = 'p3-i440fx';
 
+/**
+ * The phases up to and including step `step` of phase `phase` (both 0-based). A phase cut short
+ * loses its budgets: they are for the whole phase, and a part of it says nothing about them.
+ */
+export function phasesThrough(phases: readonly Phase[], phase: number, step: number): Phase[] {
+  return phases.slice(0, phase + 1).map((p, i) => {
+    if (i < phase || step === p.steps.length - 1) return p;
+    const { budgetMs: _wall, guestBudget: _guest, ...rest } = p;
+    return { ...rest, steps: p.steps.slice(0, step + 1) };
+  });
+}
+
 /** What the machine gets: the scenario's images by role; a blank disk is the file made for this job. */
 export function scenarioMedia(scenario: Scenario, blankDisk?: string): Media {
   const pathOf = (role: ImageFile['role']) => scenario.imageFiles.find((f) => f.role === role)?.path;
