@@ -5,37 +5,29 @@
  * where the scenario goes on. A state loads only on a job for which all of these are the same,
  * and a refusal names the field and both values.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { stat } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { ConfigError } from '../errors.js';
 import { emulatorVersion } from '../machine/emulator-version.js';
-import { BACKENDS, type BackendName, type Machine } from '../machine/machine.js';
+import { BACKENDS, type Machine } from '../machine/machine.js';
 import { sha256File } from '../util/sha256-file.js';
 import type { Job } from './job.js';
 
 export const STATE_MANIFEST = 'state.json';
 
 /** Everything that must be equal for a state to load: the machine, not the scenario. */
-export interface MachineIdentity {
-  readonly backend: BackendName;
-  readonly emulator: string;
-  /** The profile's emulated hardware (its name and description left out: they emulate nothing). */
-  readonly hardware: Readonly<Record<string, unknown>>;
-  readonly images: readonly { readonly role: string; readonly path: string; readonly sha256: string }[];
-  readonly append?: string;
-  readonly guestClock: boolean;
-}
-
 const identitySchema = z.object({
   backend: z.enum(BACKENDS),
   emulator: z.string(),
+  /** The profile's emulated hardware (its name and description left out: they emulate nothing). */
   hardware: z.record(z.string(), z.unknown()),
   images: z.array(z.object({ role: z.string(), path: z.string(), sha256: z.string() })),
   append: z.string().optional(),
   guestClock: z.boolean(),
 });
+
+export type MachineIdentity = z.output<typeof identitySchema>;
 
 const manifestSchema = z.object({
   format: z.literal('bootgate-state'),
@@ -54,7 +46,7 @@ export type StateManifest = z.output<typeof manifestSchema>;
 
 const hashes = new Map<string, Promise<string>>();
 
-/** sha256 of an image, once per process per path, size and mtime. */
+/** sha256 of an image with no pin, once per process per path, size and mtime. */
 async function imageHash(path: string): Promise<string> {
   const s = await stat(path);
   const key = `${path}\0${s.size}\0${s.mtimeMs}`;
@@ -70,7 +62,8 @@ export async function machineIdentity(job: Job, guestClock: boolean): Promise<Ma
   const { name: _name, description: _description, ...hardware } = job.profile;
   const images = await Promise.all(
     // A blank disk is made fresh for the job: what the guest wrote to it is in the state itself.
-    job.scenario.imageFiles.filter((f) => f.blankSizeBytes === undefined).map(async (f) => ({ role: f.role, path: f.path, sha256: await imageHash(f.path) })),
+    // A pinned image was checked against its pin before the run, and a preset's came with its build.
+    job.scenario.imageFiles.filter((f) => f.blankSizeBytes === undefined).map(async (f) => ({ role: f.role, path: f.path, sha256: f.sha256 ?? (await imageHash(f.path)) })),
   );
   return {
     backend: job.backend,
@@ -96,7 +89,7 @@ export async function writeState(machine: Machine, dir: string, identity: Machin
   const manifest: StateManifest = {
     format: 'bootgate-state',
     version: 1,
-    machine: identity as StateManifest['machine'],
+    machine: identity,
     scenario: { name: job.scenario.name, file: job.scenario.file },
     ...place,
     createdAt: new Date().toISOString(),
