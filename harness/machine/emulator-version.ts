@@ -4,11 +4,10 @@
  * version's state (v86: "Version mismatch"; QEMU: section errors mid-load).
  */
 import { execa } from 'execa';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { BackendName } from './machine.js';
 import { requireExecutable } from './qemu/find-executable.js';
 import { QEMU_BINARY } from './qemu/qemu-command-line.js';
+import { v86Version } from './v86/v86-host.js';
 
 const versions = new Map<BackendName, Promise<string>>();
 
@@ -26,9 +25,4 @@ async function qemuVersion(): Promise<string> {
   const binary = requireExecutable(QEMU_BINARY, 'apt-get install qemu-system-x86');
   const { stdout } = await execa(binary, ['--version'], { stdin: 'ignore', timeout: 10_000 });
   return stdout.split('\n')[0]!.trim();
-}
-
-function v86Version(): string {
-  const pkg = createRequire(import.meta.url).resolve('v86/package.json');
-  return `v86 ${(JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version}`;
 }

@@ -2,7 +2,7 @@
  * Where v86's pieces live on this host: the wasm build inside the npm package and Debian's
  * SeaBIOS files. Missing ones are an infra error (the host lacks a package), not a test failure.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ConfigError, InfraError } from '../../errors.js';
@@ -12,10 +12,16 @@ export const SEABIOS_BIOS = '/usr/share/seabios/bios.bin';
 /** The only VGA BIOS that works in v86: the cirrus and the other SeaVGABIOS builds give a blank screen. */
 export const SEABIOS_VGA_BIOS = '/usr/share/seabios/vgabios-stdvga.bin';
 
+// v86 has no "exports" map, so its package.json resolves under both vitest and plain Node.
+const v86PackageJson = () => createRequire(import.meta.url).resolve('v86/package.json');
+
 export function v86WasmPath(): string {
-  // v86 has no "exports" map, so its package.json resolves under both vitest and plain Node.
-  const pkg = createRequire(import.meta.url).resolve('v86/package.json');
-  return join(dirname(pkg), 'build', 'v86.wasm');
+  return join(dirname(v86PackageJson()), 'build', 'v86.wasm');
+}
+
+/** "v86 0.5.462": the installed package's version, which its saved states are tied to. */
+export function v86Version(): string {
+  return `v86 ${(JSON.parse(readFileSync(v86PackageJson(), 'utf8')) as { version: string }).version}`;
 }
 
 export function checkHostFiles(paths: { wasmPath: string; biosPath: string; vgaBiosPath: string }): void {
