@@ -23,14 +23,17 @@ export interface QemuWorkFiles extends QemuPaths {
   readonly migrationSocket: string;
 }
 
+/** The sockets of one machine, kept together: in workDir, or all in a short folder when its path is too long. */
+function socketsIn(dir: string): Pick<QemuWorkFiles, 'qmpSocket' | 'hmpSocket' | 'migrationSocket'> {
+  return { qmpSocket: join(dir, 'qmp.sock'), hmpSocket: join(dir, 'hmp.sock'), migrationSocket: join(dir, 'migration.sock') };
+}
+
 /** The paths, without touching the disk: describe() can show them before start(). */
 export function planWorkFiles(workDir: string, withOverlay: boolean): QemuWorkFiles {
   const serialFifoBase = join(workDir, 'serial0');
   return {
     workDir,
-    qmpSocket: join(workDir, 'qmp.sock'),
-    hmpSocket: join(workDir, 'hmp.sock'),
-    migrationSocket: join(workDir, 'migration.sock'),
+    ...socketsIn(workDir),
     serialFifoBase,
     serialIn: `${serialFifoBase}.in`,
     serialOut: `${serialFifoBase}.out`,
@@ -49,7 +52,7 @@ export async function createWorkFiles(planned: QemuWorkFiles): Promise<QemuWorkF
   }
   if (Buffer.byteLength(planned.qmpSocket) <= MAX_SOCKET_PATH) return planned;
   const socketDir = await mkdtemp(join(tmpdir(), 'bg-qmp-'));
-  return { ...planned, socketDir, qmpSocket: join(socketDir, 'qmp.sock'), hmpSocket: join(socketDir, 'hmp.sock'), migrationSocket: join(socketDir, 'migration.sock') };
+  return { ...planned, socketDir, ...socketsIn(socketDir) };
 }
 
 /** Removes what createWorkFiles made and whatever else this machine left (never the caller's inputs). */
