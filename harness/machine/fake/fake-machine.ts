@@ -77,7 +77,7 @@ export class FakeMachine implements Machine {
     if (this.spec?.restoreFrom) {
       const saved = JSON.parse(readFileSync(join(this.spec.restoreFrom, FAKE_STATE_FILE), 'utf8')) as { text: string[] | null };
       this.restoredFrom = this.spec.restoreFrom;
-      this.text = saved.text; // a restored guest's counter starts again at 0, as on both emulators
+      this.text = saved.text;
     }
     for (const event of this.script.timeline ?? []) {
       // Events at 0 are the state the machine starts in, not a race with the first probe.
@@ -146,11 +146,14 @@ export class FakeMachine implements Machine {
     this.script.onReset?.(this);
   }
 
-  /** Writes the fake's state (its instruction count and screen) as JSON, which `restoreFrom` reads back. */
+  /**
+   * Writes the fake's screen as JSON, which `restoreFrom` reads back. Not its instruction count: a
+   * restored guest's count starts again at 0, as on both emulators.
+   */
   async saveState(dir: string): Promise<void> {
     this.assertAlive();
     this.saves.push(dir);
-    writeFileSync(join(dir, FAKE_STATE_FILE), JSON.stringify({ instructions: this.instructions, text: this.text }));
+    writeFileSync(join(dir, FAKE_STATE_FILE), JSON.stringify({ text: this.text }));
   }
 
   async stats(): Promise<MachineStats> {
