@@ -6,17 +6,16 @@
  *
  *   node dist/bench/filmstrip-cost.js [--backend qemu|v86] [--runs N]
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPreset } from '../harness/preset/build-preset.js';
 import { PROJECT_ROOT } from '../harness/util/project-root.js';
+import { backendOption, numberOption, writeFigures } from './bench-options.js';
 import { measure, median } from './process-tree.js';
 
-const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
-const backend = arg('--backend') ?? 'qemu';
-if (backend !== 'qemu' && backend !== 'v86') throw new Error(`--backend must be qemu or v86, got ${backend}`);
-const runs = Number(arg('--runs') ?? 5) || 5;
+const backend = backendOption();
+const runs = numberOption('--runs', 5);
 
 const { imagePath } = await buildPreset(join(PROJECT_ROOT, 'presets/mini-shell'));
 const work = mkdtempSync(join(tmpdir(), 'bench-filmstrip-'));
@@ -56,9 +55,7 @@ if (samples.always.some((s) => !s.kept)) throw new Error('a run with --filmstrip
 const withMs = median(samples.always.map((s) => s.bootMs));
 const withoutMs = median(samples.off.map((s) => s.bootMs));
 const figures = { benchmark: `filmstrip cost (${backend})`, date: new Date().toISOString(), runs, bootWithFilmstripMs: withMs, bootWithoutMs: withoutMs, cost: withMs / withoutMs - 1, target: 0.05, samples };
-mkdirSync(join(PROJECT_ROOT, 'bench-results'), { recursive: true });
-const outFile = `bench-results/filmstrip-cost-${backend}.json`;
-writeFileSync(join(PROJECT_ROOT, outFile), `${JSON.stringify(figures, null, 2)}\n`);
+const outFile = writeFigures(`filmstrip-cost-${backend}`, figures);
 process.stdout.write(
   `\nmini-shell boot (${backend}), median of ${runs}: ${(withMs / 1000).toFixed(2)} s with the filmstrip, ${(withoutMs / 1000).toFixed(2)} s without: ${(figures.cost * 100).toFixed(1)} % (target < 5 %)\nwritten to ${outFile}\n`,
 );

@@ -6,16 +6,15 @@
  *
  *   node dist/bench/grub-cd.js [--backend qemu|v86] [--runs N]
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../harness/util/project-root.js';
+import { backendOption, numberOption, writeFigures } from './bench-options.js';
 import { measure, median } from './process-tree.js';
 
-const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
-const runs = Number(arg('--runs') ?? 5) || 5;
-const backend = arg('--backend') ?? 'qemu';
-if (backend !== 'qemu' && backend !== 'v86') throw new Error(`--backend must be qemu or v86, got ${backend}`);
+const runs = numberOption('--runs', 5);
+const backend = backendOption();
 const scenario = join(PROJECT_ROOT, 'scenarios/grub-rescue/grub-rescue-cd.yaml');
 const env = { ...process.env, CI: '1' };
 
@@ -78,9 +77,7 @@ const figures = {
   targets: { wall: 1.1, peakMemory: 1.5 },
   samples: { bootgate, plain },
 };
-mkdirSync(join(PROJECT_ROOT, 'bench-results'), { recursive: true });
-const outFile = `bench-results/grub-cd-${backend}.json`;
-writeFileSync(join(PROJECT_ROOT, outFile), JSON.stringify(figures, null, 2) + '\n');
+const outFile = writeFigures(`grub-cd-${backend}`, figures);
 process.stdout.write(
   [
     '',

@@ -12,13 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildPreset } from '../harness/preset/build-preset.js';
 import { PROJECT_ROOT } from '../harness/util/project-root.js';
+import { backendOption, numberOption, writeFigures } from './bench-options.js';
 import { measure, median } from './process-tree.js';
 
-const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
-const backend = arg('--backend') ?? 'qemu';
-if (backend !== 'qemu' && backend !== 'v86') throw new Error(`--backend must be qemu or v86, got ${backend}`);
-const checks = Number(arg('--checks') ?? 10) || 10;
-const rounds = Number(arg('--rounds') ?? 2) || 2;
+const backend = backendOption();
+const checks = numberOption('--checks', 10);
+const rounds = numberOption('--rounds', 2);
 
 const { imagePath } = await buildPreset(join(PROJECT_ROOT, 'presets/mini-shell'));
 const work = mkdtempSync(join(tmpdir(), 'bench-snapshots-'));
@@ -80,9 +79,7 @@ const figures = {
   target: 0.3,
   samples,
 };
-mkdirSync(join(PROJECT_ROOT, 'bench-results'), { recursive: true });
-const outFile = `bench-results/snapshot-reuse-${backend}.json`;
-writeFileSync(join(PROJECT_ROOT, outFile), `${JSON.stringify(figures, null, 2)}\n`);
+const outFile = writeFigures(`snapshot-reuse-${backend}`, figures);
 process.stdout.write(
   `\n${checks} shell checks on mini-shell (${backend}), median of ${rounds}: cold ${(coldMs / 1000).toFixed(1)} s, from a snapshot ${(warmMs / 1000).toFixed(1)} s = ${figures.ratio.toFixed(2)}× (target ≤ 0.30×)\nwritten to ${outFile}\n`,
 );
