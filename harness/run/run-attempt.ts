@@ -21,7 +21,7 @@ import type { Job } from './job.js';
 import { scenarioMedia } from '../scenario/scenario.js';
 import { outcomeOfErrorClass, type Outcome } from './outcome.js';
 import { JobStates, type StartPoint } from './job-states.js';
-import { SnapshotCache } from './snapshot-cache.js';
+import type { SnapshotCache } from './snapshot-cache.js';
 
 export interface AttemptOptions {
   readonly reportDir: string;
@@ -71,7 +71,8 @@ export interface Attempt {
 /** How long the evidence collection after a failure may take before we give up on it. */
 const EVIDENCE_TIMEOUT_MS = 5000;
 
-export async function runAttempt(job: Job, attempt: number, options: AttemptOptions): Promise<Attempt> {
+/** `snapshots` is required here: runJobs makes the one cache a run's jobs share. */
+export async function runAttempt(job: Job, attempt: number, options: AttemptOptions & { readonly snapshots: SnapshotCache }): Promise<Attempt> {
   const started = performance.now();
   const artifacts = new JobArtifacts(options.reportDir, job.id, attempt);
   const workDir = await mkdtemp(join(tmpdir(), 'bootgate-'));
@@ -91,7 +92,7 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
   let recorder: FilmstripRecorder | undefined;
   const guestEvents: GuestEvent[] = [];
   const guestClock = !!(job.scenario.guestClock || options.guestClock);
-  const states = new JobStates(job, guestClock, { snapshots: options.snapshots ?? new SnapshotCache(), ...(options.fromState ? { fromState: options.fromState } : {}) });
+  const states = new JobStates(job, guestClock, { snapshots: options.snapshots, ...(options.fromState ? { fromState: options.fromState } : {}) });
   let start: StartPoint = { resumeAt: 0 };
   const cursor = { step: 0 };
   try {

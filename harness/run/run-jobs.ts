@@ -34,7 +34,7 @@ export async function runJobs(jobs: readonly Job[], runOptions: RunJobsOptions):
   return results;
 }
 
-async function runJobWithRetries(job: Job, options: RunJobsOptions): Promise<JobResult> {
+async function runJobWithRetries(job: Job, options: RunJobsOptions & { readonly snapshots: SnapshotCache }): Promise<JobResult> {
   const startedAt = new Date().toISOString();
   const attempts: Attempt[] = [];
   for (let n = 1; n <= 1 + options.retries; n++) {
