@@ -3,6 +3,7 @@
  * the JSON Schema editors use (`bootgate schema`). Durations and patterns are normalised here,
  * so the engine only ever sees milliseconds and RegExps.
  */
+import '../util/zod-config.js';
 import * as z from 'zod';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 import { parseSize, SIZE_PATTERN } from './size.js';

@@ -10,10 +10,6 @@ import { ConfigError } from '../errors.js';
 
 type ErrorClass = new (message: string, where: ConfigError['where']) => ConfigError;
 
-// zod compiles a fast parser per schema on its first use, which pays off only when a schema parses
-// many values; bootgate parses each file once, and the compile costs more than it saves (5–12 ms).
-z.config({ jitless: true });
-
 export function readYamlFile<S extends z.ZodType>(file: string, schema: S, ErrorType: ErrorClass = ConfigError): z.output<S> {
   let source: string;
   try {

@@ -1,4 +1,5 @@
 /** The machine profile file format (vm-configs/<name>.yaml). */
+import '../util/zod-config.js';
 import * as z from 'zod';
 
 export const profileSchema = z.strictObject({
