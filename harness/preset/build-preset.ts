@@ -17,7 +17,8 @@ import { downloadPackage, ensureArchitecture, extractPackage, resolveDependency,
 import { collectModules } from './kernel-modules.js';
 import { resolveClosure } from './package-closure.js';
 import { matchInPackage } from './package-path.js';
-import { aptStateKey, ResolutionMemo } from './resolution-memo.js';
+import { JsonMemo } from '../util/json-memo.js';
+import { aptStateKey } from './apt-state-key.js';
 import { ImageCache } from './image-cache.js';
 import { sha256File } from '../util/sha256-file.js';
 import { MANIFEST_FILE, writeManifest, type ImageManifest } from './image-manifest.js';
@@ -63,8 +64,8 @@ export async function buildPreset(presetDir: string, options: BuildOptions = {})
 
   await ensureBuildTools();
   const cache = new ImageCache(options.cacheDir);
-  const packages = await resolvePackages(loaded, new ResolutionMemo(join(cache.root, 'resolved.json')), (m) => progress('resolve', m));
-  const closure = await resolveClosurePackages(loaded, new ResolutionMemo(join(cache.root, 'closures.json')), (m) => progress('resolve', m));
+  const packages = await resolvePackages(loaded, new JsonMemo(join(cache.root, 'resolved.json')), (m) => progress('resolve', m));
+  const closure = await resolveClosurePackages(loaded, new JsonMemo(join(cache.root, 'closures.json')), (m) => progress('resolve', m));
   // A preset without a closure hashes exactly as before closures existed.
   const hash = await hashPreset(loaded, [...packages.map((p) => p.resolved), ...closure]);
   progress('resolve', `recipe hash ${hash.slice(0, 16)} (${packages.map((p) => `${p.resolved.name}=${p.resolved.version}`).join(', ')}${closure.length ? `; closure of ${closure.length} packages` : ''})`);
@@ -108,7 +109,7 @@ interface RecipePackage {
  * Every recipe package with the version apt resolves for it now (or the pinned one). Remembered
  * while apt's lists and preferences stay the same, so a cache hit costs no apt-cache call.
  */
-async function resolvePackages(loaded: LoadedPreset, memo: ResolutionMemo<RecipePackage[]>, log: (m: string) => void): Promise<RecipePackage[]> {
+async function resolvePackages(loaded: LoadedPreset, memo: JsonMemo<RecipePackage[]>, log: (m: string) => void): Promise<RecipePackage[]> {
   const { recipe } = loaded.preset;
   const requests = recipe.packages.map((p) => ({ name: p.name, arch: p.arch ?? recipe.architecture, version: p.version, follow: p.follow }));
   for (const arch of new Set(requests.map((r) => r.arch))) await ensureArchitecture(arch, log);
@@ -149,7 +150,7 @@ async function resolveWithApt(loaded: LoadedPreset, requests: readonly PackageRe
  * The packages of recipe.initramfs.closure with their whole Depends closure, at the versions apt
  * resolves now; remembered like the recipe's own packages while apt's state is unchanged.
  */
-async function resolveClosurePackages(loaded: LoadedPreset, memo: ResolutionMemo<ResolvedPackage[]>, log: (m: string) => void): Promise<ResolvedPackage[]> {
+async function resolveClosurePackages(loaded: LoadedPreset, memo: JsonMemo<ResolvedPackage[]>, log: (m: string) => void): Promise<ResolvedPackage[]> {
   const spec = loaded.preset.recipe.initramfs.closure;
   if (!spec) return [];
   const arch = loaded.preset.recipe.architecture;

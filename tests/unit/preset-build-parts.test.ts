@@ -11,7 +11,8 @@ import { missingBuildTools } from '../../harness/preset/build-tools.js';
 import { newcArchive, S_IFCHR } from '../../harness/preset/cpio-newc.js';
 import { debFileName, parsePolicy, parseSingleDependency } from '../../harness/preset/debian-packages.js';
 import { matchInPackage } from '../../harness/preset/package-path.js';
-import { aptStateKey, ResolutionMemo } from '../../harness/preset/resolution-memo.js';
+import { aptStateKey } from '../../harness/preset/apt-state-key.js';
+import { JsonMemo } from '../../harness/util/json-memo.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'bootgate-build-parts-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -190,13 +191,13 @@ describe('matchInPackage', () => {
   });
 });
 
-describe('ResolutionMemo and aptStateKey', () => {
+describe('JsonMemo and aptStateKey', () => {
   it('remembers values by key and survives a broken file', async () => {
     const file = join(scratch, 'memo', 'resolved.json');
-    const memo = new ResolutionMemo<number[]>(file);
+    const memo = new JsonMemo<number[]>(file);
     expect(await memo.get('k')).toBeUndefined();
     await memo.set('k', [1, 2]);
-    expect(await new ResolutionMemo<number[]>(file).get('k')).toEqual([1, 2]);
+    expect(await new JsonMemo<number[]>(file).get('k')).toEqual([1, 2]);
     writeFileSync(file, '{ not json');
     expect(await memo.get('k')).toBeUndefined();
     await memo.set('k', [3]);
