@@ -1,17 +1,37 @@
 /**
- * What this host's QEMU build can do, probed once per process. `-sandbox` exists only when
- * QEMU was built with seccomp; QEMU parses options in order and `-version` exits at once, so
- * `-sandbox on -version` costs one short exec and fails exactly when the option is missing.
+ * What this host's QEMU build can do. `-sandbox` exists only when QEMU was built with seccomp;
+ * QEMU parses options in order and `-version` exits at once, so `-sandbox on -version` costs one
+ * short exec and fails exactly when the option is missing.
+ *
+ * The answer is a property of the binary, so it is remembered in the cache under the binary's
+ * identity (path, inode, size, mtime): the probe sat on every job's way to a running guest
+ * (30–45 ms here), and an upgraded QEMU is a new key.
  */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { execa } from 'execa';
+import { defaultCacheRoot } from '../../util/cache-root.js';
+import { JsonMemo } from '../../util/json-memo.js';
 
 const sandboxProbes = new Map<string, Promise<boolean>>();
 
-export function supportsSandbox(binary: string): Promise<boolean> {
+export function supportsSandbox(binary: string, cacheRoot = defaultCacheRoot()): Promise<boolean> {
   let probe = sandboxProbes.get(binary);
   if (!probe) {
-    probe = execa(binary, ['-sandbox', 'on', '-version'], { reject: false, timeout: 10_000, stdin: 'ignore' }).then((r) => r.exitCode === 0);
+    probe = rememberedProbe(binary, new JsonMemo<boolean>(join(cacheRoot, 'qemu-sandbox.json')));
     sandboxProbes.set(binary, probe);
   }
   return probe;
+}
+
+async function rememberedProbe(binary: string, memo: JsonMemo<boolean>): Promise<boolean> {
+  const s = await stat(binary);
+  const key = `${binary} ${s.ino} ${s.size} ${s.mtimeMs}`;
+  const known = await memo.get(key);
+  if (typeof known === 'boolean') return known;
+  const result = await execa(binary, ['-sandbox', 'on', '-version'], { reject: false, timeout: 10_000, stdin: 'ignore' });
+  const supported = result.exitCode === 0;
+  // A probe that timed out or was killed says nothing about the binary: not remembered.
+  if (result.exitCode !== undefined && !result.timedOut) await memo.set(key, supported);
+  return supported;
 }
