@@ -37,10 +37,12 @@ export class HmpMonitor {
     socket.on('close', () => closed('connection closed'));
   }
 
-  /** Connects (QEMU creates the socket before its QMP monitor answers) and reads the banner. */
-  static async connect(path: string, timeoutMs = 5000): Promise<HmpMonitor> {
-    const deadline = Date.now() + timeoutMs;
+  /** Connects (retrying while QEMU starts, until the timeout or the signal) and reads the banner. */
+  static async connect(path: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<HmpMonitor> {
+    const deadline = Date.now() + (options.timeoutMs ?? 5000);
     for (;;) {
+      // The caller's reason (QEMU exited while starting) says more than a refused connection would.
+      if (options.signal?.aborted) throw options.signal.reason;
       try {
         const socket = await new Promise<Socket>((resolve, reject) => {
           const s = createConnection(path, () => resolve(s));

@@ -233,12 +233,18 @@ export class QemuMachine implements Machine {
       void proc.exited.then((exit) => this.onProcessExit(exit));
       void proc.exited.then(() => this.startAbort.abort(new InfraError('qemu exited while starting')));
 
-      this.qmp = await QmpClient.connect(this.files.qmpSocket, {
-        timeoutMs: this.options.qmpConnectTimeoutMs ?? 10_000,
-        signal: this.startAbort.signal,
-      });
-      this.hmp = await HmpMonitor.connect(this.files.hmpSocket);
-      this.qmp.onEvent((event) => {
+      // Both monitors at once: QEMU opens their sockets together and answers both once its main loop runs.
+      const [qmpConnect, hmpConnect] = await Promise.allSettled([
+        QmpClient.connect(this.files.qmpSocket, { timeoutMs: this.options.qmpConnectTimeoutMs ?? 10_000, signal: this.startAbort.signal }),
+        HmpMonitor.connect(this.files.hmpSocket, { signal: this.startAbort.signal }),
+      ]);
+      // Kept even when the other failed, so that ending the process below closes it.
+      if (qmpConnect.status === 'fulfilled') this.qmp = qmpConnect.value;
+      if (hmpConnect.status === 'fulfilled') this.hmp = hmpConnect.value;
+      if (qmpConnect.status === 'rejected') throw qmpConnect.reason;
+      if (hmpConnect.status === 'rejected') throw hmpConnect.reason;
+      const qmp = qmpConnect.value;
+      qmp.onEvent((event) => {
         if (event.event === 'SHUTDOWN') this.lastShutdown = event;
       });
       // QEMU holds both FIFOs open by now (its chardevs exist before the monitor answers), so
@@ -246,8 +252,8 @@ export class QemuMachine implements Machine {
       this.serialReader = new FifoReader(this.files.serialOut, (chunk) => this.serial.append(chunk));
       this.serialWriter = new FifoWriter(this.files.serialIn);
       this.throwIfStopping();
-      if (this.spec.restoreFrom) await loadMigration(this.qmp, this.files.migrationSocket, join(this.spec.restoreFrom, STATE_FILES.machine));
-      await this.qmp.execute('cont');
+      if (this.spec.restoreFrom) await loadMigration(qmp, this.files.migrationSocket, join(this.spec.restoreFrom, STATE_FILES.machine));
+      await qmp.execute('cont');
     } catch (e) {
       await this.endProcess();
       throw await this.explainStartFailure(e);
