@@ -1,18 +1,51 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
-// Runs the compiled CLI; scripts/setup.sh (npm run build) builds dist/.
+// Runs the bundled CLI; scripts/setup.sh (npm run build) builds dist/.
 //
 // A 1 MiB young generation (V8's default grows to 16 MiB): bootgate waits most of the time and
 // allocates in bursts (frames, monitor replies), so a small one costs no measurable time and keeps
 // ~12 MiB less resident beside the emulators (GRUB CD job: 94–96 against 106–110 MiB peak). V8 sizes
 // its heap before any script runs, so only a flag can set this: run bootgate as `npx bootgate` or
 // `bin/bootgate.js`, not `node bin/bootgate.js`, to get it.
-import { existsSync } from 'node:fs';
+//
+// The bundle runs as a vm.Script with V8's code cache in a file beside it: compiling 1.3 MB of
+// JavaScript is the largest part of bootgate's start, and Node 20 offers no compile cache for
+// modules. V8 checks the cache against the source and its own version and flags, and refuses a
+// stale one (cachedDataRejected): the cache is then written anew. A rebuild deletes it. One cache
+// per command, since each holds what its command compiled: `profiles` run first must not leave
+// `run` a cache without run's code.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
 
-const entry = new URL('../dist/bundle/main.js', import.meta.url);
-if (!existsSync(entry)) {
+const bundle = fileURLToPath(new URL('../dist/bundle/main.cjs', import.meta.url));
+if (!existsSync(bundle)) {
   process.stderr.write('bootgate: not built yet: run `npm run build` (or scripts/setup.sh) first\n');
   process.exit(3);
 }
-const { main } = await import(entry.href);
+const command = /^[a-z][a-z-]*$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
+const cacheFile = `${bundle}.${command}.v8-cache`;
+let cachedData;
+try {
+  cachedData = readFileSync(cacheFile);
+} catch {
+  // First run after a build: compile from source, write the cache at the end.
+}
+const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'utf8')}\n})`, { filename: bundle, cachedData });
+const module = { exports: {} };
+script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+const exitCode = await module.exports.main(process.argv.slice(2));
+if (!cachedData || script.cachedDataRejected) {
+  // Made after the run, so it holds every function this run compiled, not only the top level.
+  // Best effort: a read-only install runs uncached, and the rename keeps concurrent runs whole.
+  try {
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, script.createCachedData());
+    renameSync(tmp, cacheFile);
+  } catch {
+    // Not writable: the next run compiles from source again.
+  }
+}
 // Exit explicitly: a handle left open by a dying emulator must not keep a finished run hanging.
-process.exit(await main(process.argv.slice(2)));
+process.exit(exitCode);

@@ -3,12 +3,16 @@
  * booted: it is loaded on first use (or prefetched once a machine starts), so the load overlaps
  * with the emulator booting instead of delaying it.
  */
+import { createRequire } from 'node:module';
 import type SharpType from 'sharp';
 
 let loading: Promise<typeof SharpType> | undefined;
 
 export function loadSharp(): Promise<typeof SharpType> {
-  loading ??= import('sharp').then(({ default: sharp }) => {
+  // require, not import(): sharp is CommonJS, and the CLI bundle runs as a vm.Script
+  // (bin/bootgate.js), where import() has no loader to call.
+  loading ??= Promise.resolve().then(() => {
+    const sharp = createRequire(import.meta.url)('sharp') as typeof SharpType;
     // Frames are small and never decoded twice: libvips' operation cache and thread pool would
     // only add tens of MiB of resident memory beside each emulator.
     sharp.cache(false);
