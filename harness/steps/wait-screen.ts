@@ -48,12 +48,14 @@ export async function waitScreen(ctx: StepContext, spec: ScreenMatchData, timeou
       },
       lastSeen: () => (best ? `closest ${best.golden.name}: ${best.comparison.summary}` : 'no frame'),
     });
+    // Before any await: an unchanged screen is the same frame object, and a filmstrip shot taken
+    // meanwhile would move its mark to that later shot.
+    const mark = ctx.machine.guestClock?.screenMark(hit.frame);
     const shot = await ctx.artifacts.image(`${label}`, hit.frame);
     let note: string | undefined;
     if (ctx.goldens.mode === 'all' && hit.comparison.diffPixels > 0) {
       note = `golden rewritten: ${await ctx.goldens.write(hit.golden.name, hit.frame)}`;
     }
-    const mark = ctx.machine.guestClock?.screenMark(hit.frame);
     return { matched: hit.golden.name, ...(note ? { note } : {}), artifacts: [shot], ...(mark ? { guest: { kind: 'match' as const, mark } } : {}) };
   } catch (error) {
     if (!(error instanceof WaitTimeoutError) || !best) throw error;

@@ -78,6 +78,18 @@ describe('GoldenComparer', () => {
     expect(comparer.diff(solid(3, 3, [0, 0, 0]))).toBeUndefined();
   });
 
+  it('answers the same frame object again from memory, and compares any other frame anew', () => {
+    const golden = solid(8, 4, [10, 20, 30]);
+    const comparer = new GoldenComparer(golden, { threshold: 0 });
+    const frame = solid(8, 4, [10, 20, 30]);
+    const first = comparer.compare(frame);
+    expect(comparer.compare(frame)).toBe(first);
+    const other = withBlock(frame, 0, 0, 2, [200, 0, 0]);
+    expect(comparer.compare(other)).toMatchObject({ match: false, diffPixels: 4 });
+    expect(comparer.compare(frame).match).toBe(true);
+    expect(sameFrame(other, other)).toBe(true);
+  });
+
   it('sameFrame skips overlapping and out-of-frame masks exactly', () => {
     const a = solid(10, 4, [1, 2, 3]);
     const b = solid(10, 4, [1, 2, 3]);

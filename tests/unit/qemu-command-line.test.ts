@@ -9,7 +9,8 @@ import type { MachineSpec } from '../../harness/machine/machine.js';
 import type { Media } from '../../harness/machine/media.js';
 import type { Profile } from '../../harness/machine/profile.js';
 import { qemuCommandLine, shellQuote, type QemuPaths } from '../../harness/machine/qemu/qemu-command-line.js';
-import { decodeTextPage, readTextScreen, textGeometry } from '../../harness/machine/qemu/qemu-text-screen.js';
+import { takeScreenshot } from '../../harness/machine/qemu/qemu-screenshot.js';
+import { decodeTextPage, peekTextWindow, readTextScreen, textGeometry, type TextPeek } from '../../harness/machine/qemu/qemu-text-screen.js';
 import { QmpClient } from '../../harness/machine/qemu/qmp-client.js';
 import { HmpMonitor } from '../../harness/machine/qemu/hmp-monitor.js';
 import { QmpError } from '../../harness/machine/qemu/qmp-error.js';
@@ -386,6 +387,25 @@ describe('readTextScreen against a simulated VGA behind QMP and HMP', () => {
     expect([vga.gcIndex, vga.crtcIndex, vga.running]).toEqual([0x05, 0x0e, true]);
   });
 
+  it('peeks at all of text memory without pausing, and hands back the last peek while memory is unchanged', async () => {
+    const vga = new FakeVga();
+    vga.put(0xb8000 + 0x7000, 'scrolled far down');
+    const dir = await mkdtemp(join(tmpdir(), 'bg-peek-test-'));
+    try {
+      const peek = (previous?: TextPeek) => peekTextWindow(vga as unknown as QmpClient, undefined, join(dir, 'peek.bin'), previous);
+      const first = await peek();
+      expect(first.text).toContain('scrolled far down');
+      expect(vga.log).not.toContain('stop');
+      expect(await peek(first)).toBe(first);
+      vga.put(0xb8000, 'new');
+      const changed = await peek(first);
+      expect(changed).not.toBe(first);
+      expect(changed.text.startsWith('new')).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('leaves a paused VM paused, and answers undefined in a graphics mode', async () => {
     const paused = new FakeVga();
     paused.running = false;
@@ -397,6 +417,31 @@ describe('readTextScreen against a simulated VGA behind QMP and HMP', () => {
     graphics.gc[6] = 0x05;
     expect(await read(graphics)).toBeUndefined();
     expect([graphics.gcIndex, graphics.crtcIndex, graphics.running]).toEqual([0x05, 0x0e, true]);
+  });
+});
+
+describe('takeScreenshot', () => {
+  it('decodes screendump PPM to RGBA, and returns the previous shot itself while the screen is unchanged', async () => {
+    let pixels = [1, 2, 3, 4, 5, 6];
+    const qmp = {
+      execute: async (command: string, args: { filename: string }) => {
+        expect(command).toBe('screendump');
+        await writeFile(args.filename, Buffer.concat([Buffer.from('P6\n# comment\n2 1\n255\n'), Buffer.from(pixels)]));
+        return {};
+      },
+    } as unknown as QmpClient;
+    const dir = await mkdtemp(join(tmpdir(), 'bg-shot-test-'));
+    try {
+      const first = await takeScreenshot(qmp, join(dir, 'a.ppm'));
+      expect(first.frame).toEqual({ width: 2, height: 1, data: new Uint8Array([1, 2, 3, 255, 4, 5, 6, 255]) });
+      expect(await takeScreenshot(qmp, join(dir, 'b.ppm'), first)).toBe(first);
+      pixels = [1, 2, 3, 4, 5, 7];
+      const changed = await takeScreenshot(qmp, join(dir, 'c.ppm'), first);
+      expect(changed).not.toBe(first);
+      expect(changed.frame.data[6]).toBe(7);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -22,8 +22,8 @@ import { QemuGuestClock } from './qemu-guest-clock.js';
 import { QEMU_BINARY, qemuCommandLine, shellQuote } from './qemu-command-line.js';
 import { pressChord, typeText } from './qemu-keys.js';
 import { QemuProcess, type QemuExit } from './qemu-process.js';
-import { takeScreenshot } from './qemu-screenshot.js';
-import { peekTextWindow, readTextScreen, type VgaTextGeometry } from './qemu-text-screen.js';
+import { takeScreenshot, type Screenshot } from './qemu-screenshot.js';
+import { peekTextWindow, readTextScreen, type TextPeek, type VgaTextGeometry } from './qemu-text-screen.js';
 import { createWorkFiles, planWorkFiles, removeWorkFiles, scratchFile, type QemuWorkFiles } from './qemu-work-files.js';
 import { QmpClient, type QmpEvent } from './qmp-client.js';
 import { HmpMonitor } from './hmp-monitor.js';
@@ -74,6 +74,9 @@ export class QemuMachine implements Machine {
   private screenLock: Promise<unknown> = Promise.resolve();
   /** The text page's geometry from the last exact read; null in a graphics mode. */
   private lastGeometry: VgaTextGeometry | null | undefined;
+  /** The last peek and shot: the next of each recognises an unchanged screen by them. */
+  private lastPeek: TextPeek | undefined;
+  private lastShot: Screenshot | undefined;
 
   constructor(
     private readonly spec: MachineSpec,
@@ -118,15 +121,18 @@ export class QemuMachine implements Machine {
   /** An exact read pauses the guest for ~12 ms (one QMP stop and two HMP batches); a peek reads memory in ~3 ms while it runs. */
   async peekText(): Promise<string | undefined> {
     if (this.lastGeometry === null) return undefined;
-    return this.explainIfDead(peekTextWindow(this.liveQmp(), this.lastGeometry, scratchFile(this.files, 'peek', 'bin')));
+    const peek = await this.explainIfDead(peekTextWindow(this.liveQmp(), this.lastGeometry, scratchFile(this.files, 'peek', 'bin'), this.lastPeek));
+    this.lastPeek = peek;
+    return peek.text;
   }
 
   async screenshot(): Promise<RawImage> {
     const qmp = this.liveQmp();
     const index = qmp.sentCount('screendump'); // takeScreenshot sends it before it first waits
-    const frame = await this.explainIfDead(takeScreenshot(qmp, scratchFile(this.files, 'screen', 'ppm')));
-    this.guestClock?.recordScreen(frame, 'screendump', index);
-    return frame;
+    const shot = await this.explainIfDead(takeScreenshot(qmp, scratchFile(this.files, 'screen', 'ppm'), this.lastShot));
+    this.lastShot = shot;
+    this.guestClock?.recordScreen(shot.frame, 'screendump', index);
+    return shot.frame;
   }
 
   async pressKeys(chord: Chord): Promise<void> {

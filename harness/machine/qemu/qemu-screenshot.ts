@@ -9,10 +9,22 @@ import { InfraError } from '../../errors.js';
 import type { RawImage } from '../raw-image.js';
 import type { QmpClient } from './qmp-client.js';
 
-export async function takeScreenshot(qmp: QmpClient, ppmFile: string): Promise<RawImage> {
+/** A decoded frame with the PPM it came from, by which the next shot knows an unchanged screen. */
+export interface Screenshot {
+  readonly ppm: Buffer;
+  readonly frame: RawImage;
+}
+
+/**
+ * Takes a shot. A screen unchanged since `previous` (most shots while a wait polls) returns
+ * `previous` itself: comparing the PPM bytes costs a fraction of a millisecond, where decoding and
+ * comparing the frame again cost several, and the 1.2 MB frame would be garbage at once.
+ */
+export async function takeScreenshot(qmp: QmpClient, ppmFile: string, previous?: Screenshot): Promise<Screenshot> {
   try {
     await qmp.execute('screendump', { filename: ppmFile });
-    return decodePpm(await readFile(ppmFile));
+    const ppm = await readFile(ppmFile);
+    return previous?.ppm.equals(ppm) ? previous : { ppm, frame: decodePpm(ppm) };
   } finally {
     await rm(ppmFile, { force: true });
   }

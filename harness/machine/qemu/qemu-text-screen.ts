@@ -114,6 +114,13 @@ export async function readTextScreen(qmp: QmpClient, hmp: MonitorLines, dumpFile
   }
 }
 
+/** A peek's text, with the memory and layout it was decoded from, by which the next peek knows an unchanged window. */
+export interface TextPeek {
+  readonly bytes: Buffer;
+  readonly layout: string;
+  readonly text: string;
+}
+
 /** Where text lives when nothing says otherwise: the colour window, 80 cells a row (every PC boots so). */
 const DEFAULT_WINDOW = { windowBase: 0xb8000, windowBytes: 0x8000, strideCells: 80 } as const;
 
@@ -124,13 +131,17 @@ const DEFAULT_WINDOW = { windowBase: 0xb8000, windowBytes: 0x8000, strideCells: 
  * may be on it, or in memory beside it. Laid out as the last exact read found the window, else as
  * every PC starts.
  */
-export async function peekTextWindow(qmp: QmpClient, geometry: VgaTextGeometry | undefined, dumpFile: string): Promise<string> {
+export async function peekTextWindow(qmp: QmpClient, geometry: VgaTextGeometry | undefined, dumpFile: string, previous?: TextPeek): Promise<TextPeek> {
   const { windowBase, windowBytes, strideCells } = geometry ?? DEFAULT_WINDOW;
+  const layout = `${windowBase}+${windowBytes}/${strideCells}`;
   try {
     // QMP here: HMP reads its socket a byte per main-loop turn, so one long line costs it more.
     await qmp.execute('pmemsave', { val: windowBase, size: windowBytes, filename: dumpFile });
+    const bytes = await readFile(dumpFile);
+    // Most peeks of a wait find memory as the last one left it: no need to decode 16 K cells again.
+    if (previous && previous.layout === layout && previous.bytes.equals(bytes)) return previous;
     const rows = Math.floor(windowBytes / 2 / strideCells);
-    return decodeTextPage(await readFile(dumpFile), { windowBase, windowBytes, startCell: 0, strideCells, columns: strideCells, rows }).join('\n');
+    return { bytes, layout, text: decodeTextPage(bytes, { windowBase, windowBytes, startCell: 0, strideCells, columns: strideCells, rows }).join('\n') };
   } finally {
     await rm(dumpFile, { force: true });
   }
