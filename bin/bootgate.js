@@ -11,8 +11,9 @@
 // JavaScript is the largest part of bootgate's start, and Node 20 offers no compile cache for
 // modules. V8 checks the cache against the source and its own version and flags, and refuses a
 // stale one (cachedDataRejected): the cache is then written anew. A rebuild deletes it. One cache
-// per command, since each holds what its command compiled: `profiles` run first must not leave
-// `run` a cache without run's code.
+// per command, since each holds what its command compiled (`profiles` run first must not leave
+// `run` a cache without run's code), and per set of Node flags, which V8 checks too: `node
+// bin/bootgate.js` and `bin/bootgate.js` would otherwise reject each other's cache every time.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -25,7 +26,8 @@ if (!existsSync(bundle)) {
   process.exit(3);
 }
 const command = /^[a-z][a-z-]*$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
-const cacheFile = `${bundle}.${command}.v8-cache`;
+const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ').trim().replace(/[^\w=.-]+/g, '_') || 'default';
+const cacheFile = `${bundle}.${command}.${flags}.v8-cache`;
 let cachedData;
 try {
   cachedData = readFileSync(cacheFile);
