@@ -13,7 +13,7 @@ import { PROJECT_ROOT } from '../harness/util/project-root.js';
 import { backendOption, numberOption, writeFigures } from './bench-options.js';
 import { measure, median } from './process-tree.js';
 
-const runs = numberOption('--runs', 5);
+const runs = numberOption('--runs', 11);
 const backend = backendOption();
 const scenario = join(PROJECT_ROOT, 'scenarios/grub-rescue/grub-rescue-cd.yaml');
 const env = { ...process.env, CI: '1' };

@@ -18,13 +18,15 @@ const sandboxProbes = new Map<string, Promise<boolean>>();
 export function supportsSandbox(binary: string, cacheRoot = defaultCacheRoot()): Promise<boolean> {
   let probe = sandboxProbes.get(binary);
   if (!probe) {
-    probe = rememberedProbe(binary, new JsonMemo<boolean>(join(cacheRoot, 'qemu-sandbox.json')));
+    probe = probeSandbox(binary, cacheRoot);
     sandboxProbes.set(binary, probe);
   }
   return probe;
 }
 
-async function rememberedProbe(binary: string, memo: JsonMemo<boolean>): Promise<boolean> {
+/** The probe itself, answered from the cache's memo when this very binary was probed before. */
+export async function probeSandbox(binary: string, cacheRoot: string): Promise<boolean> {
+  const memo = new JsonMemo<boolean>(join(cacheRoot, 'qemu-sandbox.json'));
   const s = await stat(binary);
   const key = `${binary} ${s.ino} ${s.size} ${s.mtimeMs}`;
   const known = await memo.get(key);
