@@ -4,21 +4,16 @@
  * version's state (v86: "Version mismatch"; QEMU: section errors mid-load).
  */
 import { execa } from 'execa';
+import { PromiseMemo } from '../util/promise-memo.js';
 import type { BackendName } from './machine.js';
 import { requireExecutable } from './qemu/find-executable.js';
 import { QEMU_BINARY } from './qemu/qemu-command-line.js';
 import { v86Version } from './v86/v86-host.js';
 
-const versions = new Map<BackendName, Promise<string>>();
+const versions = new PromiseMemo<string>();
 
 export function emulatorVersion(backend: BackendName): Promise<string> {
-  let version = versions.get(backend);
-  if (!version) {
-    version = backend === 'qemu' ? qemuVersion() : Promise.resolve(v86Version());
-    versions.set(backend, version);
-    version.catch(() => versions.delete(backend));
-  }
-  return version;
+  return versions.get(backend, () => (backend === 'qemu' ? qemuVersion() : Promise.resolve(v86Version())));
 }
 
 async function qemuVersion(): Promise<string> {

@@ -6,20 +6,15 @@
 import { dirname } from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { Scenario } from '../scenario/scenario.js';
+import { PromiseMemo } from '../util/promise-memo.js';
 import { buildPreset, type BuildOptions, type BuildResult } from './build-preset.js';
 import { loadPreset, PRESET_FILE } from './load-preset.js';
 import { findScenarioPresetDir } from './find-preset.js';
 
 export async function resolvePresetImages(scenarios: readonly Scenario[], options: BuildOptions = {}): Promise<Scenario[]> {
-  const built = new Map<string, Promise<{ build: BuildResult; maxSizeBytes: number }>>();
-  const buildOnce = (dir: string) => {
-    let pending = built.get(dir);
-    if (!pending) {
-      pending = (async () => ({ build: await buildPreset(dir, options), maxSizeBytes: loadPreset(dir).preset.budgets.imageMiB * 1024 * 1024 }))();
-      built.set(dir, pending);
-    }
-    return pending;
-  };
+  const built = new PromiseMemo<{ build: BuildResult; maxSizeBytes: number }>();
+  const buildOnce = (dir: string) =>
+    built.get(dir, async () => ({ build: await buildPreset(dir, options), maxSizeBytes: loadPreset(dir).preset.budgets.imageMiB * 1024 * 1024 }));
   const out: Scenario[] = [];
   for (const scenario of scenarios) {
     const imageFiles = [];

@@ -12,6 +12,7 @@ import * as z from 'zod';
 import { ConfigError } from '../errors.js';
 import { emulatorVersion } from '../machine/emulator-version.js';
 import { BACKENDS, type Machine } from '../machine/machine.js';
+import { PromiseMemo } from '../util/promise-memo.js';
 import { sha256File } from '../util/sha256-file.js';
 import type { Job } from './job.js';
 
@@ -45,18 +46,12 @@ const manifestSchema = z.object({
 
 export type StateManifest = z.output<typeof manifestSchema>;
 
-const hashes = new Map<string, Promise<string>>();
+const hashes = new PromiseMemo<string>();
 
 /** sha256 of an image with no pin, once per process per path, size and mtime. */
 async function imageHash(path: string): Promise<string> {
   const s = await stat(path);
-  const key = `${path}\0${s.size}\0${s.mtimeMs}`;
-  let hash = hashes.get(key);
-  if (!hash) {
-    hash = sha256File(path);
-    hashes.set(key, hash);
-  }
-  return hash;
+  return hashes.get(`${path}\0${s.size}\0${s.mtimeMs}`, () => sha256File(path));
 }
 
 export async function machineIdentity(job: Job, guestClock: boolean): Promise<MachineIdentity> {

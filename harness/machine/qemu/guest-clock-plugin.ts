@@ -10,22 +10,17 @@ import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InfraError } from '../../errors.js';
 import { defaultCacheRoot } from '../../util/cache-root.js';
+import { PromiseMemo } from '../../util/promise-memo.js';
 import { PROJECT_ROOT } from '../../util/project-root.js';
 import { requireExecutable } from './find-executable.js';
 
 export const GUEST_CLOCK_PLUGIN_SOURCE = join(PROJECT_ROOT, 'harness/machine/qemu/guest-clock-plugin.c');
 
-const builds = new Map<string, Promise<string>>();
+const builds = new PromiseMemo<string>();
 
-/** The path of the built plugin; compiles it once per source, compiler and cache. */
+/** The path of the built plugin; compiles it once per source, compiler and cache (again after a failure: the compiler may be installed since). */
 export function guestClockPlugin(cacheRoot = defaultCacheRoot()): Promise<string> {
-  let build = builds.get(cacheRoot);
-  if (!build) {
-    build = buildPlugin(cacheRoot);
-    builds.set(cacheRoot, build);
-    build.catch(() => builds.delete(cacheRoot)); // a failed build may succeed once the compiler is installed
-  }
-  return build;
+  return builds.get(cacheRoot, () => buildPlugin(cacheRoot));
 }
 
 async function buildPlugin(cacheRoot: string): Promise<string> {

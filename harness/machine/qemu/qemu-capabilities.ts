@@ -12,16 +12,12 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { defaultCacheRoot } from '../../util/cache-root.js';
 import { JsonMemo } from '../../util/json-memo.js';
+import { PromiseMemo } from '../../util/promise-memo.js';
 
-const sandboxProbes = new Map<string, Promise<boolean>>();
+const sandboxProbes = new PromiseMemo<boolean>();
 
 export function supportsSandbox(binary: string, cacheRoot = defaultCacheRoot()): Promise<boolean> {
-  let probe = sandboxProbes.get(binary);
-  if (!probe) {
-    probe = probeSandbox(binary, cacheRoot);
-    sandboxProbes.set(binary, probe);
-  }
-  return probe;
+  return sandboxProbes.get(binary, () => probeSandbox(binary, cacheRoot));
 }
 
 /** The probe itself, answered from the cache's memo when this very binary was probed before. */
