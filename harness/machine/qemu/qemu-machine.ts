@@ -70,7 +70,7 @@ export class QemuMachine implements Machine {
   private drainPromise: Promise<void> | undefined;
   private stopRequested = false;
   private readonly startAbort = new AbortController();
-  /** textScreen() pauses and resumes the VM: two at once would resume it under each other. */
+  /** textScreen() and saveState() pause and resume the VM: two at once would resume it under each other. */
   private screenLock: Promise<unknown> = Promise.resolve();
   /** The text page's geometry from the last exact read; null in a graphics mode. */
   private lastGeometry: VgaTextGeometry | null | undefined;
@@ -105,7 +105,7 @@ export class QemuMachine implements Machine {
 
   async textScreen(): Promise<string[] | undefined> {
     const qmp = this.liveQmp();
-    const run = this.screenLock.then(async () => {
+    return this.underScreenLock(async () => {
       const stopIndex = qmp.sentCount('stop'); // readTextScreen sends its one `stop` before it first waits
       const { rows, geometry } = await readTextScreen(qmp, this.liveHmp(), scratchFile(this.files, 'vga', 'bin'));
       if (rows) this.guestClock?.recordScreen(rows, 'stop', stopIndex);
@@ -114,8 +114,6 @@ export class QemuMachine implements Machine {
       this.lastGeometry = geometry === undefined ? null : geometry.columns >= 40 ? geometry : undefined;
       return rows;
     });
-    this.screenLock = run.catch(() => undefined);
-    return this.explainIfDead(run);
   }
 
   /** An exact read pauses the guest for ~12 ms (one QMP stop and two HMP batches); a peek reads memory in ~3 ms while it runs. */
@@ -164,7 +162,7 @@ export class QemuMachine implements Machine {
   async saveState(dir: string): Promise<void> {
     const qmp = this.liveQmp();
     // Under the screen lock: a text read resumes the VM when it is done, which must not happen mid-save.
-    const run = this.screenLock.then(async () => {
+    return this.underScreenLock(async () => {
       const { running } = await qmp.execute<{ running: boolean }>('query-status');
       await qmp.execute('stop');
       try {
@@ -176,8 +174,6 @@ export class QemuMachine implements Machine {
         if (running) await qmp.execute('cont');
       }
     });
-    this.screenLock = run.catch(() => undefined);
-    return this.explainIfDead(run);
   }
 
   async stats(): Promise<MachineStats> {
@@ -358,6 +354,13 @@ export class QemuMachine implements Machine {
     if (this.exit && !this.exit.requested) throw new MachineCrashedError('qemu', this.exit.reason);
     if (!this.qmp?.isOpen || !this.process?.running) throw new InfraError('qemu machine is not running');
     return this.qmp;
+  }
+
+  /** Runs `work` after whatever holds the screen lock, and holds it meanwhile: both users pause and resume the VM. */
+  private underScreenLock<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.screenLock.then(work);
+    this.screenLock = run.catch(() => undefined);
+    return this.explainIfDead(run);
   }
 
   private liveHmp(): HmpMonitor {
