@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
-import * as z from 'zod';
+import type * as z from 'zod';
 import { ConfigError } from '../errors.js';
 
 type ErrorClass = new (message: string, where: ConfigError['where']) => ConfigError;
