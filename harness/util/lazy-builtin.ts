@@ -5,8 +5,8 @@
  * worker or read a guest-clock log.
  */
 import { createRequire } from 'node:module';
+import { once } from './once.js';
 
 export function lazyBuiltin<T>(id: `node:${string}`): () => T {
-  let loaded: T | undefined;
-  return () => (loaded ??= createRequire(import.meta.url)(id) as T);
+  return once(() => createRequire(import.meta.url)(id) as T);
 }
