@@ -1,21 +1,27 @@
 /** The machine profile file format (vm-configs/<name>.yaml). */
 import '../util/zod-config.js';
 import * as z from 'zod';
+import { once } from '../util/once.js';
+import type { ConfigFormat } from '../scenario/yaml-file.js';
 
-export const profileSchema = z.strictObject({
-  description: z.string().min(1),
-  machine: z.enum(['pc', 'isapc']),
-  cpu: z.string().regex(/^[a-z0-9_-]+$/i, 'a QEMU CPU model name such as 486, pentium, pentium3'),
-  memory: z.number().int().min(1).max(4096),
-  vga: z.enum(['std', 'cirrus', 'isa-vga', 'isa-cirrus']),
-  diskBus: z.enum(['ide', 'isa-ide']).default('ide'),
-  floppy: z.boolean().default(true),
-  nic: z.enum(['none', 'ne2k_isa', 'ne2k_pci', 'rtl8139', 'pcnet']).default('none'),
-  sound: z.array(z.enum(['sb16', 'adlib', 'gus', 'pcspk'])).default([]),
-  acpi: z.boolean().default(true),
-  bootOrder: z.array(z.enum(['cdrom', 'disk', 'floppy', 'network'])).min(1).default(['cdrom', 'disk', 'floppy']),
-  kernelArgs: z.string().optional(),
-})
-  .refine((p) => p.machine === 'pc' || !['std', 'cirrus'].includes(p.vga), { message: 'an isapc board has no PCI slot: use isa-vga or isa-cirrus', path: ['vga'] })
-  .refine((p) => p.machine === 'pc' || !['ne2k_pci', 'rtl8139', 'pcnet'].includes(p.nic), { message: 'an isapc board has no PCI slot: use ne2k_isa or none', path: ['nic'] })
-  .refine((p) => p.machine === 'isapc' || p.diskBus === 'ide', { message: 'isa-ide is for isapc boards', path: ['diskBus'] });
+const build = () =>
+  z.strictObject({
+    description: z.string().min(1),
+    machine: z.enum(['pc', 'isapc']),
+    cpu: z.string().regex(/^[a-z0-9_-]+$/i, 'a QEMU CPU model name such as 486, pentium, pentium3'),
+    memory: z.number().int().min(1).max(4096),
+    vga: z.enum(['std', 'cirrus', 'isa-vga', 'isa-cirrus']),
+    diskBus: z.enum(['ide', 'isa-ide']).default('ide'),
+    floppy: z.boolean().default(true),
+    nic: z.enum(['none', 'ne2k_isa', 'ne2k_pci', 'rtl8139', 'pcnet']).default('none'),
+    sound: z.array(z.enum(['sb16', 'adlib', 'gus', 'pcspk'])).default([]),
+    acpi: z.boolean().default(true),
+    bootOrder: z.array(z.enum(['cdrom', 'disk', 'floppy', 'network'])).min(1).default(['cdrom', 'disk', 'floppy']),
+    kernelArgs: z.string().optional(),
+  })
+    .refine((p) => p.machine === 'pc' || !['std', 'cirrus'].includes(p.vga), { message: 'an isapc board has no PCI slot: use isa-vga or isa-cirrus', path: ['vga'] })
+    .refine((p) => p.machine === 'pc' || !['ne2k_pci', 'rtl8139', 'pcnet'].includes(p.nic), { message: 'an isapc board has no PCI slot: use ne2k_isa or none', path: ['nic'] })
+    .refine((p) => p.machine === 'isapc' || p.diskBus === 'ide', { message: 'isa-ide is for isapc boards', path: ['diskBus'] });
+
+/** Built on first use: a run whose profiles are all in the config cache never needs it. */
+export const PROFILE_FORMAT: ConfigFormat<ReturnType<typeof build>> = { kind: 'profile', schema: once(build) };
