@@ -1,6 +1,7 @@
 /**
  * bootgate's cache, outside git: `$BOOTGATE_CACHE`, else `$XDG_CACHE_HOME/bootgate`, else
- * `~/.cache/bootgate`. Built images, downloaded packages, the QEMU plugin and snapshots live here.
+ * `~/.cache/bootgate`. Built images, downloaded packages, the QEMU plugin, snapshots, validated
+ * config files and the remembered `-sandbox` probe live here.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
