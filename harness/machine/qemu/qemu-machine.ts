@@ -230,7 +230,7 @@ export class QemuMachine implements Machine {
       this.argv = qemuCommandLine(this.spec, { ...this.files, ...(diskFormat ? { diskFormat } : {}) }, { sandbox, ...(plugin ? { guestClockPlugin: plugin } : {}) });
       this.throwIfStopping();
 
-      const proc = QemuProcess.start(binary, this.argv, { cwd: this.spec.workDir });
+      const proc = QemuProcess.start(binary, this.argv, { cwd: this.spec.workDir, fifos: [this.files.serialIn, this.files.serialOut] });
       this.process = proc;
       void proc.exited.then((exit) => this.onProcessExit(exit));
       void proc.exited.then(() => this.startAbort.abort(new InfraError('qemu exited while starting')));

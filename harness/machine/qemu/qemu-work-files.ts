@@ -1,14 +1,12 @@
 /**
  * The files one QEMU machine keeps in its private workDir: the QMP socket, the serial FIFO
- * pair, the disk overlay and scratch files for screenshots and memory dumps. Created before
- * QEMU starts, removed when it is gone (the caller removes workDir itself).
+ * pair, the disk overlay and scratch files for screenshots and memory dumps. The folders are
+ * created before QEMU starts and the FIFOs by QEMU's own exec (QemuProcess.start); all are
+ * removed when it is gone (the caller removes workDir itself).
  */
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { InfraError } from '../../errors.js';
 import type { QemuPaths } from './qemu-command-line.js';
 
 /** sun_path holds 108 bytes including the NUL: a longer socket path cannot be bound at all. */
@@ -43,16 +41,9 @@ export function planWorkFiles(workDir: string, withOverlay: boolean): QemuWorkFi
   };
 }
 
-/** Creates workDir, the FIFOs and, if workDir is deep, a short socket folder. Returns the final paths. */
+/** Creates workDir and, if workDir is deep, a short socket folder. Returns the final paths. */
 export async function createWorkFiles(planned: QemuWorkFiles): Promise<QemuWorkFiles> {
   await mkdir(planned.workDir, { recursive: true });
-  try {
-    // Node has no mkfifo. execFile, not execa: this exec stands between every QEMU job and its
-    // start, and execa's first call costs ~15 ms more than a plain exec (measured).
-    await promisify(execFile)('mkfifo', ['-m', '600', planned.serialIn, planned.serialOut]);
-  } catch (e) {
-    throw new InfraError(`cannot create the serial FIFOs in ${planned.workDir}: ${(e as Error).message}`, { cause: e });
-  }
   if (Buffer.byteLength(planned.qmpSocket) <= MAX_SOCKET_PATH) return planned;
   const socketDir = await mkdtemp(join(tmpdir(), 'bg-qmp-'));
   return { ...planned, socketDir, ...socketsIn(socketDir) };
