@@ -6,11 +6,11 @@
  * An entry holds the file's whole text and the validated value, and counts only for the same
  * text and the same build: an edit, or any rebuild of bootgate (whose schemas may have changed),
  * validates afresh. Only successes are kept, so bad input is always checked and reported anew.
- * One small file per config file, under a folder per build; a new build's first write removes
- * the folders of older builds. Best effort throughout: a cache that cannot be read or written
- * only costs the time it would have saved.
+ * One small file per config file, under a folder per build; a run's first write removes the
+ * folders of all but the newest few builds. Best effort throughout: a cache that cannot be read
+ * or written only costs the time it would have saved.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultCacheRoot } from './cache-root.js';
 
@@ -19,6 +19,8 @@ declare const __BOOTGATE_BUILD__: string | undefined;
 
 /** Marks a RegExp in the stored JSON (patterns are RegExps once validated). */
 const REGEXP = '\u0000RegExp';
+/** Builds whose entries are kept, this one included. */
+const KEPT_BUILDS = 4;
 /** Longer names than this (255 bytes, less room for the kind) are not cached: their files would not fit. */
 const MAX_NAME = 240;
 
@@ -56,7 +58,7 @@ export class ConfigCache {
     const path = this.path(kind, file);
     if (!path) return;
     try {
-      this.removeOtherBuilds();
+      this.removeOldBuilds();
       mkdirSync(join(this.root, this.build), { recursive: true });
       const tmp = `${path}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify({ text, value } satisfies Entry, replace));
@@ -71,16 +73,19 @@ export class ConfigCache {
     return name.length <= MAX_NAME ? join(this.root, this.build, name) : undefined;
   }
 
-  private removeOtherBuilds(): void {
+  /** Keeps the folders of the few newest other builds (two checkouts may share one cache) and removes the rest. */
+  private removeOldBuilds(): void {
     if (this.cleaned) return;
     this.cleaned = true;
-    let builds: string[] = [];
     try {
-      builds = readdirSync(this.root);
+      const others = readdirSync(this.root)
+        .filter((b) => b !== this.build)
+        .map((b) => ({ dir: join(this.root, b), mtimeMs: statSync(join(this.root, b)).mtimeMs }))
+        .sort((a, b) => b.mtimeMs - a.mtimeMs);
+      for (const { dir } of others.slice(KEPT_BUILDS - 1)) rmSync(dir, { recursive: true, force: true });
     } catch {
-      return; // nothing cached yet
+      // Nothing cached yet, or another run is cleaning up too.
     }
-    for (const b of builds) if (b !== this.build) rmSync(join(this.root, b), { recursive: true, force: true });
   }
 }
 

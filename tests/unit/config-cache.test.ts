@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -62,18 +62,25 @@ describe('the config cache', () => {
     expect(format.validations).toBe(4); // the failing text, twice: a failure is never kept
   });
 
-  it('trusts only its own build, and its first write removes older builds', async () => {
+  it('trusts only its own build, and its first write keeps the newest few other builds only', async () => {
     const file = join(dir, 'a.yaml');
     await writeFile(file, 'n: 1\nre: x\n');
     const root = join(dir, 'cache');
     const format = countingFormat();
     readYamlFile(file, format, undefined, new ConfigCache(root, 'build-1'));
-    await mkdir(join(root, 'build-0'));
+    // Older builds, each a minute older than the next; build-1 (just written) is the newest.
+    for (let i = 0; i < 4; i++) {
+      await mkdir(join(root, `old-${i}`));
+      const at = new Date(Date.now() - (i + 1) * 60_000);
+      await utimes(join(root, `old-${i}`), at, at);
+    }
     const next = new ConfigCache(root, 'build-2');
     expect(next.get('test', file, 'n: 1\nre: x\n')).toBeUndefined();
     readYamlFile(file, format, undefined, next);
     expect(format.validations).toBe(2);
-    expect(readdirSync(root)).toEqual(['build-2']);
+    expect(readdirSync(root).sort()).toEqual(['build-1', 'build-2', 'old-0', 'old-1']);
+    // The older build still finds its own entry.
+    expect(new ConfigCache(root, 'build-1').get('test', file, 'n: 1\nre: x\n')).toEqual(readYamlFile(file, format, undefined, next));
   });
 
   it('keeps nothing for a path too long for a file name', async () => {
