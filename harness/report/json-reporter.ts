@@ -1,14 +1,11 @@
 /** The results document on disk; written atomically so a reader never sees half a file. */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 import type { RunResult } from './results.js';
 
 export function writeResults(run: RunResult, file: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(run, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(run, null, 2)}\n`);
 }
 
 export function readResults(file: string): RunResult {

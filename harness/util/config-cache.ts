@@ -10,9 +10,10 @@
  * folders of all but the newest few builds. Best effort throughout: a cache that cannot be read
  * or written only costs the time it would have saved.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultCacheRoot } from './cache-root.js';
+import { writeFileAtomic } from './write-file-atomic.js';
 
 /** Set by scripts/bundle.mjs; absent when bootgate runs from its sources (tests), which then validate every time. */
 declare const __BOOTGATE_BUILD__: string | undefined;
@@ -59,10 +60,7 @@ export class ConfigCache {
     if (!path) return;
     try {
       this.removeOldBuilds();
-      mkdirSync(join(this.root, this.build), { recursive: true });
-      const tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ text, value } satisfies Entry, replace));
-      renameSync(tmp, path);
+      writeFileAtomic(path, JSON.stringify({ text, value } satisfies Entry, replace));
     } catch {
       // Not writable: the next run validates again.
     }

@@ -2,8 +2,8 @@
  * A small JSON file of answers that are slow to get and keyed by everything they depend on (apt's
  * state, an executable's identity), under bootgate's cache. It keeps the newest MAX_ENTRIES.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from './write-file-atomic.js';
 
 const MAX_ENTRIES = 64;
 
@@ -19,10 +19,7 @@ export class JsonMemo<T> {
     const entries = Object.entries(await this.read()).filter(([k]) => k !== key);
     const kept = Object.fromEntries([...entries.slice(-(MAX_ENTRIES - 1)), [key, value]]);
     try {
-      await mkdir(dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify(kept));
-      await rename(tmp, this.file);
+      writeFileAtomic(this.file, JSON.stringify(kept));
     } catch {
       // A memo that cannot be written only costs the next run the work it saves.
     }
