@@ -5,6 +5,9 @@ import type { RawImage } from '../machine/raw-image.js';
 import { writePng } from '../screen/png-file.js';
 import type { ArtifactSink } from '../steps/step-context.js';
 
+/** Deflate level of report frames: 7.9 KB in ~6 ms for GRUB's menu, against 6.5 KB in ~30 ms at 9. */
+const ARTIFACT_LEVEL = 6;
+
 export class JobArtifacts implements ArtifactSink {
   readonly dir: string;
   private readonly writes: Promise<unknown>[] = [];
@@ -20,11 +23,11 @@ export class JobArtifacts implements ArtifactSink {
 
   /**
    * Names the frame's file and encodes it in the background: a step's evidence is needed in the
-   * report, not before its next step (a PNG encode takes ~15 ms). `flush()` waits for them all.
+   * report, not before its next step. `flush()` waits for them all.
    */
   async image(name: string, image: RawImage): Promise<string> {
     const file = join(this.dir, `${safe(name)}.png`);
-    this.writes.push(writePng(file, image));
+    this.writes.push(writePng(file, image, ARTIFACT_LEVEL));
     return relative(this.reportDir, file);
   }
 

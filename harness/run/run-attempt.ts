@@ -15,7 +15,6 @@ import type { StepContext } from '../steps/step-context.js';
 import { JobArtifacts } from './job-artifacts.js';
 import { FilmstripRecorder } from './filmstrip-recorder.js';
 import { writeFilmstrip } from '../report/write-filmstrip.js';
-import { loadSharp } from '../util/load-sharp.js';
 import { checkSizeBudgets, measureImages, type MeasuredImage } from '../budget/size-budget.js';
 import type { Job } from './job.js';
 import { scenarioMedia } from '../scenario/scenario.js';
@@ -107,7 +106,6 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
       ...(start.restoreFrom ? { restoreFrom: start.restoreFrom } : {}),
     });
     await abortable(machine.start(), controller.signal);
-    void loadSharp(); // while the guest boots
     if ((options.filmstrip ?? 'on-failure') !== 'off') {
       recorder = new FilmstripRecorder(machine);
       recorder.start();
