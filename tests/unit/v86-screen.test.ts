@@ -9,6 +9,7 @@ import {
   textPalette,
   textStateFromVga,
   type V86Vga,
+  VgaCamera,
   type VgaTextState,
 } from '../../harness/machine/v86/v86-screen.js';
 
@@ -160,38 +161,71 @@ describe('composeLayers', () => {
   });
 });
 
+/** A v86 VGA in 80×25 text mode, as SeaBIOS leaves it, with an invisible cursor at cell 123. */
+function textVga(): V86Vga {
+  return {
+    graphical_mode: false,
+    max_cols: 80,
+    max_rows: 25,
+    max_scan_line: 0x4f,
+    clocking_mode: 0x00,
+    attribute_mode: 0x0c,
+    character_map_select: 0x04 | 0x10, // map A = VGA index 1 (16 KiB), map B = index 4 (8 KiB)
+    color_plane_enable: 0x0f,
+    color_select: 0,
+    start_address: 80,
+    offset_register: 40,
+    line_compare: 1023,
+    cursor_address: 123,
+    cursor_scanline_start: 0x20 | 14,
+    cursor_scanline_end: 15,
+    dac_map: new Uint8Array(16),
+    dac_mask: 0xff,
+    vga256_palette: new Int32Array(256),
+    vga_memory: new Uint8Array(0x40000),
+    plane2: new Uint8Array(0x10000),
+    scan_line_to_screen_row: (line: number) => Math.ceil(line / 16),
+  } as unknown as V86Vga;
+}
+
 describe('textStateFromVga', () => {
   it('reads v86 VGA registers the way the hardware defines them', () => {
-    const vga = {
-      graphical_mode: false,
-      max_cols: 80,
-      max_rows: 25,
-      max_scan_line: 0x4f,
-      clocking_mode: 0x00,
-      attribute_mode: 0x0c,
-      character_map_select: 0x04 | 0x10, // map A = VGA index 1 (16 KiB), map B = index 4 (8 KiB)
-      color_plane_enable: 0x0f,
-      color_select: 0,
-      start_address: 80,
-      offset_register: 40,
-      line_compare: 1023,
-      cursor_address: 123,
-      cursor_scanline_start: 0x20 | 14,
-      cursor_scanline_end: 15,
-      dac_map: new Uint8Array(16),
-      dac_mask: 0xff,
-      vga256_palette: new Int32Array(256),
-      vga_memory: new Uint8Array(0x40000),
-      plane2: new Uint8Array(0x10000),
-      scan_line_to_screen_row: (line: number) => Math.ceil(line / 16),
-    } as unknown as V86Vga;
-    const s = textStateFromVga(vga);
+    const s = textStateFromVga(textVga());
     expect(s).toMatchObject({
       cols: 80, rows: 25, charHeight: 16, charWidth: 9, doubleScan: false, lineGraphics: true, blinkEnabled: true,
       fontOffsetA: 16384, fontOffsetB: 8192, startAddress: 80, rowStride: 80, splitRow: 64,
       cursor: { address: 123, firstLine: 14, lastLine: 15, visible: false }, screenOn: true,
     });
     expect(renderTextMode(s)).toMatchObject({ width: 720, height: 400 });
+  });
+});
+
+describe('VgaCamera', () => {
+  it('draws a text screen once, and again only when something it shows changed', () => {
+    const vga = textVga();
+    const camera = new VgaCamera();
+    const first = camera.take(vga);
+    expect(first.image).toMatchObject({ width: 720, height: 400 });
+    expect(camera.take(vga, first.shot)).toEqual({ shot: first.shot });
+    // Without the shot the caller holds, or with an older one, it draws.
+    expect(camera.take(vga).image).toBeDefined();
+    const held = camera.take(vga, 999);
+    expect(held.image).toBeDefined();
+    const changes: ((v: Record<string, any>) => void)[] = [
+      (v) => (v.vga_memory[(80 + 5) * 2] = 0x41), // a character on the screen
+      (v) => (v.plane2[0x4000 + 7] = 0xff), // a glyph of the font in use
+      (v) => (v.vga256_palette[0] = 0x123456), // the DAC colour every attribute maps to here
+      (v) => (v.cursor_scanline_start = 14), // the cursor shown
+      (v) => (v.start_address = 0), // the page scrolled
+    ];
+    let last = held.shot;
+    for (const change of changes) {
+      change(vga as unknown as Record<string, any>);
+      const shot = camera.take(vga, last);
+      expect(shot.image).toBeDefined();
+      expect(camera.take(vga, shot.shot).image).toBeUndefined();
+      last = shot.shot;
+    }
   });
 });
 

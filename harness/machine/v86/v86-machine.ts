@@ -89,7 +89,7 @@ export class V86Machine implements Machine {
   private readonly pending = new Map<number, Pending>();
   private stderrTail = '';
   private lastStats: V86MachineStats = {};
-  private lastShot: RawImage | undefined;
+  private lastShot: { readonly image: RawImage; readonly shot: number } | undefined;
   private settleExit!: (exit: MachineExit) => void;
   private workerGone: Promise<void> = Promise.resolve();
   private onStarted: (() => void) | undefined;
@@ -164,10 +164,11 @@ export class V86Machine implements Machine {
   }
 
   async screenshot(): Promise<RawImage> {
-    const { image, instructions } = await this.request({ type: 'screenshot' });
+    const last = this.lastShot;
+    const { image, shot, instructions } = await this.request({ type: 'screenshot', ...(last ? { since: last.shot } : {}) });
     // An unchanged screen is the previous frame object, as on QEMU: the golden comparer answers it from memory.
-    const frame = this.lastShot && sameFrame(this.lastShot, image) ? this.lastShot : image;
-    this.lastShot = frame;
+    const frame = !image ? last!.image : last && sameFrame(last.image, image) ? last.image : image;
+    this.lastShot = { image: frame, shot };
     this.guestClock.recordScreen(frame, instructions);
     return frame;
   }

@@ -16,7 +16,8 @@ export interface V86WorkerData {
 
 export type V86Request =
   | { readonly type: 'text-screen' }
-  | { readonly type: 'screenshot' }
+  /** `since`: the shot the main thread holds; a text screen unchanged since then comes back without an image. */
+  | { readonly type: 'screenshot'; readonly since?: number }
   | { readonly type: 'press'; readonly chord: Chord }
   /** Chords, not text: the main thread turns text into keys so a bad character is a ConfigError there. */
   | { readonly type: 'type'; readonly chords: readonly Chord[]; readonly msPerChar: number }
@@ -43,7 +44,7 @@ export interface V86WorkerStats {
  */
 export interface V86Replies {
   'text-screen': { readonly rows: string[] | undefined; readonly instructions: number };
-  screenshot: { readonly image: RawImage; readonly instructions: number };
+  screenshot: { readonly image?: RawImage; readonly shot: number; readonly instructions: number };
   press: number;
   type: number;
   serial: number;

@@ -14,7 +14,7 @@ import type {
   V86WorkerStats,
 } from './v86-protocol.js';
 import { scancodesForChord } from './v86-keys.js';
-import { installImageDataShim, screenshotFromVga, type V86Vga } from './v86-screen.js';
+import { installImageDataShim, VgaCamera, type V86Vga } from './v86-screen.js';
 import { biosKeyBuffer, typeChords, type KeyboardPort } from './v86-typing.js';
 
 /** The parts of v86's internals used here; they are not in its typings. */
@@ -124,6 +124,8 @@ function cpu(): NonNullable<V86Internals['v86']>['cpu'] {
   return internals.v86.cpu;
 }
 
+const camera = new VgaCamera();
+
 const keyboard: KeyboardPort = {
   send: (codes) => void emulator.keyboard_send_scancodes([...codes]),
   unread: () => cpu().devices.ps2.kbd_buffer.length,
@@ -140,8 +142,8 @@ async function handle(request: V86RequestEnvelope): Promise<{ value: unknown; tr
       return { value };
     }
     case 'screenshot': {
-      const value: V86Replies['screenshot'] = { image: screenshotFromVga(cpu().devices.vga), instructions: instructions() };
-      return { value, transfer: [value.image.data.buffer as ArrayBuffer] };
+      const value: V86Replies['screenshot'] = { ...camera.take(cpu().devices.vga, request.since), instructions: instructions() };
+      return { value, ...(value.image ? { transfer: [value.image.data.buffer as ArrayBuffer] } : {}) };
     }
     case 'press':
       keyboard.send(scancodesForChord(request.chord));
