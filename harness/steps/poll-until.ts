@@ -24,9 +24,10 @@ export interface PollOptions<T> {
   readonly wake?: (callback: () => void) => () => void;
 }
 
-// Screens settle within tens of milliseconds of the text that announced them: look again soon. A
-// frame costs QEMU ~4 ms (PPM), so look every 100 ms for the first half second, then back off.
-export const SCREEN_INTERVALS: readonly number[] = [0, 50, 100, 100, 100, 150, 250, 500, 1000];
+// A frame costs QEMU ~4 ms (PPM), and an unchanged one no compare (the same frame object comes
+// back): look every 100 ms for the first second, then back off. Screens that take 0.5–1 s to
+// draw (GRUB's menu after its title) were found up to 250 ms late when the backoff began at 0.5 s.
+export const SCREEN_INTERVALS: readonly number[] = [0, 50, 100, 100, 100, 100, 100, 100, 100, 100, 100, 150, 250, 500, 1000];
 // Text waits poll with peeks (~3 ms, no pause of the guest) and confirm with an exact read (a
 // ~12 ms pause): they can look often.
 export const TEXT_INTERVALS: readonly number[] = [0, 25, 50];
