@@ -75,15 +75,17 @@ export async function decodePng(bytes: Uint8Array): Promise<RawImage | undefined
   const [depth, color, compression, filter, interlace] = header.subarray(8, 13);
   if (depth !== 8 || (color !== COLOR_RGB && color !== COLOR_RGBA) || compression !== 0 || filter !== 0 || interlace !== 0) return undefined;
   if (width === 0 || height === 0) throw new PngFormatError(`a ${width}×${height} image`);
-  let scanlines: Buffer;
-  try {
-    scanlines = await inflateAsync(Buffer.concat(idat));
-  } catch (e) {
-    throw new PngFormatError(`its pixel data does not inflate (${(e as Error).message})`);
-  }
   const channels = color === COLOR_RGBA ? 4 : 3;
   const row = width * channels;
-  if (scanlines.length !== height * (row + 1)) throw new PngFormatError(`${scanlines.length} bytes of pixel data, where ${width}×${height} needs ${height * (row + 1)}`);
+  const expected = height * (row + 1);
+  let scanlines: Buffer;
+  try {
+    // Bounded: a few bytes that inflate to gigabytes must not take the process's memory.
+    scanlines = await inflateAsync(Buffer.concat(idat), { maxOutputLength: expected });
+  } catch (e) {
+    throw new PngFormatError(`its pixel data does not inflate to the ${width}×${height} its header gives (${(e as Error).message})`);
+  }
+  if (scanlines.length !== expected) throw new PngFormatError(`${scanlines.length} bytes of pixel data, where ${width}×${height} needs ${expected}`);
   const pixels = unfilter(scanlines, height, row, channels);
   return { width, height, data: channels === 4 ? pixels : rgbToRgba(pixels) };
 }

@@ -106,6 +106,12 @@ describe('png-codec', () => {
     corrupt[60]! ^= 0xff;
     await expect(decodePng(corrupt)).rejects.toThrow(/IDAT chunk at byte 33 fails its checksum/);
     await expect(decodePng(Buffer.from('GIF89a, not a PNG'))).rejects.toThrow(PngFormatError);
+    // A header that claims fewer pixels than the data holds: inflating stops at the claimed size.
+    const small = Buffer.from(png);
+    small.writeUInt32BE(2, 16);
+    small.writeUInt32BE(2, 20);
+    small.writeUInt32BE(crc32(small.subarray(12, 29)), 29);
+    await expect(decodePng(small)).rejects.toThrow(/does not inflate to the 2×2 its header gives/);
   });
 });
 
