@@ -1,9 +1,9 @@
 /**
  * PNG to and from RGBA frames with node:zlib, for the PNGs a passing job reads and writes (its
- * goldens and step screenshots): loading sharp (libvips) costs a bootgate process ~80 ms of CPU
- * and ~35 MiB, on the cores the emulator needs while it boots. Only the common form is handled
- * here, 8-bit RGB or RGBA without interlacing (what sharp, QEMU and bootgate write); any other PNG
- * is left to sharp (png-file.ts).
+ * goldens and step screenshots): loading sharp (libvips) costs a bootgate process 67–100 ms of
+ * CPU and ~20 MiB resident, on the cores the emulator needs while it boots. Only the common form
+ * is handled here, 8-bit RGB or RGBA without interlacing (what sharp, QEMU and bootgate write);
+ * any other PNG is left to sharp (png-file.ts).
  */
 import { crc32, deflate, inflate } from 'node:zlib';
 import { promisify } from 'node:util';
