@@ -31,7 +31,7 @@ interface Sample {
 async function runOnce(filmstrip: 'always' | 'off'): Promise<Sample> {
   const report = join(work, `report-${filmstrip}`);
   try {
-    const m = await measure(join(PROJECT_ROOT, 'bin/bootgate.js'), ['run', scenario, '--filmstrip', filmstrip, '--report-dir', report], { ...process.env, CI: '1' });
+    const m = await measure(join(PROJECT_ROOT, 'bin/bootgate'), ['run', scenario, '--filmstrip', filmstrip, '--report-dir', report], { ...process.env, CI: '1' });
     if (m.exitCode !== 0) throw new Error(`bootgate exited ${m.exitCode}:\n${m.stdout}`);
     const [job] = JSON.parse(readFileSync(join(report, 'results.json'), 'utf8')).jobs as { phases: { durationMs: number }[]; artifacts: Record<string, string> }[];
     return { bootMs: job!.phases[0]!.durationMs, kept: !!job!.artifacts.filmstrip };

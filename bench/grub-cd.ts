@@ -33,7 +33,7 @@ interface Sample {
 async function bootgateOnce(): Promise<Sample> {
   const reportDir = mkdtempSync(join(tmpdir(), 'bench-report-'));
   try {
-    const m = await measure(join(PROJECT_ROOT, 'bin/bootgate.js'), ['run', scenario, '--backend', backend, '--jobs', '1', '--report-dir', reportDir], env);
+    const m = await measure(join(PROJECT_ROOT, 'bin/bootgate'), ['run', scenario, '--backend', backend, '--jobs', '1', '--report-dir', reportDir], env);
     if (m.exitCode !== 0) throw new Error(`bootgate exited ${m.exitCode}:\n${m.stdout}`);
     const results = JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8'));
     const job = results.jobs[0];

@@ -45,7 +45,7 @@ async function runOnce(dir: string): Promise<Sample> {
   // A cache of its own, empty each time: the warm run pays for the boot that makes the snapshot.
   const cache = mkdtempSync(join(tmpdir(), 'bench-snapshot-cache-'));
   try {
-    const m = await measure(join(PROJECT_ROOT, 'bin/bootgate.js'), ['run', dir, '--jobs', '1', '--report-dir', report], { ...process.env, CI: '1', BOOTGATE_CACHE: cache });
+    const m = await measure(join(PROJECT_ROOT, 'bin/bootgate'), ['run', dir, '--jobs', '1', '--report-dir', report], { ...process.env, CI: '1', BOOTGATE_CACHE: cache });
     if (m.exitCode !== 0) throw new Error(`bootgate exited ${m.exitCode} on ${dir}:\n${m.stdout}`);
     const jobs = JSON.parse(readFileSync(join(report, 'results.json'), 'utf8')).jobs as { restored?: unknown }[];
     return { wallMs: m.wallMs, restored: jobs.filter((j) => j.restored).length };

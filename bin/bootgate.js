@@ -1,11 +1,13 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
-// Runs the bundled CLI; scripts/setup.sh (npm run build) builds dist/.
+// Runs the bundled CLI; scripts/setup.sh (npm run build) builds dist/. `npx bootgate` runs
+// bin/bootgate, which starts from the startup snapshot when it fits and hands over to this file
+// when it does not.
 //
 // A 1 MiB young generation (V8's default grows to 16 MiB): bootgate waits most of the time and
 // allocates in bursts (frames, monitor replies), so a small one costs no measurable time and keeps
 // ~12 MiB less resident beside the emulators (GRUB CD job: 94–96 against 106–110 MiB peak). V8 sizes
-// its heap before any script runs, so only a flag can set this: run bootgate as `npx bootgate` or
-// `bin/bootgate.js`, not `node bin/bootgate.js`, to get it.
+// its heap before any script runs, so only a flag can set this: run bootgate as `npx bootgate`,
+// `bin/bootgate` or `bin/bootgate.js`, not `node bin/bootgate.js`, to get it.
 //
 // The bundle runs as a vm.Script with V8's code cache in a file beside it: compiling 1.3 MB of
 // JavaScript is the largest part of bootgate's start, and Node 20 offers no compile cache for

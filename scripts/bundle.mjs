@@ -7,8 +7,10 @@
 // runs it as a vm.Script with V8's code cache beside it (ESM has no such hook before Node 22).
 // Commands and preset building stay lazy: esbuild defers a module reached only by import() until
 // it is first imported. The v86 worker is its own ES module, started by path.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { build } from 'esbuild';
 
 // A rebuild starts from an empty folder: no stale chunk or code cache survives it.
@@ -47,3 +49,23 @@ for (const file of main.outputFiles) {
   mkdirSync('dist/bundle', { recursive: true });
   writeFileSync(file.path, file.text.replaceAll(BUILD_PLACEHOLDER, id));
 }
+
+// The startup snapshot bin/bootgate starts from (bin/bootgate-snapshot.js says what is in it),
+// built with the flags bin/bootgate runs it with: V8 refuses a snapshot made under other flags.
+// The key beside it, written last, says what it fits: the bundle it holds (by path: bin/bootgate
+// checks it is still that file) and the Node binary that built it, as `stat` prints it (device,
+// inode, size, change time: an upgraded Node has a new inode or change time even where dpkg
+// keeps the packaged mtime). bin/bootgate compares that line with stat's output for the node it
+// would run, so both sides must come from the same command.
+const bundlePath = resolve('dist/bundle/main.cjs');
+const snapshot = resolve('dist/bundle/main.snapshot');
+try {
+  // Piped, not shown: the builder warns about every built-in module it has not verified (vm,
+  // child_process, ...); the test suite, run from the snapshot, is the verification that counts.
+  execFileSync(process.execPath, ['--max-semi-space-size=1', '--snapshot-blob', snapshot, '--build-snapshot', resolve('bin/bootgate-snapshot.js'), bundlePath], { stdio: ['ignore', 'inherit', 'pipe'] });
+} catch (e) {
+  process.stderr.write(e.stderr ?? '');
+  throw new Error(`building the startup snapshot failed: ${e.message.split('\n')[0]}`);
+}
+const nodeId = execFileSync('stat', ['-L', '-c', '%d:%i:%s:%Z', process.execPath], { encoding: 'utf8' }).trim();
+writeFileSync(`${snapshot}.key`, `${bundlePath}\n${nodeId}\n`);

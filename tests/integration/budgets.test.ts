@@ -13,7 +13,7 @@ const work = mkdtempSync(join(tmpdir(), 'bootgate-budgets-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function bootgate(args: string[]): Promise<{ code: number | null; stdout: string }> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/bootgate.js'), ...args], { env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(join(ROOT, 'bin/bootgate'), args, { env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout })));

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { alive, qemuPidsUnder } from '../support/qemu-processes.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'bin/bootgate.js');
+const CLI = join(ROOT, 'bin/bootgate');
 const work = mkdtempSync(join(tmpdir(), 'bootgate-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -25,7 +25,7 @@ interface CliRun {
 function bootgate(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, CI: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(CLI, args, { env: { ...process.env, CI: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -112,7 +112,7 @@ describe('bootgate run, end to end', () => {
 
   it('Ctrl-C mid-boot stops every machine, still writes the report, exits 130 and leaves no QEMU behind', async () => {
     const report = join(work, 'interrupted');
-    const child = spawn(process.execPath, [CLI, 'run', join(ROOT, 'scenarios/debian-installer/installer-serial.yaml'), '--backend', 'qemu', '--report-dir', report], {
+    const child = spawn(CLI, ['run', join(ROOT, 'scenarios/debian-installer/installer-serial.yaml'), '--backend', 'qemu', '--report-dir', report], {
       env: { ...process.env, CI: '1' },
       stdio: 'ignore',
     });

@@ -23,7 +23,7 @@ interface Job {
 }
 
 async function gate(args: string[], report: string): Promise<{ code: number | null; stdout: string; jobs: Job[] }> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/bootgate.js'), ...args, '--report-dir', report], { env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(join(ROOT, 'bin/bootgate'), [...args, '--report-dir', report], { env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));

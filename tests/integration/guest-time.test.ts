@@ -24,7 +24,7 @@ interface Job {
 
 function bootgate(args: string[]): Promise<{ code: number | null; jobs: Job[] }> {
   const report = args[args.indexOf('--report-dir') + 1]!;
-  const child = spawn(process.execPath, [join(ROOT, 'bin/bootgate.js'), ...args], { env: { ...process.env, CI: '1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(join(ROOT, 'bin/bootgate'), args, { env: { ...process.env, CI: '1' }, stdio: ['ignore', 'ignore', 'inherit'] });
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, jobs: JSON.parse(readFileSync(join(report, 'results.json'), 'utf8')).jobs })));
 }
 

@@ -15,7 +15,7 @@ import { readPng } from '../../harness/screen/png-file.js';
 import { alive, qemuPidsUnder } from '../support/qemu-processes.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'bin/bootgate.js');
+const CLI = join(ROOT, 'bin/bootgate');
 const GRUB_CD = '/usr/lib/grub-rescue/grub-rescue-cdrom.iso';
 /** GRUB's countdown line ("executed automatically in Ns"), as the grub-rescue golden masks it. */
 const COUNTDOWN = [{ x: 0, y: 352, width: 720, height: 16 }];
@@ -40,7 +40,7 @@ describe('bootgate repro', () => {
     const scenario = join(work, 'never.yaml');
     writeFileSync(scenario, `image: {cdrom: ${GRUB_CD}}\nbackends: [qemu]\nsteps:\n  - waitText: "GNU GRUB"\n  - name: never\n    waitText: "text GRUB never shows"\n    timeout: 3s\n`);
     const report = join(work, 'report');
-    const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [CLI, 'repro', scenario, '--report-dir', report], { env: { ...process.env, CI: '1' }, stdio: 'pipe' });
+    const child: ChildProcessWithoutNullStreams = spawn(CLI, ['repro', scenario, '--report-dir', report], { env: { ...process.env, CI: '1' }, stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

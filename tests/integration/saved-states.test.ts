@@ -30,7 +30,7 @@ interface Job {
 
 function bootgate(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stderr: string; jobs: Job[] }> {
   const report = args[args.indexOf('--report-dir') + 1]!;
-  const child = spawn(process.execPath, [join(ROOT, 'bin/bootgate.js'), ...args], { env: { ...process.env, CI: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(join(ROOT, 'bin/bootgate'), args, { env: { ...process.env, CI: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   return new Promise((resolve) =>
