@@ -3,6 +3,8 @@
  * knows which outcome class it stands for, so the runner never has to guess whether the image
  * misbehaved (failed), the host or emulator broke (infra), or the input was wrong (config).
  */
+import { groupDigits } from './util/group-digits.js';
+
 export type ErrorClass = 'failed' | 'infra' | 'config' | 'unsupported';
 
 export abstract class BootgateError extends Error {
@@ -118,7 +120,7 @@ export class BudgetExceededError extends BootgateError {
   ) {
     super(
       clock === 'instructions'
-        ? `phase ${phase} ran ${actual.toLocaleString('en-US')} guest instructions, over its budget of ${budget.toLocaleString('en-US')}`
+        ? `phase ${phase} ran ${groupDigits(actual)} guest instructions, over its budget of ${groupDigits(budget)}`
         : `phase ${phase} took ${(actual / 1000).toFixed(clock === 'guest' ? 3 : 1)} s${clock === 'guest' ? ' of guest time' : ''}, over its ${clock === 'guest' ? 'guest-time ' : ''}budget of ${(budget / 1000).toFixed(1)} s`,
     );
   }

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { groupByScenario, whereItFailed } from './cross-backend.js';
 import type { JobResult, RunResult } from './results.js';
+import { groupDigits } from '../util/group-digits.js';
 
 const SERIAL_TAIL_BYTES = 8000;
 
@@ -59,7 +60,7 @@ function renderJob(job: JobResult, reportDir: string): string {
     )
     .join('\n');
   const phaseRows = job.phases
-    .map((p) => `<tr class="${p.outcome === 'failed' ? 'failed' : p.outcome === 'passed' ? 'passed' : 'skipped'}"><td>${esc(p.name)}</td><td>${p.outcome}</td><td>${p.outcome === 'not-run' || p.outcome === 'restored' ? '-' : `${(p.durationMs / 1000).toFixed(2)} s`}</td><td>${p.guest ? esc(`${guestTimeText(p.guest)} (${p.guest.instructions.toLocaleString('en-US')} instructions)`) : '-'}</td><td>${esc(budgetText(p)) || '-'}</td></tr>`)
+    .map((p) => `<tr class="${p.outcome === 'failed' ? 'failed' : p.outcome === 'passed' ? 'passed' : 'skipped'}"><td>${esc(p.name)}</td><td>${p.outcome}</td><td>${p.outcome === 'not-run' || p.outcome === 'restored' ? '-' : `${(p.durationMs / 1000).toFixed(2)} s`}</td><td>${p.guest ? esc(`${guestTimeText(p.guest)} (${groupDigits(p.guest.instructions)} instructions)`) : '-'}</td><td>${esc(budgetText(p)) || '-'}</td></tr>`)
     .join('\n');
   const film = job.artifacts.filmstrip
     ? `<p>the boot as it ran: <a href="${esc(job.artifacts.filmstrip)}">animation</a></p><a href="${esc(job.artifacts.contactSheet ?? job.artifacts.filmstrip)}"><img style="max-width:100%" src="${esc(job.artifacts.contactSheet ?? job.artifacts.filmstrip)}" alt="filmstrip"></a>`

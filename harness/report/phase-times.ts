@@ -4,6 +4,7 @@
  */
 import { formatDuration } from '../scenario/duration.js';
 import type { PhaseResult } from './results.js';
+import { groupDigits } from '../util/group-digits.js';
 
 export function guestTimeText(guest: NonNullable<PhaseResult['guest']>): string {
   const ms = guest.ms < 1000 ? `${guest.ms.toFixed(guest.ms < 10 ? 2 : 0)} ms` : `${(guest.ms / 1000).toFixed(3)} s`;
@@ -22,7 +23,7 @@ export function budgetText(phase: PhaseResult): string {
   const parts = [
     phase.budgetMs !== undefined ? `wall ${formatDuration(phase.budgetMs)}` : '',
     phase.guestBudget?.ms !== undefined ? `guest ${formatDuration(phase.guestBudget.ms)}` : '',
-    phase.guestBudget?.instructions !== undefined ? `${phase.guestBudget.instructions.toLocaleString('en-US')} instructions` : '',
+    phase.guestBudget?.instructions !== undefined ? `${groupDigits(phase.guestBudget.instructions)} instructions` : '',
   ];
   return parts.filter(Boolean).join(', ');
 }
