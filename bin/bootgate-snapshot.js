@@ -2,7 +2,8 @@
 // `node --max-semi-space-size=1 --snapshot-blob dist/bundle/main.snapshot --build-snapshot
 // bin/bootgate-snapshot.js <bundle>`; bin/bootgate starts from the result). It evaluates the CLI
 // bundle and the modules of `bootgate run` now, and names the function each start then runs: a
-// run skips loading them (~30 ms, measured; bin/bootgate.js with V8's code cache is the other way).
+// run skips loading them (~30 ms, measured; bin/bootgate.js with V8's code cache is the other way),
+// and, compiled from a training run's code cache, compiling the functions a run calls.
 //
 // Everything evaluated here is frozen into the snapshot, so nothing in it may read the
 // environment, the terminal or the clock at load time (bootgate's modules do that when a command
@@ -14,11 +15,15 @@ const { dirname } = require('node:path');
 const { startupSnapshot } = require('node:v8');
 const { Script } = require('node:vm');
 
-const bundle = process.argv[2];
+const [bundle, codeCache] = process.argv.slice(2);
 let requireAtRunTime;
 const requireForBundle = (id) => (requireAtRunTime ?? require)(id);
 const cli = { exports: {} };
-const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'utf8')}\n})`, { filename: bundle });
+// Compiled from the training run's code cache when there is one (scripts/bundle.mjs says why):
+// its functions are then in the snapshot compiled. V8 refuses a cache that does not fit.
+const cachedData = codeCache ? readFileSync(codeCache) : undefined;
+const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'utf8')}\n})`, { filename: bundle, cachedData });
+if (script.cachedDataRejected) process.stdout.write(`bootgate: V8 refused the code cache ${codeCache}: the snapshot compiles functions on first call\n`);
 script.runInThisContext()(cli.exports, requireForBundle, cli, bundle, dirname(bundle));
 // Node drains the event loop before it takes the snapshot, so the dynamic import settles first.
 void cli.exports.preload();
