@@ -10,7 +10,7 @@ let loading: Promise<typeof SharpType> | undefined;
 
 export function loadSharp(): Promise<typeof SharpType> {
   // require, not import(): sharp is CommonJS, and the CLI bundle runs as a vm.Script
-  // (bin/bootgate.js), where import() has no loader to call.
+  // (bin/bootgate.js) or from a startup snapshot (bin/bootgate), where import() has no loader.
   loading ??= Promise.resolve().then(() => {
     const sharp = createRequire(import.meta.url)('sharp') as typeof SharpType;
     // Frames are small and never decoded twice: libvips' operation cache and thread pool would
