@@ -1,9 +1,10 @@
 // The entry Node runs to build bootgate's startup snapshot (scripts/bundle.mjs runs it as
 // `node --max-semi-space-size=1 --snapshot-blob dist/bundle/main.snapshot --build-snapshot
-// bin/bootgate-snapshot.js <bundle>`; bin/bootgate starts from the result). It evaluates the CLI
-// bundle and the modules of `bootgate run` now, and names the function each start then runs: a
-// run skips loading them (~30 ms, measured; bin/bootgate.js with V8's code cache is the other way),
-// and, compiled from a training run's code cache, compiling the functions a run calls.
+// bin/bootgate-snapshot.js <bundle> [code cache]`; bin/bootgate starts from the result). It
+// evaluates the CLI bundle and the modules of `bootgate run` now, and names the function each
+// start then runs. A run then neither loads those modules (~30 ms before QEMU's spawn, measured)
+// nor, when the build had a training run's code cache to compile the bundle from, compiles the
+// functions it calls (~25 ms more).
 //
 // Everything evaluated here is frozen into the snapshot, so nothing in it may read the
 // environment, the terminal or the clock at load time (bootgate's modules do that when a command

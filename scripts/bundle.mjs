@@ -80,8 +80,9 @@ writeFileSync(`${snapshot}.key`, `${bundlePath}\n${nodeId}\n`);
  * So the build runs that job through bin/bootgate.js, which leaves V8's code cache of every
  * function the run compiled, and the snapshot's bundle is compiled from it. Two runs: the
  * first validates the scenario into the config cache, so the second compiles what every later
- * run does. Without QEMU or the GRUB image (a build before setup installed them) the snapshot
- * is built without it, and those functions compile when first called, as before.
+ * run does. A run that fails (no QEMU yet) still leaves what it compiled; without the GRUB image
+ * (a build before setup installed it) the snapshot is built without a cache, and a run compiles
+ * those functions when it first calls them.
  */
 function trainingRun() {
   const scenario = resolve('scenarios/grub-rescue/grub-rescue-cd.yaml');
