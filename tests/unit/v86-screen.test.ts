@@ -5,7 +5,7 @@ import {
   graphicsDisplaySize,
   renderTextMode,
   scaleNearest,
-  screenshotFromVga,
+  graphicsScreenshotFromVga,
   textPalette,
   textStateFromVga,
   type V86Vga,
@@ -261,7 +261,7 @@ describe('scaleNearest', () => {
   });
 });
 
-describe('screenshotFromVga in graphics modes', () => {
+describe('graphicsScreenshotFromVga in graphics modes', () => {
   /** A v86 VGA in a 256-colour mode that shows 8×4 dots: v86 keeps 4×2 guest pixels. */
   function vga256(overrides: Partial<V86Vga> = {}): V86Vga {
     // Guest pixels, row 0: black, red, green, blue; row 1: white, grey, yellow, cyan.
@@ -286,7 +286,7 @@ describe('screenshotFromVga in graphics modes', () => {
   }
 
   it('shows a mode-13h-style frame at the monitor size, each guest pixel two dots wide and two lines high', () => {
-    const image = screenshotFromVga(vga256());
+    const image = graphicsScreenshotFromVga(vga256());
     expect([image.width, image.height]).toEqual([8, 4]);
     expect([0, 1, 2, 3, 4, 5, 6, 7].map((x) => pixel(image, x, 0))).toEqual([
       0x000000, 0x000000, 0xff0000, 0xff0000, 0x00ff00, 0x00ff00, 0x0000ff, 0x0000ff,
@@ -297,7 +297,7 @@ describe('screenshotFromVga in graphics modes', () => {
   });
 
   it('leaves a Bochs VBE frame at its own resolution, whatever the CRTC registers still say', () => {
-    const image = screenshotFromVga(vga256({ svga_enabled: true, svga_width: 4, svga_height: 2 }));
+    const image = graphicsScreenshotFromVga(vga256({ svga_enabled: true, svga_width: 4, svga_height: 2 }));
     expect([image.width, image.height]).toEqual([4, 2]);
     expect(pixel(image, 1, 0)).toBe(0xff0000);
     expect(pixel(image, 3, 1)).toBe(0x00ffff);

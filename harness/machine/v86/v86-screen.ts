@@ -326,7 +326,7 @@ export class VgaCamera {
   take(vga: V86Vga, since?: number): { readonly image?: RawImage; readonly shot: number } {
     if (vga.graphical_mode) {
       this.last = undefined;
-      return { image: screenshotFromVga(vga), shot: ++this.shots };
+      return { image: graphicsScreenshotFromVga(vga), shot: ++this.shots };
     }
     const state = textStateFromVga(vga);
     if (this.last && this.last.shot === since && sameTextState(this.last.state, state)) return { shot: since };
@@ -352,9 +352,8 @@ export function sameTextState(a: VgaTextState, b: VgaTextState): boolean {
   return true;
 }
 
-/** What the monitor shows now, in any mode. */
-export function screenshotFromVga(vga: V86Vga): RawImage {
-  if (!vga.graphical_mode) return renderTextMode(textStateFromVga(vga));
+/** What the monitor shows now in a graphics mode (VgaCamera draws text modes itself). */
+export function graphicsScreenshotFromVga(vga: V86Vga): RawImage {
   const width = vga.svga_enabled ? vga.svga_width : vga.screen_width;
   const height = vga.svga_enabled ? vga.svga_height : vga.screen_height;
   if (!vga.image_data || width <= 0 || height <= 0) return composeLayers([], 1, Math.max(width, 1), Math.max(height, 1), []);
