@@ -40,7 +40,7 @@ export function outcomeOfErrorClass(errorClass: ErrorClass | undefined): Outcome
   }
 }
 
-/** Exit codes (design §6): a definite image failure outranks an infra error, which outranks success. */
+/** Exit codes (docs/architecture.md, "Outcomes and exit codes"): a definite image failure outranks an infra error, which outranks success. */
 export const EXIT = { passed: 0, failed: 1, config: 2, infra: 3, interrupted: 130 } as const;
 
 export function exitCodeFor(outcomes: readonly Outcome[]): number {

@@ -42,7 +42,7 @@ describe('budgets', () => {
     expect(code).toBe(0);
     const [job] = JSON.parse(readFileSync(join(report, 'results.json'), 'utf8')).jobs;
     const floor = job.ramFloor;
-    // Measured here: 34 MiB for Debian's 686 kernel with a 7 MiB initramfs (design notes: 34).
+    // Measured here: 34 MiB for Debian's 686 kernel with a 7 MiB initramfs (docs/architecture.md, "Reference presets").
     expect(floor.floorMiB).toBeGreaterThan(16);
     expect(floor.floorMiB).toBeLessThanOrEqual(48);
     const below = floor.probes.find((p: { memoryMiB: number }) => p.memoryMiB === floor.floorMiB - 1);

@@ -29,7 +29,7 @@ function bootgate(args: string[]): Promise<{ code: number | null; jobs: Job[] }>
 }
 
 describe('guest time', () => {
-  // A direct kernel boot: no CD reads, whose completion would follow the host's disk (design notes §5).
+  // A direct kernel boot: no CD reads, whose completion would follow the host's disk (docs/architecture.md, "Guest time").
   let kernel: string;
   let initrd: string;
   beforeAll(async () => {

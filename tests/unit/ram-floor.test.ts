@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findRamFloor, type RamProbe } from '../../harness/budget/ram-floor.js';
 
-/** A fake image shaped like the mini ISO measured in design.md: errors, hangs, then passes from 34 MiB. */
+/** A fake image shaped like the mini ISO in docs/architecture.md ("Reference presets"): errors, hangs, then passes from 34 MiB. */
 function miniIso(memoryMiB: number): RamProbe {
   if (memoryMiB >= 34) return { memoryMiB, outcome: 'passed', durationMs: 6000 };
   if (memoryMiB === 33) return { memoryMiB, outcome: 'failed', durationMs: 3000, error: 'Initramfs unpacking failed: invalid magic' };

@@ -14,7 +14,7 @@ import { InfraError } from '../../errors.js';
 import { QmpError } from './qmp-error.js';
 
 const PROMPT = '(qemu) ';
-/** HMP reports failure as text (design notes §5): `Error: ...`, `unknown command: 'x'`, argument errors. */
+/** HMP reports failure as text (docs/architecture.md, "Monitors"): `Error: ...`, `unknown command: 'x'`, argument errors. */
 const FAILURE = /^(Error:|unknown command:)|Try "help /m;
 
 export class HmpMonitor {

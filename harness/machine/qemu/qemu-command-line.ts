@@ -32,7 +32,7 @@ export interface QemuPaths {
 export interface QemuCommandLineOptions {
   /** Turn on QEMU's seccomp sandbox (`-sandbox on,...`). Default true; off only where the build lacks it. */
   readonly sandbox?: boolean;
-  /** Translation-cache size in MiB: without a bound QEMU's RSS grows past 1 GiB (design.md §5). */
+  /** Translation-cache size in MiB: without a bound QEMU's RSS grows past 1 GiB (docs/architecture.md, "Translation cache"). */
   readonly tbSizeMiB?: number;
   /** The built guest-clock plugin (guest-clock-plugin.ts); a placeholder name is shown until it is built. */
   readonly guestClockPlugin?: string;

@@ -2,9 +2,9 @@
  * The exact VGA text screen, read from video memory through QMP: no OCR, no guessing.
  *
  * The registers say where the visible page starts and how big it is; reading 0xb8000 blindly
- * shows a stale page once Linux's console scrolls by moving the CRTC start address (design.md
- * §5). The VM is paused while we poke the index registers, so the guest never sees a changed
- * index, and we put every index back.
+ * shows a stale page once Linux's console scrolls by moving the CRTC start address
+ * (docs/architecture.md, "Text screen"). The VM is paused while we poke the index registers, so
+ * the guest never sees a changed index, and we put every index back.
  */
 import { readFile, rm } from 'node:fs/promises';
 import { InfraError } from '../../errors.js';

@@ -1,7 +1,7 @@
 /**
  * The guest's serial port as a FIFO pair (QEMU `-chardev pipe`). Opened non-blocking and
  * wrapped in a net.Socket so libuv polls it like a pipe: no thread-pool thread sits blocked in
- * read(), and QEMU never waits on a socket's back-pressure (design.md §5).
+ * read(), and QEMU never waits on a socket's back-pressure (docs/architecture.md, "Serial port").
  */
 import { constants, openSync } from 'node:fs';
 import { Socket } from 'node:net';
