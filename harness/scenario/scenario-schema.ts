@@ -5,11 +5,11 @@
  */
 import '../util/zod-config.js';
 import * as z from 'zod';
-import { DURATION_PATTERN, parseDuration } from './duration.js';
-import { parseSize, SIZE_PATTERN } from './size.js';
-import { literalPattern, type Pattern } from './pattern.js';
+import { DURATION_PATTERN, parseDuration } from '../config/duration.js';
+import { parseSize, SIZE_PATTERN } from '../config/size.js';
+import { literalPattern, type Pattern } from '../config/pattern.js';
 import { BACKENDS } from '../machine/machine.js';
-import type { ConfigFormat } from './yaml-file.js';
+import type { ConfigFormat } from '../config/yaml-file.js';
 import { once } from '../util/once.js';
 
 export const STEP_ACTIONS = ['waitSerial', 'waitText', 'waitScreen', 'type', 'press', 'sendSerial', 'reboot', 'screenshot'] as const;

@@ -9,9 +9,9 @@ import { dirname } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { chordsForText, parseChord } from '../machine/keys.js';
 import type { BackendName } from '../machine/machine.js';
-import type { Job } from '../run/job.js';
+import type { Job } from '../model/job.js';
 import { resolveProfile } from '../vm-config/load-profile.js';
-import type { Scenario } from './scenario.js';
+import type { Scenario } from '../scenario/scenario.js';
 import { sha256File } from '../util/sha256-file.js';
 
 export interface PlanFilters {
