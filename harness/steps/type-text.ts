@@ -6,7 +6,7 @@ import type { StepContext, StepReport } from './step-context.js';
 import { defineStep } from './step-kind.js';
 
 /** Fast enough for a person's patience, slow enough that neither emulator's keyboard buffer overflows. */
-export const DEFAULT_MS_PER_CHAR = 25;
+const DEFAULT_MS_PER_CHAR = 25;
 
 export async function typeText(ctx: StepContext, text: string, msPerChar = DEFAULT_MS_PER_CHAR): Promise<StepReport> {
   chordsForText(text); // refuse untypeable text before sending half of it
