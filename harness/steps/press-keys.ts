@@ -7,7 +7,7 @@ import { defineStep } from './step-kind.js';
 
 const GAP_BETWEEN_CHORDS_MS = 50;
 
-export async function pressKeys(ctx: StepContext, chords: readonly string[]): Promise<StepReport> {
+async function pressKeys(ctx: StepContext, chords: readonly string[]): Promise<StepReport> {
   const parsed = chords.map(parseChord);
   for (const [i, chord] of parsed.entries()) {
     if (i > 0) await new Promise((r) => setTimeout(r, GAP_BETWEEN_CHORDS_MS));

@@ -8,7 +8,7 @@ import { defineStep } from './step-kind.js';
 /** Fast enough for a person's patience, slow enough that neither emulator's keyboard buffer overflows. */
 const DEFAULT_MS_PER_CHAR = 25;
 
-export async function typeText(ctx: StepContext, text: string, msPerChar = DEFAULT_MS_PER_CHAR): Promise<StepReport> {
+async function typeText(ctx: StepContext, text: string, msPerChar = DEFAULT_MS_PER_CHAR): Promise<StepReport> {
   chordsForText(text); // refuse untypeable text before sending half of it
   await ctx.machine.typeText(text, msPerChar);
   return inputReport(ctx);

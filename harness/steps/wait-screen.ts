@@ -31,7 +31,7 @@ const rectSchema = z.strictObject({
 
 /** A golden's name, or the goldens any of which the screen must match and how closely. */
 const screenMatchSchema = z.union([
-  goldenNameSchema.transform((golden) => ({ anyOf: [golden], threshold: DEFAULT_THRESHOLD, masks: [] as z.output<typeof rectSchema>[], maxDiffPixels: undefined as number | undefined, maxDiffPixelRatio: undefined as number | undefined })),
+  goldenNameSchema.transform((golden) => ({ anyOf: [golden], threshold: DEFAULT_THRESHOLD, masks: [] as Rect[], maxDiffPixels: undefined as number | undefined, maxDiffPixelRatio: undefined as number | undefined })),
   z
     .strictObject({
       golden: goldenNameSchema.optional(),
@@ -46,7 +46,7 @@ const screenMatchSchema = z.union([
     .transform(({ golden, anyOf, ...rest }) => ({ ...rest, anyOf: anyOf ?? [golden!] })),
 ]);
 
-export type ScreenMatchData = z.output<typeof screenMatchSchema>;
+type ScreenMatchData = z.output<typeof screenMatchSchema>;
 
 export const waitScreenStep = defineStep({
   key: 'waitScreen',
@@ -56,7 +56,7 @@ export const waitScreenStep = defineStep({
   describe: (spec) => `wait for screen ${spec.anyOf.join(' | ')}`,
 });
 
-export async function waitScreen(ctx: StepContext, spec: ScreenMatchData, timeoutMs: number, label: string, failOn?: readonly Pattern[]): Promise<StepReport> {
+async function waitScreen(ctx: StepContext, spec: ScreenMatchData, timeoutMs: number, label: string, failOn?: readonly Pattern[]): Promise<StepReport> {
   const goldens = await Promise.all(spec.anyOf.map((name) => ctx.goldens.load(name)));
   const missing = goldens.filter((g) => !g.image);
   if (missing.length > 0) return createMissing(ctx, missing, spec.masks, timeoutMs, label, failOn);

@@ -6,7 +6,7 @@ import { pollUntil, TEXT_INTERVALS } from './poll-until.js';
 import type { StepContext, StepReport } from './step-context.js';
 import { defineStep, waitTimeoutMs } from './step-kind.js';
 
-export async function waitSerial(ctx: StepContext, pattern: Pattern, timeoutMs: number, failOn?: readonly Pattern[]): Promise<StepReport> {
+async function waitSerial(ctx: StepContext, pattern: Pattern, timeoutMs: number, failOn?: readonly Pattern[]): Promise<StepReport> {
   const serial = ctx.machine.serial;
   const from = ctx.serialCursor;
   const end = await pollUntil({

@@ -14,7 +14,7 @@ import { defineStep, waitTimeoutMs } from './step-kind.js';
 /** An exact read pauses a QEMU guest for ~12 ms: at this rate it costs the guest about 1 %. */
 const EXACT_READ_MS = 1000;
 
-export async function waitText(ctx: StepContext, pattern: Pattern, timeoutMs: number, failOn?: readonly Pattern[]): Promise<StepReport> {
+async function waitText(ctx: StepContext, pattern: Pattern, timeoutMs: number, failOn?: readonly Pattern[]): Promise<StepReport> {
   let rows: string[] | undefined;
   // Peek first: a screen that already shows the text costs one exact read, one that does not, none.
   let lastExact = performance.now();
