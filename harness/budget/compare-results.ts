@@ -3,8 +3,8 @@
  * size, emulator memory. A job that passed before and does not now fails the comparison (budgets
  * broken show up this way, as their jobs fail); a figure that grew past the tolerance warns.
  */
-import type { JobResult, RunResult } from '../report/results.js';
-import { holdsGate } from '../run/outcome.js';
+import type { JobResult, RunResult } from '../model/results.js';
+import { holdsGate } from '../model/outcome.js';
 
 export type Level = 'ok' | 'warn' | 'fail' | 'info';
 

@@ -4,7 +4,7 @@
  * because *how* an image fails with too little memory (an OOM message, a silent hang) is the
  * interesting part. Assumes that more memory never hurts, which holds for every image we measured.
  */
-import type { Outcome } from '../run/outcome.js';
+import type { Outcome } from '../model/outcome.js';
 
 export interface RamProbe {
   readonly memoryMiB: number;

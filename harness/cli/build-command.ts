@@ -1,7 +1,7 @@
 /** `bootgate build [preset...]`: builds reference images into the cache (or finds them there). */
 import { buildPreset } from '../preset/build-preset.js';
 import { findPresetDir, listPresetNames } from '../preset/load-preset.js';
-import { formatSize } from '../scenario/size.js';
+import { formatSize } from '../config/size.js';
 
 export async function buildCommand(presetArgs: readonly string[], options: { force?: boolean }, write = (l: string) => process.stdout.write(`${l}\n`)): Promise<number> {
   const dirs = (presetArgs.length ? presetArgs : listPresetNames()).map((ref) => findPresetDir(ref));

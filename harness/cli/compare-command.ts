@@ -1,8 +1,8 @@
 /** `bootgate compare <baseline> <results>`: prints what moved and exits 1 when something regressed. */
 import { compareResults, type Change, type Comparison } from '../budget/compare-results.js';
 import { readResults } from '../report/json-reporter.js';
-import type { RunResult } from '../report/results.js';
-import { EXIT } from '../run/outcome.js';
+import type { RunResult } from '../model/results.js';
+import { EXIT } from '../model/outcome.js';
 import { ConfigError } from '../errors.js';
 
 export function compareCommand(baselineFile: string, resultsFile: string, options: { tolerance: string; all?: boolean }, write = (l: string) => process.stdout.write(`${l}\n`)): number {

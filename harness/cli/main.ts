@@ -8,7 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { BootgateError } from '../errors.js';
 import { killAllNow } from '../machine/cleanup-registry.js';
-import { EXIT } from '../run/outcome.js';
+import { EXIT } from '../model/outcome.js';
 import { TOOL_VERSION } from '../util/tool-version.js';
 import type { RunCommandOptions } from './run-command.js';
 import type { RamFloorOptions } from './ram-floor-command.js';

@@ -10,14 +10,14 @@ import { createMachine } from '../machine/create-machine.js';
 import type { MachineFactory } from '../machine/machine.js';
 import { writeResults } from '../report/json-reporter.js';
 import { prepareReportDir, RESULTS_FILE } from '../report/report-dir.js';
-import type { RunResult } from '../report/results.js';
-import type { Job } from '../run/job.js';
-import { EXIT } from '../run/outcome.js';
+import type { RunResult } from '../model/results.js';
+import type { Job } from '../model/job.js';
+import { EXIT } from '../model/outcome.js';
 import { runJobs } from '../run/run-jobs.js';
-import { formatDuration } from '../scenario/duration.js';
+import { formatDuration } from '../config/duration.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { resolvePresetImages } from '../preset/resolve-preset-images.js';
-import { planJobs, preflight } from '../scenario/plan-jobs.js';
+import { planJobs, preflight } from '../run/plan-jobs.js';
 import { parseBackends, positiveNumber } from './parse-options.js';
 
 export interface RamFloorOptions {

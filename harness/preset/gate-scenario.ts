@@ -6,7 +6,7 @@
  */
 import { BACKENDS } from '../machine/machine.js';
 import type { Phase, Scenario, Step } from '../scenario/scenario.js';
-import { literalPattern } from '../scenario/pattern.js';
+import { literalPattern } from '../config/pattern.js';
 import { DEFAULT_FAIL_ON } from '../scenario/load-scenario.js';
 import { PROJECT_ROOT } from '../util/project-root.js';
 import { join } from 'node:path';

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { readYamlFile } from '../scenario/yaml-file.js';
+import { readYamlFile } from '../config/yaml-file.js';
 import { PROJECT_ROOT } from '../util/project-root.js';
 import { PRESET_FORMAT, type Preset } from './preset-schema.js';
 

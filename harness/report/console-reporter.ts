@@ -1,11 +1,11 @@
 /** Live progress lines while jobs run, then a summary table with one row per backend and the cross-emulator verdict. */
 import { relative } from 'node:path';
-import type { Job } from '../run/job.js';
-import { OUTCOMES, type Outcome } from '../run/outcome.js';
-import { formatDuration } from '../scenario/duration.js';
+import type { Job } from '../model/job.js';
+import { OUTCOMES, type Outcome } from '../model/outcome.js';
+import { formatDuration } from '../config/duration.js';
 import { groupByScenario, whereItFailed } from './cross-backend.js';
 import { phaseTimeText } from './phase-times.js';
-import type { JobResult, RunResult } from './results.js';
+import type { JobResult, RunResult } from '../model/results.js';
 
 const SYMBOL: Readonly<Record<Outcome, string>> = {
   passed: 'PASS',

@@ -1,5 +1,5 @@
 /** Groups jobs by scenario × profile so each scenario shows one row per backend and a one-line verdict across emulators. */
-import type { JobResult } from './results.js';
+import type { JobResult } from '../model/results.js';
 
 export interface ScenarioRow {
   readonly scenario: string;

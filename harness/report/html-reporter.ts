@@ -7,7 +7,7 @@ import { budgetText, guestTimeText } from './phase-times.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { groupByScenario, whereItFailed } from './cross-backend.js';
-import type { JobResult, RunResult } from './results.js';
+import type { JobResult, RunResult } from '../model/results.js';
 import { groupDigits } from '../util/group-digits.js';
 
 const SERIAL_TAIL_BYTES = 8000;

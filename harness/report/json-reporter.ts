@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
-import type { RunResult } from './results.js';
+import type { RunResult } from '../model/results.js';
 
 export function writeResults(run: RunResult, file: string): void {
   writeFileAtomic(file, `${JSON.stringify(run, null, 2)}\n`);

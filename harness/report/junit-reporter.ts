@@ -3,7 +3,7 @@ import { guestTimeText } from './phase-times.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { groupByScenario, whereItFailed } from './cross-backend.js';
-import type { JobResult, RunResult } from './results.js';
+import type { JobResult, RunResult } from '../model/results.js';
 
 export function writeJunit(run: RunResult, file: string): void {
   mkdirSync(dirname(file), { recursive: true });

@@ -2,8 +2,8 @@
  * How a phase's times read in every report: its wall time, and its guest time where measured
  * (docs/guest-time.md), marked `≈` when one end of it was a screen match timed at the poll.
  */
-import { formatDuration } from '../scenario/duration.js';
-import type { PhaseResult } from './results.js';
+import { formatDuration } from '../config/duration.js';
+import type { PhaseResult } from '../model/results.js';
 import { groupDigits } from '../util/group-digits.js';
 
 export function guestTimeText(guest: NonNullable<PhaseResult['guest']>): string {

@@ -5,10 +5,10 @@
  */
 import { relative } from 'node:path';
 import type { LoadedPreset } from '../preset/load-preset.js';
-import { formatDuration } from '../scenario/duration.js';
-import { formatSize } from '../scenario/size.js';
-import type { JobResult } from './results.js';
-import { holdsGate } from '../run/outcome.js';
+import { formatDuration } from '../config/duration.js';
+import { formatSize } from '../config/size.js';
+import type { JobResult } from '../model/results.js';
+import { holdsGate } from '../model/outcome.js';
 
 /** Prints the preset's gate table; returns whether the gate held. */
 export function printPresetTable(loaded: LoadedPreset, jobs: readonly JobResult[], write: (line: string) => void): boolean {

@@ -4,7 +4,7 @@
  */
 import type { Machine } from '../machine/machine.js';
 import type { RawImage } from '../machine/raw-image.js';
-import { sameFrame } from '../screen/compare-screens.js';
+import { sameFrame } from '../machine/same-frame.js';
 import { writePng } from '../screen/png-file.js';
 
 export class ScreenRefresher {

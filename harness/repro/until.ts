@@ -4,7 +4,7 @@
  * numbers the report shows), a step's `name`, or a phase's name (after its last step).
  */
 import { ConfigError } from '../errors.js';
-import type { Job } from '../run/job.js';
+import type { Job } from '../model/job.js';
 import { phasesThrough, type Scenario } from '../scenario/scenario.js';
 import { describeStep } from '../steps/run-step.js';
 

@@ -5,7 +5,7 @@
  */
 import type { Machine } from '../machine/machine.js';
 import type { RawImage } from '../machine/raw-image.js';
-import { sameFrame } from '../screen/compare-screens.js';
+import { sameFrame } from '../machine/same-frame.js';
 import { encodePng } from '../screen/png-codec.js';
 
 /**

@@ -8,7 +8,7 @@ import { ConfigError } from '../errors.js';
 import type { Machine } from '../machine/machine.js';
 import type { Step } from '../scenario/scenario.js';
 import { describeStep } from '../steps/run-step.js';
-import type { Job } from './job.js';
+import type { Job } from '../model/job.js';
 import { checkStateFits, machineIdentity, readState, writeState, type MachineIdentity } from './saved-state.js';
 import type { SnapshotCache } from './snapshot-cache.js';
 

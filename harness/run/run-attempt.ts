@@ -5,20 +5,21 @@
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { BootgateError, BudgetExceededError, GuestClockError, InterruptedError, WaitTimeoutError, ScreenMismatchError } from '../errors.js';
-import { brokenGuestBudget, phaseGuestTimes, type GuestEvent } from '../budget/guest-time.js';
+import { BootgateError, InterruptedError, WaitTimeoutError, ScreenMismatchError } from '../errors.js';
+import type { GuestEvent } from '../budget/guest-time.js';
+import { checkGuestBudgets, phaseBudgets, wallBudgetError } from '../budget/phase-budgets.js';
 import type { Machine, MachineFactory } from '../machine/machine.js';
-import type { JobError, PhaseResult, StepResult } from '../report/results.js';
+import type { JobError, PhaseResult, StepResult } from '../model/results.js';
 import { GoldenStore, type UpdateMode } from '../screen/golden-store.js';
 import { describeStep, runStep, stepKind } from '../steps/run-step.js';
 import type { StepContext } from '../steps/step-context.js';
 import { JobArtifacts } from './job-artifacts.js';
 import { FilmstripRecorder } from './filmstrip-recorder.js';
-import { writeFilmstrip } from '../report/write-filmstrip.js';
+import { writeFilmstrip } from './write-filmstrip.js';
 import { checkSizeBudgets, measureImages, type MeasuredImage } from '../budget/size-budget.js';
-import type { Job } from './job.js';
+import type { Job } from '../model/job.js';
 import { scenarioMedia } from '../scenario/scenario.js';
-import { outcomeOfErrorClass, type Outcome } from './outcome.js';
+import { outcomeOfErrorClass, type Outcome } from '../model/outcome.js';
 import { JobStates, type StartPoint } from './job-states.js';
 import type { SnapshotCache } from './snapshot-cache.js';
 
@@ -180,7 +181,7 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
   }
   // Guest time is known only now: QEMU's counts are in a log that is complete once QEMU is gone.
   if (machine?.guestClock && guestEvents.length > 0) {
-    error = await applyGuestTimes(job, machine.guestClock, guestEvents, phases, error, warnings);
+    error = await checkGuestBudgets(job.scenario.phases, machine.guestClock, guestEvents, phases, error, warnings);
   }
 
   warnings.push(...(await artifacts.flush()));
@@ -209,7 +210,7 @@ async function runPhases(job: Job, ctx: StepContext, run: PhaseRun, options: Att
     // A phase that began before the restore point ran partly elsewhere: its budgets say nothing here.
     const partial = stepIndex < resumeAt;
     const record = (outcome: PhaseResult['outcome']) =>
-      phases.push({ name: phase.name, offsetMs: phaseStart - attemptStart, outcome, durationMs: performance.now() - phaseStart, ...(partial ? {} : budgets(phase)), steps });
+      phases.push({ name: phase.name, offsetMs: phaseStart - attemptStart, outcome, durationMs: performance.now() - phaseStart, ...(partial ? {} : phaseBudgets(phase)), steps });
     if (stepIndex + phase.steps.length <= resumeAt) {
       phases.push({ name: phase.name, offsetMs: 0, outcome: 'restored', durationMs: 0, steps: phase.steps.map((s) => ({ ...notRun(s, ++stepIndex), outcome: 'restored' })) });
       continue;
@@ -239,10 +240,10 @@ async function runPhases(job: Job, ctx: StepContext, run: PhaseRun, options: Att
       }
     }
     cursor.step = stepIndex;
-    const took = performance.now() - phaseStart;
-    if (!partial && phase.budgetMs !== undefined && took > phase.budgetMs) {
+    const overBudget = partial ? undefined : wallBudgetError(phase, performance.now() - phaseStart);
+    if (overBudget) {
       record('failed');
-      throw new BudgetExceededError(phase.name, phase.budgetMs, took);
+      throw overBudget;
     }
     record('passed');
   }
@@ -259,41 +260,8 @@ function markNotRun(job: Job, phases: PhaseResult[]): void {
     phases[ranPhases - 1] = { ...last, steps: [...last.steps, ...rest] };
   }
   for (const def of job.scenario.phases.slice(ranPhases)) {
-    phases.push({ name: def.name, offsetMs: 0, outcome: 'not-run', durationMs: 0, ...budgets(def), steps: def.steps.map((s) => notRun(s, ++index)) });
+    phases.push({ name: def.name, offsetMs: 0, outcome: 'not-run', durationMs: 0, ...phaseBudgets(def), steps: def.steps.map((s) => notRun(s, ++index)) });
   }
-}
-
-function budgets(phase: Job['scenario']['phases'][number]): Pick<PhaseResult, 'budgetMs' | 'guestBudget'> {
-  return { ...(phase.budgetMs ? { budgetMs: phase.budgetMs } : {}), ...(phase.guestBudget ? { guestBudget: phase.guestBudget } : {}) };
-}
-
-/**
- * Writes each phase's guest time into its result and checks the guest budgets of an attempt
- * that passed so far. Returns the attempt's error: a broken budget fails it, a budget that
- * cannot be checked is the guest clock's failure (infra), never a silent pass.
- */
-async function applyGuestTimes(job: Job, clock: NonNullable<Machine['guestClock']>, events: readonly GuestEvent[], phases: PhaseResult[], error: unknown, warnings: string[]): Promise<unknown> {
-  const times = await phaseGuestTimes(clock, events, job.scenario.phases.length);
-  if (times.problem) warnings.push(`guest clock: ${times.problem}`);
-  let verdict = error;
-  for (const [i, def] of job.scenario.phases.entries()) {
-    const result = phases[i];
-    const time = times.phases[i];
-    if (!result) continue;
-    if (time) phases[i] = { ...result, guest: time };
-    // The result carries the budget only for a phase that ran whole in this job.
-    if (verdict !== undefined || !result.guestBudget || result.outcome !== 'passed') continue;
-    if (!time) {
-      verdict = new GuestClockError(`phase ${def.name} has a guest-time budget but its guest time could not be measured: ${times.problem ?? 'the phase has no wait to measure to'}`);
-      continue;
-    }
-    const broken = brokenGuestBudget(result.guestBudget, time);
-    if (broken) {
-      phases[i] = { ...phases[i]!, outcome: 'failed' };
-      verdict = new BudgetExceededError(def.name, broken.budget, broken.actual, broken.clock);
-    }
-  }
-  return verdict;
 }
 
 function notRun(step: Job['scenario']['phases'][number]['steps'][number], index: number): StepResult {

@@ -3,10 +3,10 @@
  * is reported as flaky, never as passed) and applying declared expected failures.
  */
 import PQueue from 'p-queue';
-import type { JobResult } from '../report/results.js';
-import type { Job } from './job.js';
+import type { JobResult } from '../model/results.js';
+import type { Job } from '../model/job.js';
 import { runAttempt, type Attempt, type AttemptOptions } from './run-attempt.js';
-import type { Outcome } from './outcome.js';
+import type { Outcome } from '../model/outcome.js';
 import { SnapshotCache } from './snapshot-cache.js';
 
 export interface RunJobsOptions extends AttemptOptions {

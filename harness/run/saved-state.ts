@@ -15,7 +15,7 @@ import { BACKENDS, type Machine } from '../machine/machine.js';
 import { once } from '../util/once.js';
 import { PromiseMemo } from '../util/promise-memo.js';
 import { sha256File } from '../util/sha256-file.js';
-import type { Job } from './job.js';
+import type { Job } from '../model/job.js';
 
 export const STATE_MANIFEST = 'state.json';
 

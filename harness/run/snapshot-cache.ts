@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { STEP_ACTIONS } from '../scenario/scenario-schema.js';
+import { stepAction } from '../steps/step-schema.js';
 import type { Phase } from '../scenario/scenario.js';
 import { defaultCacheRoot } from '../util/cache-root.js';
 import { lazyBuiltin } from '../util/lazy-builtin.js';
@@ -94,7 +94,8 @@ export function stepActions(phases: readonly Phase[], through: number): unknown[
   for (const phase of phases) {
     for (const step of phase.steps) {
       if (actions.length > through) return actions;
-      actions.push(Object.fromEntries(STEP_ACTIONS.filter((a) => step[a] !== undefined).map((a) => [a, step[a]])));
+      const { kind, value } = stepAction(step);
+      actions.push({ [kind.key]: value });
     }
   }
   return actions;

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { SCENARIO_FORMAT, type ScenarioData } from './scenario-schema.js';
 import { DEFAULT_PROFILE, phasesThrough, type ImageFile, type Pattern, type Phase, type Scenario } from './scenario.js';
-import { readYamlFile, yamlPosition } from './yaml-file.js';
+import { readYamlFile, yamlPosition } from '../config/yaml-file.js';
 import { ScenarioError } from '../errors.js';
 import { findUpward } from '../util/find-upward.js';
 import { PROJECT_ROOT } from '../util/project-root.js';

@@ -2,10 +2,11 @@
 import type { BackendName } from '../machine/machine.js';
 import type { Media } from '../machine/media.js';
 import type { BootDevice } from '../machine/profile.js';
-import type { ExpectationData, StepData } from './scenario-schema.js';
-import type { Pattern } from './pattern.js';
+import type { StepData } from '../steps/step-schema.js';
+import type { ExpectationData } from './scenario-schema.js';
+import type { Pattern } from '../config/pattern.js';
 
-export type { Pattern } from './pattern.js';
+export type { Pattern } from '../config/pattern.js';
 export type Step = StepData;
 export type Expectation = ExpectationData;
 

@@ -6,13 +6,7 @@
  */
 import pixelmatch from 'pixelmatch';
 import type { RawImage } from '../machine/raw-image.js';
-
-export interface Rect {
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-}
+import type { Rect } from '../machine/same-frame.js';
 
 export interface CompareOptions {
   /** Per-pixel colour distance threshold, 0..1 (pixelmatch). */
@@ -118,27 +112,4 @@ function maskInto(data: Uint8Array, width: number, height: number, masks: readon
     for (let y = Math.max(0, m.y); y < Math.min(height, m.y + m.height); y++) data.set(span, (y * width + x0) * 4);
   }
   return data;
-}
-
-/** Pixel-identical, outside the masks when there are any; compares in place, row span by row span. */
-export function sameFrame(a: RawImage, b: RawImage, masks: readonly Rect[] = []): boolean {
-  if (a === b) return true;
-  if (a.width !== b.width || a.height !== b.height) return false;
-  const bytes = (d: Uint8Array) => Buffer.from(d.buffer, d.byteOffset, d.byteLength);
-  const [da, db] = [bytes(a.data), bytes(b.data)];
-  if (masks.length === 0) return da.equals(db);
-  const row = a.width * 4;
-  for (let y = 0; y < a.height; y++) {
-    // The masked columns of this row, merged, in order; compare the spans between them.
-    const cut = masks
-      .filter((m) => y >= m.y && y < m.y + m.height)
-      .map((m) => [Math.max(0, m.x), Math.min(a.width, m.x + m.width)] as const)
-      .sort((p, q) => p[0] - q[0]);
-    let x = 0;
-    for (const [from, to] of [...cut, [a.width, a.width] as const]) {
-      if (from > x && da.compare(db, y * row + x * 4, y * row + from * 4, y * row + x * 4, y * row + from * 4) !== 0) return false;
-      x = Math.max(x, to);
-    }
-  }
-  return true;
 }

@@ -3,7 +3,7 @@
  * "No bootable device"), on the serial log since the wait began or on the text screen.
  */
 import { FailurePatternError } from '../errors.js';
-import type { Pattern } from '../scenario/scenario.js';
+import type { Pattern } from '../config/pattern.js';
 import type { StepContext } from './step-context.js';
 
 /** A wait that does not read the text screen itself peeks at it this often. */

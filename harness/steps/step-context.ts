@@ -2,7 +2,7 @@
 import type { GuestMark } from '../machine/guest-clock.js';
 import type { Machine } from '../machine/machine.js';
 import type { RawImage } from '../machine/raw-image.js';
-import type { Pattern } from '../scenario/scenario.js';
+import type { Pattern } from '../config/pattern.js';
 import type { GoldenStore } from '../screen/golden-store.js';
 
 export interface ArtifactSink {

@@ -4,19 +4,59 @@
  * golden (update modes) only ever uses a stable frame: two consecutive shots a second apart that
  * agree outside the masks (a countdown or a clock never stops changing).
  */
+import * as z from 'zod';
+import { goldenNameSchema } from '../config/value-schemas.js';
 import { ScreenMismatchError, WaitTimeoutError } from '../errors.js';
 import type { RawImage } from '../machine/raw-image.js';
-import type { Pattern } from '../scenario/scenario.js';
-import type { ScreenMatchData } from '../scenario/scenario-schema.js';
-import { GoldenComparer, sameFrame, type Comparison, type Rect } from '../screen/compare-screens.js';
+import type { Pattern } from '../config/pattern.js';
+import { sameFrame, type Rect } from '../machine/same-frame.js';
+import { GoldenComparer, type Comparison } from '../screen/compare-screens.js';
 import type { Golden } from '../screen/golden-store.js';
 import { failureChecker } from './failure-patterns.js';
 import { pollUntil, SCREEN_INTERVALS } from './poll-until.js';
 import type { StepContext, StepReport } from './step-context.js';
+import { defineStep, waitTimeoutMs } from './step-kind.js';
 
 const STABLE_GAP_MS = 1000;
 
-export async function waitScreen(ctx: StepContext, spec: ScreenMatchData, timeoutMs: number, label: string, failOn?: readonly Pattern[]): Promise<StepReport> {
+/** pixelmatch's per-pixel colour distance; its own default. */
+const DEFAULT_THRESHOLD = 0.1;
+
+const rectSchema = z.strictObject({
+  x: z.number().int().min(0),
+  y: z.number().int().min(0),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+});
+
+/** A golden's name, or the goldens any of which the screen must match and how closely. */
+const screenMatchSchema = z.union([
+  goldenNameSchema.transform((golden) => ({ anyOf: [golden], threshold: DEFAULT_THRESHOLD, masks: [] as Rect[], maxDiffPixels: undefined as number | undefined, maxDiffPixelRatio: undefined as number | undefined })),
+  z
+    .strictObject({
+      golden: goldenNameSchema.optional(),
+      anyOf: z.array(goldenNameSchema).min(1).optional(),
+      /** pixelmatch's per-pixel colour threshold, 0..1. */
+      threshold: z.number().min(0).max(1).default(DEFAULT_THRESHOLD),
+      maxDiffPixels: z.number().int().min(0).optional(),
+      maxDiffPixelRatio: z.number().min(0).max(1).optional(),
+      masks: z.array(rectSchema).default([]),
+    })
+    .refine((s) => (s.golden ? 1 : 0) + (s.anyOf ? 1 : 0) === 1, { message: 'give either golden or anyOf' })
+    .transform(({ golden, anyOf, ...rest }) => ({ ...rest, anyOf: anyOf ?? [golden!] })),
+]);
+
+type ScreenMatchData = z.output<typeof screenMatchSchema>;
+
+export const waitScreenStep = defineStep({
+  key: 'waitScreen',
+  schema: screenMatchSchema,
+  wait: true,
+  run: (ctx, spec, step, label) => waitScreen(ctx, spec, waitTimeoutMs(ctx, step), label, step.failOn),
+  describe: (spec) => `wait for screen ${spec.anyOf.join(' | ')}`,
+});
+
+async function waitScreen(ctx: StepContext, spec: ScreenMatchData, timeoutMs: number, label: string, failOn?: readonly Pattern[]): Promise<StepReport> {
   const goldens = await Promise.all(spec.anyOf.map((name) => ctx.goldens.load(name)));
   const missing = goldens.filter((g) => !g.image);
   if (missing.length > 0) return createMissing(ctx, missing, spec.masks, timeoutMs, label, failOn);

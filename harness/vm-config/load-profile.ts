@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { PROFILE_FORMAT } from './profile-schema.js';
-import { readYamlFile } from '../scenario/yaml-file.js';
+import { readYamlFile } from '../config/yaml-file.js';
 import { ConfigError } from '../errors.js';
 import type { Profile } from '../machine/profile.js';
 import { findUpward } from '../util/find-upward.js';

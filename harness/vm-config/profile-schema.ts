@@ -2,7 +2,7 @@
 import '../util/zod-config.js';
 import * as z from 'zod';
 import { once } from '../util/once.js';
-import type { ConfigFormat } from '../scenario/yaml-file.js';
+import type { ConfigFormat } from '../config/yaml-file.js';
 
 const build = () =>
   z.strictObject({

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { QmpClient } from '../../harness/machine/qemu/qmp-client.js';
-import { sameFrame } from '../../harness/screen/compare-screens.js';
+import { sameFrame } from '../../harness/machine/same-frame.js';
 import { readPng } from '../../harness/screen/png-file.js';
 import { alive, qemuPidsUnder } from '../support/qemu-processes.js';
 

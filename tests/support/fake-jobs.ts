@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeMachine, type FakeScript } from '../../harness/machine/fake/fake-machine.js';
 import type { BackendName, MachineFactory } from '../../harness/machine/machine.js';
-import type { JobResult } from '../../harness/report/results.js';
+import type { JobResult } from '../../harness/model/results.js';
 import { runJobs, type RunJobsOptions } from '../../harness/run/run-jobs.js';
 import { loadScenario } from '../../harness/scenario/load-scenario.js';
-import { planJobs } from '../../harness/scenario/plan-jobs.js';
+import { planJobs } from '../../harness/run/plan-jobs.js';
 import type { UpdateMode } from '../../harness/screen/golden-store.js';
 import type { TempProject } from './temp-project.js';
 

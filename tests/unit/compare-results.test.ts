@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareResults } from '../../harness/budget/compare-results.js';
 import { parseTolerance } from '../../harness/cli/compare-command.js';
-import type { JobResult, RunResult } from '../../harness/report/results.js';
+import type { JobResult, RunResult } from '../../harness/model/results.js';
 
 function job(id: string, over: Partial<JobResult> = {}): JobResult {
   return {

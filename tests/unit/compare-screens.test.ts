@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareScreens, GoldenComparer, sameFrame } from '../../harness/screen/compare-screens.js';
+import { sameFrame } from '../../harness/machine/same-frame.js';
+import { compareScreens, GoldenComparer } from '../../harness/screen/compare-screens.js';
 import type { RawImage } from '../../harness/machine/raw-image.js';
 
 function solid(width: number, height: number, rgb: [number, number, number]): RawImage {

@@ -8,7 +8,7 @@ import { ScenarioError } from '../../harness/errors.js';
 import { PRESET_FORMAT } from '../../harness/preset/preset-schema.js';
 import { findScenarioFiles } from '../../harness/scenario/find-scenarios.js';
 import { SCENARIO_FORMAT } from '../../harness/scenario/scenario-schema.js';
-import { readYamlFile, type ConfigFormat } from '../../harness/scenario/yaml-file.js';
+import { readYamlFile, type ConfigFormat } from '../../harness/config/yaml-file.js';
 import { ConfigCache } from '../../harness/util/config-cache.js';
 import { PROJECT_ROOT } from '../../harness/util/project-root.js';
 import { PROFILE_FORMAT } from '../../harness/vm-config/profile-schema.js';

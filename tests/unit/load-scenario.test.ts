@@ -96,7 +96,7 @@ describe('blank disks and boot order', () => {
 
 describe('literal patterns', () => {
   it('match across line breaks and runs of spaces, and nothing else loosely', async () => {
-    const { literalPattern } = await import('../../harness/scenario/pattern.js');
+    const { literalPattern } = await import('../../harness/config/pattern.js');
     const p = literalPattern('not present on the CPU: cmov');
     expect(p.regex.test('not present on the CPU:\ncmov')).toBe(true);
     expect(p.regex.test('not  present on the CPU: cmov')).toBe(true);

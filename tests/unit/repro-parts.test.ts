@@ -10,7 +10,7 @@ import { attachConsole } from '../../harness/repro/console-session.js';
 import { DETACH_BYTE, scanForDetach } from '../../harness/repro/detach-key.js';
 import { jobUntil, resolveUntil } from '../../harness/repro/until.js';
 import { findFreeVncDisplay } from '../../harness/repro/vnc-display.js';
-import { planJobs } from '../../harness/scenario/plan-jobs.js';
+import { planJobs } from '../../harness/run/plan-jobs.js';
 import { loadScenario } from '../../harness/scenario/load-scenario.js';
 import { createV86Machine } from '../../harness/machine/v86/v86-machine.js';
 import { loadProfileFile, PROJECT_VM_CONFIGS } from '../../harness/vm-config/load-profile.js';

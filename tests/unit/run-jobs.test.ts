@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InfraError, UnsupportedProfileError } from '../../harness/errors.js';
-import { exitCodeFor } from '../../harness/run/outcome.js';
+import { exitCodeFor } from '../../harness/model/outcome.js';
 import { runFake } from '../support/fake-jobs.js';
 import { TempProject } from '../support/temp-project.js';
 

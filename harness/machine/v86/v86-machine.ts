@@ -11,7 +11,7 @@ import { registerCleanup } from '../cleanup-registry.js';
 import { chordsForText, type Chord } from '../keys.js';
 import type { Machine, MachineExit, MachineSpec, MachineStats } from '../machine.js';
 import type { RawImage } from '../raw-image.js';
-import { sameFrame } from '../../screen/compare-screens.js';
+import { sameFrame } from '../same-frame.js';
 import { SerialLog } from '../serial-log.js';
 import { CountingGuestClock } from '../counting-guest-clock.js';
 import { checkHostFiles, SEABIOS_BIOS, SEABIOS_VGA_BIOS, statMedia, v86WasmPath } from './v86-host.js';

@@ -4,7 +4,7 @@
  */
 import { loadSharp } from '../util/load-sharp.js';
 import { join } from 'node:path';
-import type { FilmFrame } from '../run/filmstrip-recorder.js';
+import type { FilmFrame } from './filmstrip-recorder.js';
 
 const THUMB_WIDTH = 360;
 const THUMB_HEIGHT = 200;

@@ -7,11 +7,11 @@
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { chordsForText, parseChord } from '../machine/keys.js';
 import type { BackendName } from '../machine/machine.js';
-import type { Job } from '../run/job.js';
+import type { Job } from '../model/job.js';
 import { resolveProfile } from '../vm-config/load-profile.js';
-import type { Scenario } from './scenario.js';
+import type { Scenario } from '../scenario/scenario.js';
+import { stepAction } from '../steps/step-schema.js';
 import { sha256File } from '../util/sha256-file.js';
 
 export interface PlanFilters {
@@ -75,8 +75,8 @@ export async function preflight(scenario: Scenario): Promise<void> {
     phase.steps.forEach((step, s) => {
       const field = `phases.${p}.steps.${s}`;
       try {
-        step.press?.forEach(parseChord);
-        if (step.type) chordsForText(step.type.text);
+        const { kind, value } = stepAction(step);
+        kind.check?.(value);
       } catch (e) {
         throw new ConfigError((e as Error).message.replace(/^[^:]*: /, ''), { file: scenario.file, field });
       }

@@ -3,7 +3,7 @@
  * and `compare` reads it back, so it is versioned and plain JSON.
  */
 import type { BackendName } from '../machine/machine.js';
-import type { Outcome } from '../run/outcome.js';
+import type { Outcome } from './outcome.js';
 
 export interface StepResult {
   readonly index: number;

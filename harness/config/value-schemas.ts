@@ -1,0 +1,35 @@
+/**
+ * The schemas of the values scenario files and their steps share: durations, sizes, patterns and
+ * file-safe names. Durations and patterns are normalised here, so the engine only ever sees
+ * milliseconds and RegExps.
+ */
+import '../util/zod-config.js';
+import * as z from 'zod';
+import { DURATION_PATTERN, parseDuration } from './duration.js';
+import { literalPattern, type Pattern } from './pattern.js';
+import { parseSize, SIZE_PATTERN } from './size.js';
+
+export const durationSchema = z
+  .union([z.number().positive(), z.string().regex(DURATION_PATTERN, 'a duration such as 500ms, 30s or 2m')])
+  .transform(parseDuration);
+
+/** Plain text matches literally; `{regex: ...}` is a JavaScript regular expression. */
+export const patternSchema = z
+  .union([
+    z.string().min(1),
+    z.strictObject({ regex: z.string().min(1), flags: z.string().regex(/^[imsu]*$/).optional() }),
+  ])
+  .transform((p, ctx): Pattern => {
+    if (typeof p === 'string') return literalPattern(p);
+    try {
+      return { source: `/${p.regex}/${p.flags ?? ''}`, regex: new RegExp(p.regex, p.flags) };
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${(e as Error).message}` });
+      return z.NEVER;
+    }
+  });
+
+export const sizeSchema = z.string().regex(SIZE_PATTERN, 'a size such as 1440KiB, 16MiB or 700MiB').transform(parseSize);
+
+/** A golden's or a snapshot point's name: it becomes part of a file name. */
+export const goldenNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore');
