@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { InfraError, MachineCrashedError } from '../../errors.js';
 import { registerCleanup } from '../cleanup-registry.js';
 import { chordsForText, type Chord } from '../keys.js';
@@ -20,9 +20,6 @@ import { V86_STATE_FILE, v86Options, type V86OptionsJson } from './v86-options.j
 import { join } from 'node:path';
 import type { V86Replies, V86Request, V86WorkerData, V86WorkerMessage, V86WorkerStats } from './v86-protocol.js';
 import { maxTypingMs } from './v86-typing.js';
-import { lazyBuiltin } from '../../util/lazy-builtin.js';
-
-const workerThreads = lazyBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 
 export interface V86MachineOptions {
   /** The x86→wasm JIT; default on (a Linux boot is ≥ 2.6× faster; GRUB's menu 1.4 s slower), or BOOTGATE_V86_JIT=0. See V86Host.jit. */
@@ -123,7 +120,7 @@ export class V86Machine implements Machine {
       ...(this.writeBackDisk ? { writeBackDisk: this.writeBackDisk } : {}),
       ...(entry ? { entry } : {}),
     };
-    const worker = new (workerThreads().Worker)(script, { workerData, stdout: true, stderr: true });
+    const worker = new Worker(script, { workerData, stdout: true, stderr: true });
     this.worker = worker;
     this.workerGone = new Promise((resolve) => worker.once('exit', () => resolve()));
     // A live worker keeps Node running: on Ctrl-C or exit the registry ends it (terminate() starts at once).
