@@ -4,6 +4,7 @@
  * MachineCrashedError, so the job becomes an infra error and the run goes on.
  */
 import { existsSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InfraError, MachineCrashedError } from '../../errors.js';
@@ -231,7 +232,7 @@ export class V86Machine implements Machine {
     try {
       if (this.state === 'running') {
         const stopped = this.request({ type: 'stop' }, this.stopTimeoutMs).catch(() => undefined);
-        await Promise.race([stopped.then(() => this.workerGone), delay(this.stopTimeoutMs)]);
+        await Promise.race([stopped.then(() => this.workerGone), delay(this.stopTimeoutMs, undefined, { ref: false })]);
       }
     } finally {
       await worker.terminate().catch(() => undefined);
@@ -318,8 +319,4 @@ function workerScript(): { script: URL; entry?: string } {
     script: new URL('./dev-worker-bootstrap.mjs', import.meta.url),
     entry: new URL('./v86-worker.ts', import.meta.url).href,
   };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
