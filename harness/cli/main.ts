@@ -16,15 +16,6 @@ import type { ReproOptions } from './repro-command.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/**
- * Evaluates the modules of `bootgate run` (and `gate`, which shares them) ahead of any command:
- * bin/bootgate-snapshot.js calls it while Node builds the startup snapshot, so a run started
- * from the snapshot finds them ready. The other commands still load theirs when they run.
- */
-export async function preload(): Promise<void> {
-  await import('./run-command.js');
-}
-
 export async function main(argv: readonly string[]): Promise<number> {
   const interrupt = new AbortController();
   let exitCode = EXIT.passed as number;

@@ -1,26 +1,22 @@
 /**
  * Reads a YAML file and validates it with a zod schema, turning both YAML syntax errors and
  * schema errors into one-line ConfigErrors that point at file:line:col and the field. Shared by
- * scenarios, machine profiles and presets so all three report bad input the same way. A file
- * validated before by this build is taken from the config cache, without building its schema.
+ * scenarios, machine profiles and presets so all three report bad input the same way.
  */
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type * as z from 'zod';
 import { ConfigError } from '../errors.js';
-import { ConfigCache } from '../util/config-cache.js';
 
 type ErrorClass = new (message: string, where: ConfigError['where']) => ConfigError;
 
-/** A config format: its name in the cache, and its schema, built on first use (most runs find every file in the cache). */
+/** A config format as scenario-schema.ts declares it (its schema behind a function). */
 export interface ConfigFormat<S extends z.ZodType> {
   readonly kind: string;
   readonly schema: () => S;
 }
 
-const thisBuild = ConfigCache.forThisBuild();
-
-export function readYamlFile<S extends z.ZodType>(file: string, format: ConfigFormat<S>, ErrorType: ErrorClass = ConfigError, cache = thisBuild): z.output<S> {
+export function readYamlFile<S extends z.ZodType>(file: string, schema: S, ErrorType: ErrorClass = ConfigError): z.output<S> {
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
@@ -28,8 +24,6 @@ export function readYamlFile<S extends z.ZodType>(file: string, format: ConfigFo
     const code = (e as NodeJS.ErrnoException).code;
     throw new ErrorType(code === 'ENOENT' ? 'file not found' : `cannot read: ${code ?? (e as Error).message}`, { file });
   }
-  const cached = cache?.get(format.kind, file, source);
-  if (cached !== undefined) return cached as z.output<S>;
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const syntax = doc.errors[0];
@@ -38,11 +32,8 @@ export function readYamlFile<S extends z.ZodType>(file: string, format: ConfigFo
     throw new ErrorType(`YAML syntax error: ${syntax.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col });
   }
   const data: unknown = doc.toJS();
-  const result = format.schema().safeParse(data ?? {});
-  if (result.success) {
-    cache?.set(format.kind, file, source, result.data);
-    return result.data;
-  }
+  const result = schema.safeParse(data ?? {});
+  if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = issue.path.map(String).join('.') || undefined;
   const pos = positionOf(doc, issue.path, lineCounter);

@@ -8,6 +8,7 @@
  */
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import PQueue from 'p-queue';
 import { ConfigError } from '../errors.js';
 import { BUILDER_VERSION } from './builder-version.js';
 import { buildInitramfs } from './build-initramfs.js';
@@ -167,20 +168,6 @@ async function resolveClosurePackages(loaded: LoadedPreset, memo: JsonMemo<Resol
   return [...result.packages];
 }
 
-/** Runs `fn` over `items` with at most `limit` at a time, results in order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 interface BuildContext {
   readonly cache: ImageCache;
   readonly staging: string;
@@ -240,7 +227,8 @@ async function buildInto(
   if (closure.length > 0) {
     const spec = recipe.initramfs.closure!;
     ctx.progress('download', `closure: ${closure.length} packages`);
-    const debs = await mapLimit(closure, 6, (p) => downloadPackage(p, ctx.cache.debsDir));
+    const downloads = new PQueue({ concurrency: 6 });
+    const debs = await Promise.all(closure.map((p) => downloads.add(() => downloadPackage(p, ctx.cache.debsDir))));
     for (const [i, p] of closure.entries()) manifestPackages.push({ ...p, debSha256: await sha256File(debs[i]!) });
     // One tree, unpacked in name order: where two packages ship the same path, the later wins.
     const root = join(ctx.work, 'closure');

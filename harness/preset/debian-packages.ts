@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { execa } from 'execa';
 import { InfraError } from '../errors.js';
 import type { ResolvedPackage } from './recipe-hash.js';
@@ -72,7 +73,7 @@ export async function ensureArchitecture(arch: string, log: AptLog = () => {}): 
   // second finds apt's lock taken, so it waits for the first one's lists instead of failing.
   let update = await execa('apt-get', ['update'], { env: APT_ENV, reject: false });
   for (let i = 0; i < APT_LOCK_RETRIES && /Could not get lock/.test(update.stderr) && !(await hasPackageLists(listArch)); i++) {
-    await new Promise((r) => setTimeout(r, APT_LOCK_WAIT_MS));
+    await delay(APT_LOCK_WAIT_MS);
     if (await hasPackageLists(listArch)) break;
     update = await execa('apt-get', ['update'], { env: APT_ENV, reject: false });
   }

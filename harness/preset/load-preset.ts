@@ -7,7 +7,7 @@ import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { readYamlFile } from '../config/yaml-file.js';
 import { PROJECT_ROOT } from '../util/project-root.js';
-import { PRESET_FORMAT, type Preset } from './preset-schema.js';
+import { presetSchema, type Preset } from './preset-schema.js';
 
 export const PRESET_FILE = 'preset.yaml';
 export const PROJECT_PRESETS = join(PROJECT_ROOT, 'presets');
@@ -25,7 +25,7 @@ export interface LoadedPreset {
 export function loadPreset(presetDir: string): LoadedPreset {
   const dir = resolve(presetDir);
   const file = join(dir, PRESET_FILE);
-  const preset = readYamlFile(file, PRESET_FORMAT);
+  const preset = readYamlFile(file, presetSchema);
   if (preset.name !== basename(dir)) {
     throw new ConfigError(`preset "${preset.name}" must live in a folder of the same name, not ${basename(dir)}/`, { file, field: 'name' });
   }

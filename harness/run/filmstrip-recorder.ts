@@ -6,7 +6,7 @@
 import type { Machine } from '../machine/machine.js';
 import type { RawImage } from '../machine/raw-image.js';
 import { sameFrame } from '../machine/same-frame.js';
-import { encodePng } from '../screen/png-codec.js';
+import { encodePng } from '../screen/png-file.js';
 
 /**
  * Frames wait in memory for a failure that may not come: deflate level 3 makes a 720×400 text
@@ -60,7 +60,7 @@ export class FilmstripRecorder {
       const frame = await this.machine.screenshot();
       if (this.last && sameFrame(this.last, frame)) return;
       this.last = frame;
-      this.frames.push({ atMs: performance.now() - this.started, png: await encodePng(frame, MEMORY_LEVEL) });
+      this.frames.push({ atMs: performance.now() - this.started, png: encodePng(frame, MEMORY_LEVEL) });
     } catch {
       // The machine stopped or died; the job's own error says why.
       this.running = false;

@@ -12,45 +12,37 @@ import * as z from 'zod';
 import { ConfigError } from '../errors.js';
 import { emulatorVersion } from '../machine/emulator-version.js';
 import { BACKENDS, type Machine } from '../machine/machine.js';
-import { once } from '../util/once.js';
 import { PromiseMemo } from '../util/promise-memo.js';
 import { sha256File } from '../util/sha256-file.js';
 import type { Job } from '../model/job.js';
 
 export const STATE_MANIFEST = 'state.json';
 
-/** Built on first use (only a run that saves or restores a state reads a manifest): zod's first schemas cost a run ~5 ms before its first machine starts. */
-function build() {
-  /** Everything that must be equal for a state to load: the machine, not the scenario. */
-  const identity = z.object({
-    backend: z.enum(BACKENDS),
-    emulator: z.string(),
-    /** The profile's emulated hardware (its name and description left out: they emulate nothing). */
-    hardware: z.record(z.string(), z.unknown()),
-    images: z.array(z.object({ role: z.string(), path: z.string(), sha256: z.string() })),
-    append: z.string().optional(),
-    guestClock: z.boolean(),
-  });
-  const manifest = z.object({
-    format: z.literal('bootgate-state'),
-    version: z.literal(1),
-    machine: identity,
-    scenario: z.object({ name: z.string(), file: z.string() }),
-    /** The step to run next, counted from 0 over all phases, and its description. */
-    resumeAt: z.number().int().min(0),
-    resumeStep: z.string(),
-    reason: z.enum(['failure', 'snapshot']),
-    snapshot: z.string().optional(),
-    createdAt: z.string(),
-  });
-  return { identity, manifest };
-}
+/** Everything that must be equal for a state to load: the machine, not the scenario. */
+const identitySchema = z.object({
+  backend: z.enum(BACKENDS),
+  emulator: z.string(),
+  /** The profile's emulated hardware (its name and description left out: they emulate nothing). */
+  hardware: z.record(z.string(), z.unknown()),
+  images: z.array(z.object({ role: z.string(), path: z.string(), sha256: z.string() })),
+  append: z.string().optional(),
+  guestClock: z.boolean(),
+});
+const manifestSchema = z.object({
+  format: z.literal('bootgate-state'),
+  version: z.literal(1),
+  machine: identitySchema,
+  scenario: z.object({ name: z.string(), file: z.string() }),
+  /** The step to run next, counted from 0 over all phases, and its description. */
+  resumeAt: z.number().int().min(0),
+  resumeStep: z.string(),
+  reason: z.enum(['failure', 'snapshot']),
+  snapshot: z.string().optional(),
+  createdAt: z.string(),
+});
 
-const schemas = once(build);
-type Schemas = ReturnType<typeof build>;
-
-export type MachineIdentity = z.output<Schemas['identity']>;
-export type StateManifest = z.output<Schemas['manifest']>;
+export type MachineIdentity = z.output<typeof identitySchema>;
+export type StateManifest = z.output<typeof manifestSchema>;
 
 const hashes = new PromiseMemo<string>();
 
@@ -115,7 +107,7 @@ export async function readState(dir: string): Promise<StateManifest> {
   } catch (e) {
     throw new ConfigError(`not JSON: ${(e as Error).message}`, { file });
   }
-  const parsed = schemas().manifest.safeParse(data);
+  const parsed = manifestSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(issue.message, { file, field: issue.path.join('.') || 'format' });

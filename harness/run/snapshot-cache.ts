@@ -9,16 +9,14 @@
  * counts. Jobs of one run that need the same point take turns (`lock`): the first boots and
  * saves, the others restore what it saved.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stepAction } from '../steps/step-schema.js';
 import type { Phase } from '../scenario/scenario.js';
 import { defaultCacheRoot } from '../util/cache-root.js';
-import { lazyBuiltin } from '../util/lazy-builtin.js';
 import { STATE_MANIFEST, type MachineIdentity } from './saved-state.js';
-
-const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
 
 /** Bumped when what goes into a key or an entry changes, so old entries stop matching. */
 const KEY_VERSION = 1;
@@ -32,8 +30,7 @@ export class SnapshotCache {
   key(identity: MachineIdentity, phases: readonly Phase[], through: number): string {
     // An image is the same image wherever it lies: its sha256 says which, not its path.
     const machine = { ...identity, images: identity.images.map(({ role, sha256 }) => ({ role, sha256 })) };
-    return crypto()
-      .createHash('sha256')
+    return createHash('sha256')
       .update(JSON.stringify({ version: KEY_VERSION, machine, steps: stepActions(phases, through) }))
       .digest('hex');
   }
@@ -51,7 +48,7 @@ export class SnapshotCache {
   /** Writes an entry with `write` (which must put state.json in last); keeps an entry another job committed first. */
   async save(key: string, write: (dir: string) => Promise<void>): Promise<string> {
     await mkdir(this.root, { recursive: true });
-    const staging = join(this.root, `.staging-${key.slice(0, 16)}-${process.pid}-${crypto().randomBytes(4).toString('hex')}`);
+    const staging = join(this.root, `.staging-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
       await write(staging);
       if (!this.find(key)) {

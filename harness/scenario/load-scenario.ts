@@ -18,7 +18,7 @@ const IMAGE_ROLES = ['cdrom', 'floppy', 'disk', 'kernel', 'initrd'] as const;
 
 export function loadScenario(file: string, loading: readonly string[] = []): Scenario {
   const absFile = resolve(file);
-  const data: ScenarioData = readYamlFile(absFile, SCENARIO_FORMAT, ScenarioError);
+  const data: ScenarioData = readYamlFile(absFile, SCENARIO_FORMAT.schema(), ScenarioError);
   const dir = dirname(absFile);
   const name = data.name ?? basename(absFile, extname(absFile));
   const source = data.from ? loadSource(absFile, resolvePath(dir, data.from.scenario), data.from.snapshot, loading) : undefined;

@@ -1,11 +1,9 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lazyBuiltin } from './lazy-builtin.js';
-
-const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
 
 /** The sha256 of a file, streamed so a CD image is never held in memory. */
 export async function sha256File(path: string): Promise<string> {
-  const hash = crypto().createHash('sha256');
+  const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }

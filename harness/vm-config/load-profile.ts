@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { PROFILE_FORMAT } from './profile-schema.js';
+import { profileSchema } from './profile-schema.js';
 import { readYamlFile } from '../config/yaml-file.js';
 import { ConfigError } from '../errors.js';
 import type { Profile } from '../machine/profile.js';
@@ -14,7 +14,7 @@ import { PROJECT_ROOT } from '../util/project-root.js';
 export const PROJECT_VM_CONFIGS = join(PROJECT_ROOT, 'vm-configs');
 
 export function loadProfileFile(file: string): Profile {
-  const data = readYamlFile(file, PROFILE_FORMAT);
+  const data = readYamlFile(file, profileSchema);
   const { memory, ...rest } = data;
   return { name: basename(file).replace(/\.ya?ml$/, ''), memoryMiB: memory, ...rest };
 }

@@ -1,11 +1,9 @@
 /** The machine profile file format (vm-configs/<name>.yaml). */
 import '../util/zod-config.js';
 import * as z from 'zod';
-import { once } from '../util/once.js';
-import type { ConfigFormat } from '../config/yaml-file.js';
 
-const build = () =>
-  z.strictObject({
+export const profileSchema = z
+  .strictObject({
     description: z.string().min(1),
     machine: z.enum(['pc', 'isapc']),
     cpu: z.string().regex(/^[a-z0-9_-]+$/i, 'a QEMU CPU model name such as 486, pentium, pentium3'),
@@ -22,6 +20,3 @@ const build = () =>
     .refine((p) => p.machine === 'pc' || !['std', 'cirrus'].includes(p.vga), { message: 'an isapc board has no PCI slot: use isa-vga or isa-cirrus', path: ['vga'] })
     .refine((p) => p.machine === 'pc' || !['ne2k_pci', 'rtl8139', 'pcnet'].includes(p.nic), { message: 'an isapc board has no PCI slot: use ne2k_isa or none', path: ['nic'] })
     .refine((p) => p.machine === 'isapc' || p.diskBus === 'ide', { message: 'isa-ide is for isapc boards', path: ['diskBus'] });
-
-/** Built on first use: a run whose profiles are all in the config cache never needs it. */
-export const PROFILE_FORMAT: ConfigFormat<ReturnType<typeof build>> = { kind: 'profile', schema: once(build) };

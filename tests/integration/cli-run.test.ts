@@ -139,4 +139,21 @@ describe('bootgate run, end to end', () => {
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe(`bootgate: ${scenario}:4:5: steps.0: unknown field "timout"`);
   });
+
+  it('keeps what it caches under BOOTGATE_CACHE, and nothing under the default cache folder', async () => {
+    // HOME points at an empty folder, so whatever lands in ~/.cache is this run's doing.
+    const home = join(work, 'home');
+    const cache = join(work, 'cache');
+    mkdirSync(home);
+    const run = await bootgate(['run', join(ROOT, 'scenarios/grub-rescue/grub-rescue-cd.yaml'), '--backend', 'qemu', '--report-dir', join(work, 'cache-report')], {
+      HOME: home,
+      XDG_CACHE_HOME: undefined,
+      BOOTGATE_CACHE: cache,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(readdirSync(home)).toEqual([]);
+    // The remembered -sandbox probe shows the run did use a cache, and used this one.
+    expect(readdirSync(cache)).toContain('qemu-sandbox.json');
+  });
 });

@@ -4,11 +4,9 @@
  * exited and the log is complete. See guest-clock-log.ts for what the log holds.
  */
 import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { asGuestMark, fromGuestMark, type GuestClock, type GuestMark, type GuestPoint, type GuestResolution } from '../guest-clock.js';
 import { GuestClockLogParser, type AnchorCommand, type AnchorPoint, type GuestClockLog } from './guest-clock-log.js';
-import { lazyBuiltin } from '../../util/lazy-builtin.js';
-
-const readline = lazyBuiltin<typeof import('node:readline')>('node:readline');
 
 type QemuMark =
   | { readonly kind: 'serial-out'; readonly byte: number }
@@ -93,7 +91,7 @@ export class QemuGuestClock implements GuestClock {
 
 async function readLog(file: string): Promise<GuestClockLog> {
   const parser = new GuestClockLogParser();
-  const lines = readline().createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
   for await (const line of lines) parser.feed(line);
   return parser.result();
 }

@@ -3,6 +3,7 @@
  * one to one. QEMU queues each press, the hold, and the release in order, so chords sent one
  * after another never overlap.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { chordsForText, type Chord } from '../keys.js';
 import type { QmpClient } from './qmp-client.js';
 
@@ -27,6 +28,6 @@ export async function typeText(qmp: QmpClient, text: string, msPerChar: number):
   // Map every character first: text with an untypeable character is refused before any key goes out.
   for (const chord of chordsForText(text)) {
     await qmp.execute('send-key', sendKeyArgs(chord, holdMs));
-    await new Promise((resolve) => setTimeout(resolve, msPerChar));
+    await delay(msPerChar);
   }
 }

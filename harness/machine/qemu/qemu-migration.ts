@@ -9,6 +9,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { InfraError } from '../../errors.js';
 import type { QmpClient } from './qmp-client.js';
 
@@ -65,6 +66,6 @@ async function waitForMigration(qmp: QmpClient, what: string): Promise<void> {
       throw new InfraError(`qemu: ${what} failed: ${info['error-desc'] ?? info.status}`);
     }
     if (Date.now() > deadline) throw new InfraError(`qemu: ${what} did not finish within ${MIGRATION_TIMEOUT_MS / 1000} s (${info.status ?? 'no status'})`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await delay(10);
   }
 }

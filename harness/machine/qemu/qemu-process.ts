@@ -10,6 +10,7 @@
  * started from a worker_thread dies with that worker, which is what we want anyway.)
  */
 import { execa, type ResultPromise } from 'execa';
+import { setTimeout as delay } from 'node:timers/promises';
 import { InfraError } from '../../errors.js';
 import { registerCleanup } from '../cleanup-registry.js';
 import { findExecutable } from './find-executable.js';
@@ -107,7 +108,7 @@ export class QemuProcess {
     const graceMs = options.graceMs ?? 2000;
     if (this.exit) return this.exit;
     if (options.quit) {
-      await Promise.race([options.quit().catch(() => undefined), delay(graceMs)]);
+      await Promise.race([options.quit().catch(() => undefined), delay(graceMs, undefined, { ref: false })]);
       if (await this.exitsWithin(graceMs)) return this.exited;
     }
     this.signalGroup('SIGTERM');
@@ -140,8 +141,4 @@ let wrapper: string | null | undefined;
 function parentDeathWrapper(): string | undefined {
   if (wrapper === undefined) wrapper = findExecutable('setpriv') ?? null;
   return wrapper ?? undefined;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

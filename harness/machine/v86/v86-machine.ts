@@ -4,8 +4,9 @@
  * MachineCrashedError, so the job becomes an infra error and the run goes on.
  */
 import { existsSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { InfraError, MachineCrashedError } from '../../errors.js';
 import { registerCleanup } from '../cleanup-registry.js';
 import { chordsForText, type Chord } from '../keys.js';
@@ -20,9 +21,6 @@ import { V86_STATE_FILE, v86Options, type V86OptionsJson } from './v86-options.j
 import { join } from 'node:path';
 import type { V86Replies, V86Request, V86WorkerData, V86WorkerMessage, V86WorkerStats } from './v86-protocol.js';
 import { maxTypingMs } from './v86-typing.js';
-import { lazyBuiltin } from '../../util/lazy-builtin.js';
-
-const workerThreads = lazyBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 
 export interface V86MachineOptions {
   /** The x86→wasm JIT; default on (a Linux boot is ≥ 2.6× faster; GRUB's menu 1.4 s slower), or BOOTGATE_V86_JIT=0. See V86Host.jit. */
@@ -123,7 +121,7 @@ export class V86Machine implements Machine {
       ...(this.writeBackDisk ? { writeBackDisk: this.writeBackDisk } : {}),
       ...(entry ? { entry } : {}),
     };
-    const worker = new (workerThreads().Worker)(script, { workerData, stdout: true, stderr: true });
+    const worker = new Worker(script, { workerData, stdout: true, stderr: true });
     this.worker = worker;
     this.workerGone = new Promise((resolve) => worker.once('exit', () => resolve()));
     // A live worker keeps Node running: on Ctrl-C or exit the registry ends it (terminate() starts at once).
@@ -234,7 +232,7 @@ export class V86Machine implements Machine {
     try {
       if (this.state === 'running') {
         const stopped = this.request({ type: 'stop' }, this.stopTimeoutMs).catch(() => undefined);
-        await Promise.race([stopped.then(() => this.workerGone), delay(this.stopTimeoutMs)]);
+        await Promise.race([stopped.then(() => this.workerGone), delay(this.stopTimeoutMs, undefined, { ref: false })]);
       }
     } finally {
       await worker.terminate().catch(() => undefined);
@@ -321,8 +319,4 @@ function workerScript(): { script: URL; entry?: string } {
     script: new URL('./dev-worker-bootstrap.mjs', import.meta.url),
     entry: new URL('./v86-worker.ts', import.meta.url).href,
   };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

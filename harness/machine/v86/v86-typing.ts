@@ -5,6 +5,7 @@
  * MIN_MS_PER_CHAR apart, and only while the guest has read the earlier ones: both the PS/2
  * controller's queue and — while the BIOS is the one handling the keyboard — its ring buffer.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Chord } from '../keys.js';
 import { scancodesForChord } from './v86-keys.js';
 
@@ -43,7 +44,7 @@ export interface Clock {
   now(): number;
 }
 const realClock: Clock = {
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms) => delay(ms),
   now: () => performance.now(),
 };
 
