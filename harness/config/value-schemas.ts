@@ -3,7 +3,6 @@
  * file-safe names. Durations and patterns are normalised here, so the engine only ever sees
  * milliseconds and RegExps.
  */
-import '../util/zod-config.js';
 import * as z from 'zod';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 import { literalPattern, type Pattern } from './pattern.js';

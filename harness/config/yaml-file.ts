@@ -10,12 +10,6 @@ import { ConfigError } from '../errors.js';
 
 type ErrorClass = new (message: string, where: ConfigError['where']) => ConfigError;
 
-/** A config format as scenario-schema.ts declares it (its schema behind a function). */
-export interface ConfigFormat<S extends z.ZodType> {
-  readonly kind: string;
-  readonly schema: () => S;
-}
-
 export function readYamlFile<S extends z.ZodType>(file: string, schema: S, ErrorType: ErrorClass = ConfigError): z.output<S> {
   let source: string;
   try {

@@ -4,7 +4,6 @@
  * (file, size, sha256), and when and how long the build took.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import '../util/zod-config.js';
 import * as z from 'zod';
 
 export const MANIFEST_FILE = 'manifest.json';

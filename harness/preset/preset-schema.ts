@@ -3,7 +3,6 @@
  * image built from Debian packages, plus what the image promises (phase markers, budgets, the
  * machine profiles it claims and the ones it is known not to run on, with the kernel's own words).
  */
-import '../util/zod-config.js';
 import * as z from 'zod';
 
 const kebab = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -7,7 +7,6 @@
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import '../util/zod-config.js';
 import * as z from 'zod';
 import { ConfigError } from '../errors.js';
 import { emulatorVersion } from '../machine/emulator-version.js';

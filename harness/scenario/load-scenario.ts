@@ -1,7 +1,7 @@
 /** Loads one scenario file: YAML + schema (file:line:col errors), then paths resolved next to the file. */
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { SCENARIO_FORMAT, type ScenarioData } from './scenario-schema.js';
+import { scenarioSchema, type ScenarioData } from './scenario-schema.js';
 import { DEFAULT_PROFILE, phasesThrough, type ImageFile, type Pattern, type Phase, type Scenario } from './scenario.js';
 import { readYamlFile, yamlPosition } from '../config/yaml-file.js';
 import { ScenarioError } from '../errors.js';
@@ -18,7 +18,7 @@ const IMAGE_ROLES = ['cdrom', 'floppy', 'disk', 'kernel', 'initrd'] as const;
 
 export function loadScenario(file: string, loading: readonly string[] = []): Scenario {
   const absFile = resolve(file);
-  const data: ScenarioData = readYamlFile(absFile, SCENARIO_FORMAT.schema(), ScenarioError);
+  const data: ScenarioData = readYamlFile(absFile, scenarioSchema, ScenarioError);
   const dir = dirname(absFile);
   const name = data.name ?? basename(absFile, extname(absFile));
   const source = data.from ? loadSource(absFile, resolvePath(dir, data.from.scenario), data.from.snapshot, loading) : undefined;

@@ -3,10 +3,8 @@
  * the JSON Schema editors use (`bootgate schema`). Each step kind defines its own action
  * (steps/); durations and patterns are normalised by their schemas (config/value-schemas.ts).
  */
-import '../util/zod-config.js';
 import * as z from 'zod';
 import { durationSchema, goldenNameSchema, patternSchema, sizeSchema } from '../config/value-schemas.js';
-import type { ConfigFormat } from '../config/yaml-file.js';
 import { BACKENDS } from '../machine/machine.js';
 import { isWait, stepSchema } from '../steps/step-schema.js';
 
@@ -73,7 +71,7 @@ const expectationSchema = z.strictObject({
   evidence: patternSchema.optional(),
 });
 
-const scenarioSchema = z
+export const scenarioSchema = z
   .strictObject({
     $schema: z.string().optional(),
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore').optional(),
@@ -103,7 +101,6 @@ const scenarioSchema = z
   .refine((s) => (s.image ? 1 : 0) + (s.from ? 1 : 0) === 1, { message: 'give image, or from: a snapshot point whose image it boots', path: ['image'] })
   .refine((s) => (s.phases ? 1 : 0) + (s.steps ? 1 : 0) === 1, { message: 'give either phases or steps', path: ['steps'] });
 
-export const SCENARIO_FORMAT: ConfigFormat<typeof scenarioSchema> = { kind: 'scenario', schema: () => scenarioSchema };
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type ScenarioData = z.output<typeof scenarioSchema>;

@@ -1,5 +1,4 @@
 /** The machine profile file format (vm-configs/<name>.yaml). */
-import '../util/zod-config.js';
 import * as z from 'zod';
 
 export const profileSchema = z
