@@ -2,14 +2,13 @@
  * Budgets on real boots: an image over its size budget fails before anything boots, and the RAM
  * floor of the mini-shell preset is found by bisection with real QEMU boots.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readJobs, ROOT, runCli } from '../support/run-cli.js';
+import { tempDirForAll } from '../support/temp-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'bootgate-budgets-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempDirForAll('bootgate-budgets-');
 
 describe('budgets', () => {
   it('an image over its size budget fails the job without booting it', async () => {

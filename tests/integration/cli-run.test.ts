@@ -3,17 +3,16 @@
  * (npm test builds dist/ first through scripts/setup.sh.)
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { poll } from '../support/poll.js';
 import { alive, qemuPidsUnder } from '../support/qemu-processes.js';
 import { readJobs, readResults, ROOT, runCli, startCli } from '../support/run-cli.js';
+import { tempDirForAll } from '../support/temp-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'bootgate-cli-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempDirForAll('bootgate-cli-');
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 

@@ -3,14 +3,13 @@
  * profile and backend, incompatible profiles shown as such; and a recipe broken on purpose
  * makes the gate fail in the right phase with the right evidence.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readJobs, ROOT, runCli } from '../support/run-cli.js';
+import { tempDirForAll } from '../support/temp-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'bootgate-gate-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempDirForAll('bootgate-gate-');
 
 async function gate(args: string[], report: string) {
   const { code, stdout } = await runCli([...args, '--report-dir', report], { timeoutMs: 1_500_000 });

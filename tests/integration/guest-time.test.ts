@@ -4,15 +4,14 @@
  * guest times, though its wall times spread. Then instruction budgets on both emulators.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildPreset } from '../../harness/preset/build-preset.js';
 import { readJobs, ROOT, runCli } from '../support/run-cli.js';
+import { tempDirForAll } from '../support/temp-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'bootgate-guest-time-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempDirForAll('bootgate-guest-time-');
 
 async function bootgate(args: string[], report: string) {
   const { code } = await runCli([...args, '--report-dir', report], { timeoutMs: 900_000 });

@@ -5,23 +5,22 @@
  * itself, boots the same image to the same screen.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QmpClient } from '../../harness/machine/qemu/qmp-client.js';
 import { sameFrame } from '../../harness/screen/compare-screens.js';
 import { readPng } from '../../harness/screen/png-file.js';
 import { poll } from '../support/poll.js';
 import { alive, qemuPidsUnder } from '../support/qemu-processes.js';
 import { readJobs, startCli } from '../support/run-cli.js';
+import { tempDirForAll } from '../support/temp-dir.js';
 
 const GRUB_CD = '/usr/lib/grub-rescue/grub-rescue-cdrom.iso';
 /** GRUB's countdown line ("executed automatically in Ns"), as the grub-rescue golden masks it. */
 const COUNTDOWN = [{ x: 0, y: 352, width: 720, height: 16 }];
-const work = mkdtempSync(join(tmpdir(), 'bootgate-repro-it-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempDirForAll('bootgate-repro-it-');
 
 describe('bootgate repro', () => {
   let command = '';

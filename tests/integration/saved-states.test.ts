@@ -3,16 +3,15 @@
  * screen on QEMU and on v86, a state refuses a job with another image, and a snapshot point is
  * saved once, restored after, and saved afresh when a step before it changes.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compareScreens } from '../../harness/screen/compare-screens.js';
 import { readPng } from '../../harness/screen/png-file.js';
 import { readJobs, runCli } from '../support/run-cli.js';
+import { tempDirForAll } from '../support/temp-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'bootgate-states-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempDirForAll('bootgate-states-');
 const CD = '/usr/lib/grub-rescue/grub-rescue-cdrom.iso';
 /** GRUB's countdown line changes every second. */
 const COUNTDOWN = [{ x: 0, y: 352, width: 720, height: 16 }];
