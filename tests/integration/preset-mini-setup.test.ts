@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildPreset, type BuildResult } from '../../harness/preset/build-preset.js';
 import { loadPreset, PROJECT_PRESETS } from '../../harness/preset/load-preset.js';
-import { SerialQemu } from './preset-qemu.js';
 import { tempDirForAll } from '../support/temp-dir.js';
+import { SerialQemu } from './preset-qemu.js';
 
 const presetDir = join(PROJECT_PRESETS, 'mini-setup');
 const { preset } = loadPreset(presetDir);
