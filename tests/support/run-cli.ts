@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunResult } from '../../harness/report/results.js';
+import { alive, qemuPidsUnder } from './qemu-processes.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
 export const CLI = join(ROOT, 'bin/bootgate');
@@ -21,7 +22,7 @@ export interface CliRun {
 export interface CliOptions {
   /** Added to the test's environment, after CI=1. */
   readonly env?: NodeJS.ProcessEnv;
-  /** Past this the run is interrupted, then killed, and the promise rejects. Default 10 minutes. */
+  /** Past this the run is interrupted, then killed with its emulators, and the promise rejects. Default 10 minutes. */
   readonly timeoutMs?: number;
   /** `pipe` to write to its standard input (repro's serial console). */
   readonly stdin?: 'ignore' | 'pipe';
@@ -36,14 +37,13 @@ export interface LiveCli {
   readonly exited: Promise<CliRun>;
 }
 
-/** Time the CLI gets after a Ctrl-C to stop its machines, before its process group is killed. */
+/** Time the CLI gets after a Ctrl-C to stop its machines, before it and its QEMUs are killed. */
 const GRACE_MS = 10_000;
 
 /** Starts bootgate and hands back the running process, for tests that talk to it or interrupt it. */
 export function startCli(args: readonly string[], o: CliOptions = {}): LiveCli {
   const timeoutMs = o.timeoutMs ?? 600_000;
-  // Its own process group, so a run that hangs can be killed with everything it started.
-  const child = spawn(CLI, args, { env: { ...process.env, CI: '1', ...o.env }, stdio: [o.stdin ?? 'ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(CLI, args, { env: { ...process.env, CI: '1', ...o.env }, stdio: [o.stdin ?? 'ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -52,10 +52,13 @@ export function startCli(args: readonly string[], o: CliOptions = {}): LiveCli {
     let timedOut = false;
     const timer = setTimeout(async () => {
       timedOut = true;
-      // Ctrl-C first, so it stops its emulators and leaves no process behind; then the whole group.
+      // Ctrl-C first, so it stops its emulators itself. QEMU runs in a process group of its own,
+      // so if that does not end the run, its QEMUs are killed before it is.
       child.kill('SIGINT');
       await sleep(GRACE_MS);
-      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      for (const pid of qemuPidsUnder(child.pid!)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+      child.kill('SIGKILL');
     }, timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
