@@ -141,7 +141,7 @@ describe('QemuMachine on real QEMU', () => {
     // Enter activates the highlighted button; the next question proves sendSerial reaches the guest.
     const cursor = machine.serial.cursor;
     await machine.sendSerial('\r');
-    await poll('"Select your location" on serial', () => machine.serial.text.slice(cursor).includes('Select your location'), { timeoutMs: 30_000, lastSeen: serialTail });
+    await poll('"Select your location" on serial', () => machine.serial.text.slice(cursor).includes('Select your location'), { timeoutMs: 60_000, lastSeen: serialTail });
   });
 
   it('ends `exited` as not requested, saying how, when QEMU is killed from outside', async () => {
