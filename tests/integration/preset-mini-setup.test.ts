@@ -4,18 +4,18 @@
  * the CD, setup installs and reboots, and the same machine comes up from the disk. Then the disk
  * alone, without the CD, must boot to the shell too.
  */
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildPreset, type BuildResult } from '../../harness/preset/build-preset.js';
 import { loadPreset, PROJECT_PRESETS } from '../../harness/preset/load-preset.js';
+import { tempDirForAll } from '../support/temp-dir.js';
 import { SerialQemu } from './preset-qemu.js';
 
 const presetDir = join(PROJECT_PRESETS, 'mini-setup');
 const { preset } = loadPreset(presetDir);
 const phase = (name: string) => preset.phases.find((p) => p.name === name)!;
-const scratch = mkdtempSync(join(tmpdir(), 'bootgate-mini-setup-'));
+const scratch = tempDirForAll('bootgate-mini-setup-');
 const disk = join(scratch, 'disk.img');
 
 let image: BuildResult;
@@ -23,14 +23,12 @@ let qemu: SerialQemu | undefined;
 
 beforeAll(async () => {
   image = await buildPreset(presetDir);
-  console.log(`mini-setup build (${image.cached ? 'cache hit' : 'built'}): ${image.sizeBytes} bytes, ${image.imagePath}`);
   // A blank disk of the size the preset asks for, fresh for this run (sparse, all zeros).
   writeFileSync(disk, '');
   truncateSync(disk, preset.media!.disk!.sizeMiB * 1024 * 1024);
 }, 900_000);
 
 afterEach(() => qemu?.kill());
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('mini-setup', () => {
   it('is an ISO within its image budget', () => {
@@ -39,19 +37,14 @@ describe('mini-setup', () => {
     expect(image.manifest.packages.find((p) => p.via?.startsWith('linux-image-686='))?.name).toMatch(/^linux-image-\d.*-686$/);
   });
 
-  it('installs onto a blank disk, reboots, and comes up from the disk, each phase within its budget', async () => {
+  // Each wait is bounded by its phase's budget; gate.test.ts gates the budgets themselves, through bootgate.
+  it('installs onto a blank disk, reboots, and comes up from the disk', async () => {
     qemu = new SerialQemu({ memoryMiB: preset.budgets.ramMiB, cdrom: image.imagePath, disk, bootOrder: 'cd' });
-    const times: Record<string, number> = {};
     let at = 0;
-    let since = qemu.startedAt;
     for (const p of preset.phases) {
       for (const checkpoint of p.checkpoints) at = await qemu.waitFor(checkpoint, { from: at, ms: p.withinSeconds * 1000, failure: p.failure });
       at = await qemu.waitFor(p.marker, { from: at, ms: p.withinSeconds * 1000, failure: p.failure });
-      times[p.name] = Date.now() - since;
-      since = Date.now();
     }
-    console.log(`mini-setup phases at ${preset.budgets.ramMiB} MiB (ms): ${JSON.stringify(times)}`);
-    for (const p of preset.phases) expect(times[p.name]).toBeLessThanOrEqual(p.withinSeconds * 1000);
 
     // After the reboot it was the disk's boot loader and root file system, not the CD again.
     const afterReboot = qemu.serial.slice(qemu.serial.indexOf(phase('setup').marker));
@@ -65,20 +58,17 @@ describe('mini-setup', () => {
     await qemu.waitFor(/initrd\.gz/, { from: at, ms: 10_000 });
   }, 300_000);
 
-  it('without a disk, setup fails fast with its failure line naming the step', async () => {
+  it('without a disk, fails setup with its failure line naming the step, before partitioning', async () => {
     qemu = new SerialQemu({ memoryMiB: preset.budgets.ramMiB, cdrom: image.imagePath, bootOrder: 'd' });
     const setup = phase('setup');
-    const t = Date.now();
     await qemu.waitFor(`${setup.failure} no hard disk at /dev/sda`, { ms: setup.withinSeconds * 1000 });
     expect(qemu.serial).toContain(setup.checkpoints[0]!);
     expect(qemu.serial).not.toContain(setup.checkpoints[1]!);
-    console.log(`mini-setup without a disk: failure line after ${Date.now() - t} ms`);
   }, 180_000);
 
-  it('the installed disk boots to the shell without the CD', async () => {
+  it('boots the installed disk to the shell without the CD', async () => {
     qemu = new SerialQemu({ memoryMiB: preset.budgets.ramMiB, disk, bootOrder: 'c' });
     await qemu.waitFor(phase('boot').marker, { ms: phase('boot').withinSeconds * 1000, failure: phase('boot').failure });
     await qemu.waitFor(/shell ready on \/dev\/ttyS0, root \/dev\/sda1\r?\n/, { ms: phase('shell').withinSeconds * 1000 });
-    console.log(`mini-setup: installed disk to shell in ${Date.now() - qemu.startedAt} ms`);
   }, 120_000);
 });

@@ -4,6 +4,7 @@
  * images, not the backend. Always `kill()` in afterAll/afterEach.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { poll } from '../support/poll.js';
 
 export interface QemuOptions {
   readonly memoryMiB: number;
@@ -18,7 +19,6 @@ export interface QemuOptions {
 export class SerialQemu {
   private readonly proc: ChildProcess;
   private text = '';
-  readonly startedAt = Date.now();
 
   constructor(o: QemuOptions) {
     const args = [
@@ -51,25 +51,22 @@ export class SerialQemu {
    * Waits until `pattern` shows on serial at or after offset `from`; resolves with the offset
    * just past the match. Rejects at once on `failure`, on QEMU's exit, or after `ms`.
    */
-  waitFor(pattern: string | RegExp, o: { from?: number; ms: number; failure?: string }): Promise<number> {
+  async waitFor(pattern: string | RegExp, o: { from?: number; ms: number; failure?: string }): Promise<number> {
     const re = typeof pattern === 'string' ? new RegExp(escape(pattern)) : pattern;
     const from = o.from ?? 0;
-    const started = Date.now();
-    return new Promise((resolve, reject) => {
-      const timer = setInterval(() => {
+    const last = () => JSON.stringify(this.text.slice(-400));
+    return poll(
+      `${re} on serial`,
+      () => {
         const tail = this.text.slice(from);
         const m = re.exec(tail);
-        const why = m ? undefined
-          : o.failure && tail.includes(o.failure) ? `failure line "${o.failure}"`
-          : !this.running ? `QEMU exited (${this.proc.exitCode ?? this.proc.signalCode})`
-          : Date.now() - started > o.ms ? `timeout after ${o.ms} ms`
-          : 'wait';
-        if (why === 'wait') return;
-        clearInterval(timer);
-        if (m) resolve(from + m.index + m[0].length);
-        else reject(new Error(`${why} waiting for ${re} on serial; last: ${JSON.stringify(this.text.slice(-400))}`));
-      }, 50);
-    });
+        if (m) return from + m.index + m[0].length;
+        if (o.failure && tail.includes(o.failure)) throw new Error(`failure line "${o.failure}" while waiting for ${re} on serial; last: ${last()}`);
+        if (!this.running) throw new Error(`QEMU exited (${this.proc.exitCode ?? this.proc.signalCode}) while waiting for ${re} on serial; last: ${last()}`);
+        return undefined;
+      },
+      { timeoutMs: o.ms, everyMs: 50, lastSeen: last },
+    );
   }
 
   kill(): void {

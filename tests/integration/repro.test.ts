@@ -4,33 +4,23 @@
  * stops it (exit 1) and leaves no QEMU and no temp folder. The command line it printed, run by
  * itself, boots the same image to the same screen.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
 import { QmpClient } from '../../harness/machine/qemu/qmp-client.js';
 import { sameFrame } from '../../harness/machine/same-frame.js';
 import { readPng } from '../../harness/screen/png-file.js';
+import { poll } from '../support/poll.js';
 import { alive, qemuPidsUnder } from '../support/qemu-processes.js';
+import { readJobs, startCli } from '../support/run-cli.js';
+import { tempDirForAll } from '../support/temp-dir.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'bin/bootgate');
 const GRUB_CD = '/usr/lib/grub-rescue/grub-rescue-cdrom.iso';
 /** GRUB's countdown line ("executed automatically in Ns"), as the grub-rescue golden masks it. */
 const COUNTDOWN = [{ x: 0, y: 352, width: 720, height: 16 }];
-const work = mkdtempSync(join(tmpdir(), 'bootgate-repro-it-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms: number, every = 100): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, every));
-  }
-}
+const work = tempDirForAll('bootgate-repro-it-');
 
 describe('bootgate repro', () => {
   let command = '';
@@ -40,14 +30,10 @@ describe('bootgate repro', () => {
     const scenario = join(work, 'never.yaml');
     writeFileSync(scenario, `image: {cdrom: ${GRUB_CD}}\nbackends: [qemu]\nsteps:\n  - waitText: "GNU GRUB"\n  - name: never\n    waitText: "text GRUB never shows"\n    timeout: 3s\n`);
     const report = join(work, 'report');
-    const child: ChildProcessWithoutNullStreams = spawn(CLI, ['repro', scenario, '--report-dir', report], { env: { ...process.env, CI: '1' }, stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-
-    await until('the serial console', () => stdout.includes('--- serial console'), 60_000);
+    const cli = startCli(['repro', scenario, '--report-dir', report], { stdin: 'pipe', timeoutMs: 120_000 });
+    const child = cli.child;
+    await poll('the serial console', () => cli.stdout().includes('--- serial console'), { timeoutMs: 60_000 });
+    const stdout = cli.stdout();
     const lines = stdout.split('\n');
     // The reproduction command comes first, before any step ran.
     const commandLine = lines.findIndex((l) => l.trimStart().startsWith('mkfifo '));
@@ -70,51 +56,44 @@ describe('bootgate repro', () => {
     const workDir = dirname(/mkfifo -m 600 (\S+)/.exec(command)![1]!);
     expect(existsSync(workDir)).toBe(true);
     // Typed input reaches the guest's serial port without ending the session; a second later the screen file is fresh.
-    child.stdin.write('\r');
-    await new Promise((r) => setTimeout(r, 1500));
+    child.stdin!.write('\r');
+    await sleep(1500);
     expect(existsSync(screenFile)).toBe(true);
     expect(child.exitCode).toBeNull();
 
-    const stopAsked = performance.now();
-    child.stdin.end();
-    const code = await closed;
-    const stopMs = performance.now() - stopAsked;
-    expect(stderr).toBe('');
-    expect(code).toBe(1);
-    expect(stdout).toMatch(/--- end of input; stopping the machine ---/);
-    expect(stdout).toMatch(/machine stopped and its files removed/);
-    expect(stopMs).toBeLessThan(10_000);
+    child.stdin!.end();
+    await poll('exit within seconds of the end of input', () => child.exitCode !== null || child.signalCode !== null, { timeoutMs: 10_000 });
+    const stopped = await cli.exited;
+    expect(stopped.stderr).toBe('');
+    expect(stopped.code).toBe(1);
+    expect(stopped.stdout).toMatch(/--- end of input; stopping the machine ---/);
+    expect(stopped.stdout).toMatch(/machine stopped and its files removed/);
     expect(ours.filter(alive)).toEqual([]);
     expect(existsSync(workDir)).toBe(false);
-    const results = JSON.parse(readFileSync(join(report, 'results.json'), 'utf8'));
-    expect(results.jobs[0].outcome).toBe('failed');
-    console.log(`repro stopped ${stopMs.toFixed(0)} ms after its input closed`);
+    expect(readJobs(report)[0]!.outcome).toBe('failed');
   });
 
-  it('the printed command line, run by itself, boots the same image to the same screen', async () => {
+  it('prints a command line that, run by itself, boots the same image to the same screen', async () => {
     expect(command).not.toBe('');
     const workDir = dirname(/mkfifo -m 600 (\S+)/.exec(command)![1]!);
     const qmpSocket = /socket,id=qmp0,path=([^,]+),/.exec(command)![1]!;
     mkdirSync(workDir, { recursive: true });
     const qemu = spawn('bash', ['-c', command], { detached: true, stdio: 'ignore' });
     try {
-      const qmp = await until('the QMP socket', () => QmpClient.connect(qmpSocket, { timeoutMs: 10_000 }).catch(() => undefined), 15_000, 200);
+      const qmp = await poll('the QMP socket', () => QmpClient.connect(qmpSocket, { timeoutMs: 10_000 }).catch(() => undefined), { timeoutMs: 15_000, everyMs: 200 });
       await qmp.execute('cont');
       const expected = await readPng(screenFile);
       // Not a vacuous match: repro's screen is GRUB's menu, not a blank frame.
       expect(new Set(new Uint32Array(expected.data.buffer, expected.data.byteOffset, expected.data.byteLength / 4)).size).toBeGreaterThan(1);
       const shot = join(work, 'standalone.png');
-      const started = performance.now();
-      await until(
+      await poll(
         'the same screen as repro showed',
         async () => {
           await qmp.execute('screendump', { filename: shot, format: 'png' });
-          return sameFrame(await readPng(shot), expected, COUNTDOWN) || undefined;
+          return sameFrame(await readPng(shot), expected, COUNTDOWN);
         },
-        30_000,
-        300,
+        { timeoutMs: 30_000, everyMs: 300 },
       );
-      console.log(`standalone QEMU reached repro's screen in ${(performance.now() - started).toFixed(0)} ms`);
       await qmp.execute('quit').catch(() => undefined);
       qmp.close();
     } finally {

@@ -3,42 +3,22 @@
  * screen on QEMU and on v86, a state refuses a job with another image, and a snapshot point is
  * saved once, restored after, and saved afresh when a step before it changes.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compareScreens } from '../../harness/screen/compare-screens.js';
 import { readPng } from '../../harness/screen/png-file.js';
+import { readJobs, runCli } from '../support/run-cli.js';
+import { tempDirForAll } from '../support/temp-dir.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const work = mkdtempSync(join(tmpdir(), 'bootgate-states-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempDirForAll('bootgate-states-');
 const CD = '/usr/lib/grub-rescue/grub-rescue-cdrom.iso';
 /** GRUB's countdown line changes every second. */
 const COUNTDOWN = [{ x: 0, y: 352, width: 720, height: 16 }];
 
-interface Job {
-  id: string;
-  backend: string;
-  outcome: string;
-  error?: { type: string; message: string };
-  artifacts: Record<string, string>;
-  restored?: { from: string; snapshot?: string; resumeAt: number };
-  phases: { name: string; outcome: string; steps: { outcome: string; artifacts: string[] }[] }[];
-}
-
-function bootgate(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stderr: string; jobs: Job[] }> {
-  const report = args[args.indexOf('--report-dir') + 1]!;
-  const child = spawn(join(ROOT, 'bin/bootgate'), args, { env: { ...process.env, CI: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      const results = join(report, 'results.json');
-      resolve({ code, stderr, jobs: existsSync(results) ? JSON.parse(readFileSync(results, 'utf8')).jobs : [] });
-    }),
-  );
+async function bootgate(args: string[], report: string, env: NodeJS.ProcessEnv = {}) {
+  const { code } = await runCli([...args, '--report-dir', report], { env });
+  return { code, jobs: readJobs(report) };
 }
 
 function scenario(name: string, body: string): string {
@@ -50,7 +30,7 @@ function scenario(name: string, body: string): string {
 describe('saved states', () => {
   it('a failure saved with --save-state-on-failure resumes to the same screen, on QEMU and on v86', async () => {
     const failing = scenario('stuck', `image: {cdrom: ${CD}}\nbackends: [qemu, v86]\nstepTimeout: 4s\nsteps:\n  - waitText: "executed automatically"\n    timeout: 60s\n  - waitText: "login:"\n`);
-    const first = await bootgate(['run', failing, '--save-state-on-failure', '--report-dir', join(work, 'stuck')]);
+    const first = await bootgate(['run', failing, '--save-state-on-failure'], join(work, 'stuck'));
     expect(first.code).toBe(1);
     // Resumed at the failed step, which now asks for what the screen shows, with a frame to compare.
     const resumed = scenario('resumed', `image: {cdrom: ${CD}}\nbackends: [qemu, v86]\nstepTimeout: 10s\nsteps:\n  - waitText: "executed automatically"\n  - screenshot: resumed\n  - waitText: "GNU GRUB"\n`);
@@ -58,7 +38,7 @@ describe('saved states', () => {
       expect(job.outcome).toBe('failed');
       expect(job.artifacts.state).toBe(`jobs/${job.id}/state`);
       const state = join(work, 'stuck', job.artifacts.state!);
-      const again = await bootgate(['run', resumed, '--backend', job.backend, '--from-state', state, '--report-dir', join(work, `resumed-${job.backend}`)]);
+      const again = await bootgate(['run', resumed, '--backend', job.backend, '--from-state', state], join(work, `resumed-${job.backend}`));
       expect(again.code).toBe(0);
       const [resumedJob] = again.jobs;
       expect(resumedJob!.restored).toEqual({ from: state, resumeAt: 1 });
@@ -74,7 +54,7 @@ describe('saved states', () => {
   it('a state refuses a job with another image, naming both', async () => {
     const state = join(work, 'stuck/jobs/stuck--qemu--p3-i440fx/state');
     const floppy = scenario('floppy', 'image: {floppy: /usr/lib/grub-rescue/grub-rescue-floppy.img}\nsteps:\n  - waitText: "GNU GRUB"\n');
-    const { code, jobs } = await bootgate(['run', floppy, '--from-state', state, '--report-dir', join(work, 'refused')]);
+    const { code, jobs } = await bootgate(['run', floppy, '--from-state', state], join(work, 'refused'));
     expect(code).toBe(2);
     expect(jobs[0]!.outcome).toBe('config-error');
     expect(jobs[0]!.error!.message).toMatch(new RegExp(`--from-state: cdrom image: the state in ${state} was saved with ${CD} \\(sha256 [0-9a-f]{64}\\); this job has no cdrom image`));
@@ -85,7 +65,7 @@ describe('snapshot points', () => {
   const cache = join(work, 'cache');
   const base = (wait: string) => scenario('grub-base', `image: {cdrom: ${CD}}\nbackends: [qemu, v86]\nsteps:\n  - waitText: "${wait}"\n  - waitText: "executed automatically"\n    snapshot: menu\n`);
   const child = scenario('grub-shell', `from: {scenario: grub-base.yaml, snapshot: menu}\nsteps:\n  - press: c\n  - waitText: {regex: "^grub> *$", flags: m}\n  - type: "ls\\n"\n  - waitText: {regex: "\\\\((cd|hd|fd)[0-9,)]"}\n`);
-  const run = (report: string) => bootgate(['run', child, '--report-dir', join(work, report)], { BOOTGATE_CACHE: cache });
+  const run = (report: string) => bootgate(['run', child], join(work, report), { BOOTGATE_CACHE: cache });
 
   it('are saved by the first job, restored by the next, and saved afresh when a step before them changes', async () => {
     base('GNU GRUB');

@@ -1,30 +1,24 @@
-import { chmod, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { probeSandbox } from '../../harness/machine/qemu/qemu-capabilities.js';
+import { tempDirForEach } from '../support/temp-dir.js';
 
 describe('probeSandbox', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'bg-sandbox-test-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = tempDirForEach('bg-sandbox-test-');
 
   /** A stand-in QEMU that logs each call and accepts -sandbox or not. */
   async function fakeQemu(name: string, hasSandbox: boolean): Promise<string> {
-    const binary = join(dir, name);
-    await writeFile(binary, `#!/bin/sh\necho "$@" >> ${join(dir, `${name}.calls`)}\n[ "$1" = -sandbox ] && exit ${hasSandbox ? 0 : 1}\nexit 0\n`);
+    const binary = join(dir(), name);
+    await writeFile(binary, `#!/bin/sh\necho "$@" >> ${join(dir(), `${name}.calls`)}\n[ "$1" = -sandbox ] && exit ${hasSandbox ? 0 : 1}\nexit 0\n`);
     await chmod(binary, 0o755);
     return binary;
   }
-  const calls = async (name: string) => (await readFile(join(dir, `${name}.calls`), 'utf8')).trim().split('\n');
+  const calls = async (name: string) => (await readFile(join(dir(), `${name}.calls`), 'utf8')).trim().split('\n');
 
   it('execs the binary once, then answers from the cache until the binary changes', async () => {
     const binary = await fakeQemu('qemu-a', true);
-    const cache = join(dir, 'cache');
+    const cache = join(dir(), 'cache');
     expect(await probeSandbox(binary, cache)).toBe(true);
     expect(await probeSandbox(binary, cache)).toBe(true);
     expect(await calls('qemu-a')).toEqual(['-sandbox on -version']);
@@ -37,7 +31,7 @@ describe('probeSandbox', () => {
   it('remembers a build without seccomp as such, per binary', async () => {
     const without = await fakeQemu('qemu-b', false);
     const withIt = await fakeQemu('qemu-c', true);
-    const cache = join(dir, 'cache');
+    const cache = join(dir(), 'cache');
     expect(await probeSandbox(without, cache)).toBe(false);
     expect(await probeSandbox(withIt, cache)).toBe(true);
     expect(await probeSandbox(without, cache)).toBe(false);

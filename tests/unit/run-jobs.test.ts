@@ -41,17 +41,16 @@ describe('running jobs on a fake machine', () => {
     expect(results[0]!.phases[0]!.steps.map((s) => s.outcome)).toEqual(['passed', 'failed']);
   });
 
-  it('fails fast on a failure pattern instead of waiting out the timeout', async () => {
+  // A wait that ran out its 30 s would end as a WaitTimeoutError, and this test at its 5 s limit.
+  it('fails on a failure pattern instead of waiting out the timeout', async () => {
     project = new TempProject();
-    const started = performance.now();
     const { results } = await runFake(project, `${HEAD}steps:\n  - waitSerial: "login:"\n    timeout: 30s\n`, {
       timeline: [{ at: 50, serial: '[ 1.0] Kernel panic - not syncing: VFS\n' }],
     });
     expect(results[0]!.outcome).toBe('failed');
     expect(results[0]!.error!.type).toBe('FailurePatternError');
     expect(results[0]!.error!.message).toMatch(/Kernel panic.*serial/);
-    expect(performance.now() - started).toBeLessThan(5000);
-  });
+  }, 5_000);
 
   it('matches failure patterns on the text screen too', async () => {
     project = new TempProject();
