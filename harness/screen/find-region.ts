@@ -1,0 +1,232 @@
+/**
+ * Finds one area of a golden on a frame, anywhere within a search window (openQA's needles).
+ * Pure functions on RawImage. A wait runs this on every polled frame while the emulator shares
+ * the cores, so it does as little as it can: the recorded spot first (the usual case, and a few
+ * microseconds), and only on a miss a search, first on 4×4-averaged greyscale copies, then at
+ * full resolution around the few best coarse candidates.
+ *
+ * Similarity is 1 − RMS/255 over the RGB channels of the area's pixels outside the excludes:
+ * 1 is identical, 0.99 a few stray pixels, under 0.9 a different picture.
+ */
+import type { RawImage } from '../machine/raw-image.js';
+import type { Rect } from './compare-screens.js';
+
+export interface RegionArea extends Rect {
+  /** How far from where it was recorded the area may be found, in px each way. Default 50. */
+  readonly margin?: number;
+  /** Search here instead of within the margin; `screen` for the whole frame. */
+  readonly searchArea?: Rect | 'screen';
+  /** Least similarity that counts as a match, 0..1. Default 0.96 (openQA's default too). */
+  readonly similarity?: number;
+  /** Where a click on this area goes, relative to its top-left corner. Default its centre. */
+  readonly clickPoint?: { readonly x: number; readonly y: number };
+}
+
+export const DEFAULT_MARGIN = 50;
+export const DEFAULT_SIMILARITY = 0.96;
+
+/** Where the area was found, or when it was not, the best candidate and its score. */
+export interface RegionMatch {
+  readonly found: boolean;
+  /** Top-left corner of the best candidate on the frame. */
+  readonly x: number;
+  readonly y: number;
+  readonly similarity: number;
+}
+
+/** The block size of the coarse pass, and how many of its best candidates are refined. */
+const BLOCK = 4;
+const CANDIDATES = 4;
+
+/** The area's pixels cut from the golden, with the excluded ones marked, ready for many frames. */
+export class RegionTemplate {
+  readonly width: number;
+  readonly height: number;
+  /** RGBA of the area. */
+  readonly data: Uint8Array;
+  /** 1 where a pixel counts, 0 where an exclude covers it. */
+  readonly counts: Uint8Array;
+  readonly counted: number;
+  /** Block means and weights (share of counted pixels) of the coarse pass. */
+  private readonly coarse: { readonly w: number; readonly h: number; readonly grey: Float32Array; readonly weight: Float32Array };
+
+  constructor(
+    golden: RawImage,
+    readonly area: RegionArea,
+    excludes: readonly Rect[] = [],
+  ) {
+    const { x, y, width, height } = area;
+    if (x < 0 || y < 0 || width < 1 || height < 1 || x + width > golden.width || y + height > golden.height) {
+      throw new RangeError(`area ${width}×${height} at ${x},${y} is not inside the ${golden.width}×${golden.height} golden`);
+    }
+    this.width = width;
+    this.height = height;
+    this.data = new Uint8Array(width * height * 4);
+    for (let row = 0; row < height; row++) {
+      const from = ((y + row) * golden.width + x) * 4;
+      this.data.set(golden.data.subarray(from, from + width * 4), row * width * 4);
+    }
+    this.counts = new Uint8Array(width * height).fill(1);
+    for (const e of excludes) {
+      for (let row = Math.max(0, e.y - y); row < Math.min(height, e.y + e.height - y); row++) {
+        this.counts.fill(0, row * width + Math.max(0, e.x - x), row * width + Math.max(0, Math.min(width, e.x + e.width - x)));
+      }
+    }
+    this.counted = this.counts.reduce((sum, c) => sum + c, 0);
+    this.coarse = this.blocks();
+  }
+
+  private blocks(): RegionTemplate['coarse'] {
+    const w = Math.floor(this.width / BLOCK);
+    const h = Math.floor(this.height / BLOCK);
+    const grey = new Float32Array(w * h);
+    const weight = new Float32Array(w * h);
+    for (let by = 0; by < h; by++) {
+      for (let bx = 0; bx < w; bx++) {
+        let sum = 0;
+        let n = 0;
+        for (let dy = 0; dy < BLOCK; dy++) {
+          for (let dx = 0; dx < BLOCK; dx++) {
+            const i = (by * BLOCK + dy) * this.width + bx * BLOCK + dx;
+            if (!this.counts[i]) continue;
+            sum += luma(this.data, i * 4);
+            n++;
+          }
+        }
+        grey[by * w + bx] = n ? sum / n : 0;
+        weight[by * w + bx] = n / (BLOCK * BLOCK);
+      }
+    }
+    return { w, h, grey, weight };
+  }
+
+  /**
+   * Similarity with the frame's pixels whose top-left corner is (fx, fy). Once it is certain to
+   * be below `floor` it stops and returns a value that is below `floor` but not exact.
+   */
+  similarityAt(frame: RawImage, fx: number, fy: number, floor = -Infinity): number {
+    if (this.counted === 0) return 1;
+    // similarity ≥ floor ⇔ squared error ≤ this bound: rows are abandoned as soon as it is passed.
+    const limit = floor > 0 ? ((1 - floor) * 255) ** 2 * this.counted * 3 : Infinity;
+    const { width, height, data, counts } = this;
+    const fd = frame.data;
+    let sse = 0;
+    for (let row = 0; row < height; row++) {
+      let f = ((fy + row) * frame.width + fx) * 4;
+      let t = row * width * 4;
+      let c = row * width;
+      for (let col = 0; col < width; col++, f += 4, t += 4, c++) {
+        if (!counts[c]) continue;
+        const dr = fd[f]! - data[t]!;
+        const dg = fd[f + 1]! - data[t + 1]!;
+        const db = fd[f + 2]! - data[t + 2]!;
+        sse += dr * dr + dg * dg + db * db;
+      }
+      if (sse > limit) return 1 - Math.sqrt(sse / (this.counted * 3)) / 255;
+    }
+    return 1 - Math.sqrt(sse / (this.counted * 3)) / 255;
+  }
+
+  /**
+   * The coarse pass over candidate corners x0..x1 × y0..y1 (inclusive): the frame's window is
+   * averaged in 4×4 blocks once, then every block-aligned corner is scored by weighted squared
+   * difference; the best few, apart from each other, come back as pixel corners.
+   */
+  coarseCandidates(frame: RawImage, x0: number, y0: number, x1: number, y1: number): Array<{ x: number; y: number }> {
+    const { w, h, grey, weight } = this.coarse;
+    if (w === 0 || h === 0) return [{ x: x0, y: y0 }];
+    const fw = Math.floor((x1 - x0 + this.width) / BLOCK);
+    const fh = Math.floor((y1 - y0 + this.height) / BLOCK);
+    const fgrey = new Float32Array(fw * fh);
+    const fd = frame.data;
+    for (let by = 0; by < fh; by++) {
+      for (let dy = 0; dy < BLOCK; dy++) {
+        let p = ((y0 + by * BLOCK + dy) * frame.width + x0) * 4;
+        for (let bx = 0; bx < fw; bx++) {
+          let sum = 0;
+          for (let dx = 0; dx < BLOCK; dx++, p += 4) sum += luma(fd, p);
+          fgrey[by * fw + bx]! += sum;
+        }
+      }
+    }
+    for (let i = 0; i < fgrey.length; i++) fgrey[i]! /= BLOCK * BLOCK;
+
+    const cw = Math.floor((x1 - x0) / BLOCK) + 1;
+    const ch = Math.floor((y1 - y0) / BLOCK) + 1;
+    const scores: Array<{ cx: number; cy: number; score: number }> = [];
+    for (let cy = 0; cy < ch && cy + h <= fh; cy++) {
+      for (let cx = 0; cx < cw && cx + w <= fw; cx++) {
+        let score = 0;
+        for (let by = 0; by < h; by++) {
+          const fr = (cy + by) * fw + cx;
+          const tr = by * w;
+          for (let bx = 0; bx < w; bx++) {
+            const d = fgrey[fr + bx]! - grey[tr + bx]!;
+            score += weight[tr + bx]! * d * d;
+          }
+        }
+        scores.push({ cx, cy, score });
+      }
+    }
+    scores.sort((a, b) => a.score - b.score);
+    const picked: Array<{ cx: number; cy: number }> = [];
+    for (const s of scores) {
+      if (picked.some((p) => Math.abs(p.cx - s.cx) <= 1 && Math.abs(p.cy - s.cy) <= 1)) continue;
+      picked.push(s);
+      if (picked.length === CANDIDATES) break;
+    }
+    return picked.map((p) => ({ x: x0 + p.cx * BLOCK, y: y0 + p.cy * BLOCK }));
+  }
+}
+
+/** Finds the template's area on the frame: at its recorded spot, else within its search window. */
+export function findRegion(frame: RawImage, template: RegionTemplate): RegionMatch {
+  const { area } = template;
+  const threshold = area.similarity ?? DEFAULT_SIMILARITY;
+  const window = searchWindow(frame, template);
+  if (!window) return { found: false, x: area.x, y: area.y, similarity: 0 };
+  const [x0, y0, x1, y1] = window;
+
+  let best: RegionMatch = { found: false, x: x0, y: y0, similarity: -Infinity };
+  // Each candidate is abandoned once it is worse than the best so far, so the best is always scored in full.
+  const consider = (x: number, y: number): boolean => {
+    const similarity = template.similarityAt(frame, x, y, best.similarity);
+    if (similarity > best.similarity) best = { found: similarity >= threshold, x, y, similarity };
+    return best.found;
+  };
+  if (area.x >= x0 && area.x <= x1 && area.y >= y0 && area.y <= y1 && consider(area.x, area.y)) return best;
+
+  // Each coarse corner stands for the BLOCK×BLOCK corners around it: they are all checked exactly.
+  for (const c of template.coarseCandidates(frame, x0, y0, x1, y1)) {
+    for (let y = Math.max(y0, c.y - BLOCK + 1); y <= Math.min(y1, c.y + BLOCK - 1); y++) {
+      for (let x = Math.max(x0, c.x - BLOCK + 1); x <= Math.min(x1, c.x + BLOCK - 1); x++) consider(x, y);
+    }
+  }
+  return { ...best, similarity: Math.max(0, best.similarity) };
+}
+
+/** Where a click on a match goes: the area's click point, or its centre, moved with it. */
+export function clickPointOf(match: RegionMatch, area: RegionArea): { x: number; y: number } {
+  const point = area.clickPoint ?? { x: Math.floor(area.width / 2), y: Math.floor(area.height / 2) };
+  return { x: match.x + point.x, y: match.y + point.y };
+}
+
+/** The inclusive range of top-left corners to try, clipped to the frame; undefined when the area cannot fit. */
+function searchWindow(frame: RawImage, template: RegionTemplate): [number, number, number, number] | undefined {
+  const { area, width, height } = template;
+  const margin = area.margin ?? DEFAULT_MARGIN;
+  const search: Rect =
+    area.searchArea === 'screen'
+      ? { x: 0, y: 0, width: frame.width, height: frame.height }
+      : area.searchArea ?? { x: area.x - margin, y: area.y - margin, width: width + 2 * margin, height: height + 2 * margin };
+  const x0 = Math.max(0, search.x);
+  const y0 = Math.max(0, search.y);
+  const x1 = Math.min(frame.width, search.x + search.width) - width;
+  const y1 = Math.min(frame.height, search.y + search.height) - height;
+  return x1 < x0 || y1 < y0 ? undefined : [x0, y0, x1, y1];
+}
+
+/** Integer luma (BT.601 weights), enough to rank candidates. */
+function luma(data: Uint8Array, i: number): number {
+  return (data[i]! * 77 + data[i + 1]! * 150 + data[i + 2]! * 29) >> 8;
+}
