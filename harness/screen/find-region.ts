@@ -2,8 +2,8 @@
  * Finds one area of a golden on a frame, anywhere within a search window (openQA's needles).
  * Pure functions on RawImage. A wait runs this on every polled frame while the emulator shares
  * the cores, so it does as little as it can: the recorded spot first (the usual case, and a few
- * microseconds), and only on a miss a search, first on 4×4-averaged greyscale copies, then at
- * full resolution around the few best coarse candidates.
+ * microseconds), and only on a miss a search on greyscale, first of 4×4-block means, then pixel
+ * by pixel around the few best coarse candidates; the winner is then scored exactly, in colour.
  *
  * Similarity is 1 − RMS/255 over the RGB channels of the area's pixels outside the excludes:
  * 1 is identical, 0.99 a few stray pixels, under 0.9 a different picture.
@@ -47,6 +47,8 @@ export class RegionTemplate {
   /** 1 where a pixel counts, 0 where an exclude covers it. */
   readonly counts: Uint8Array;
   readonly counted: number;
+  /** Luma of the area's pixels, for the search. */
+  private readonly grey: Uint8Array;
   /** Block means and weights (share of counted pixels) of the coarse pass. */
   private readonly coarse: { readonly w: number; readonly h: number; readonly grey: Float32Array; readonly weight: Float32Array };
 
@@ -73,6 +75,8 @@ export class RegionTemplate {
       }
     }
     this.counted = this.counts.reduce((sum, c) => sum + c, 0);
+    this.grey = new Uint8Array(width * height);
+    for (let i = 0; i < this.grey.length; i++) this.grey[i] = lumaAt(this.data, i * 4);
     this.coarse = this.blocks();
   }
 
@@ -89,7 +93,7 @@ export class RegionTemplate {
           for (let dx = 0; dx < BLOCK; dx++) {
             const i = (by * BLOCK + dy) * this.width + bx * BLOCK + dx;
             if (!this.counts[i]) continue;
-            sum += luma(this.data, i * 4);
+            sum += this.grey[i]!;
             n++;
           }
         }
@@ -100,14 +104,9 @@ export class RegionTemplate {
     return { w, h, grey, weight };
   }
 
-  /**
-   * Similarity with the frame's pixels whose top-left corner is (fx, fy). Once it is certain to
-   * be below `floor` it stops and returns a value that is below `floor` but not exact.
-   */
-  similarityAt(frame: RawImage, fx: number, fy: number, floor = -Infinity): number {
+  /** Similarity with the frame's pixels whose top-left corner is (fx, fy). */
+  similarityAt(frame: RawImage, fx: number, fy: number): number {
     if (this.counted === 0) return 1;
-    // similarity ≥ floor ⇔ squared error ≤ this bound: rows are abandoned as soon as it is passed.
-    const limit = floor > 0 ? ((1 - floor) * 255) ** 2 * this.counted * 3 : Infinity;
     const { width, height, data, counts } = this;
     const fd = frame.data;
     let sse = 0;
@@ -122,46 +121,79 @@ export class RegionTemplate {
         const db = fd[f + 2]! - data[t + 2]!;
         sse += dr * dr + dg * dg + db * db;
       }
-      if (sse > limit) return 1 - Math.sqrt(sse / (this.counted * 3)) / 255;
     }
     return 1 - Math.sqrt(sse / (this.counted * 3)) / 255;
   }
 
   /**
-   * The coarse pass over candidate corners x0..x1 × y0..y1 (inclusive): the frame's window is
-   * averaged in 4×4 blocks once, then every block-aligned corner is scored by weighted squared
-   * difference; the best few, apart from each other, come back as pixel corners.
+   * The best corner in x0..x1 × y0..y1 (inclusive) by greyscale squared difference. The window is
+   * turned into luma once; a pass over 4×4-block means scores every block-aligned corner, and the
+   * corners around its few best (apart from each other) are then scored pixel by pixel, each
+   * abandoned as soon as it is worse than the best so far.
    */
-  coarseCandidates(frame: RawImage, x0: number, y0: number, x1: number, y1: number): Array<{ x: number; y: number }> {
-    const { w, h, grey, weight } = this.coarse;
-    if (w === 0 || h === 0) return [{ x: x0, y: y0 }];
-    const fw = Math.floor((x1 - x0 + this.width) / BLOCK);
-    const fh = Math.floor((y1 - y0 + this.height) / BLOCK);
-    const fgrey = new Float32Array(fw * fh);
-    const fd = frame.data;
-    for (let by = 0; by < fh; by++) {
-      for (let dy = 0; dy < BLOCK; dy++) {
-        let p = ((y0 + by * BLOCK + dy) * frame.width + x0) * 4;
-        for (let bx = 0; bx < fw; bx++) {
-          let sum = 0;
-          for (let dx = 0; dx < BLOCK; dx++, p += 4) sum += luma(fd, p);
-          fgrey[by * fw + bx]! += sum;
+  search(frame: RawImage, x0: number, y0: number, x1: number, y1: number): { x: number; y: number } {
+    const ww = x1 - x0 + this.width;
+    const wh = y1 - y0 + this.height;
+    const luma = new Uint8Array(ww * wh);
+    for (let row = 0; row < wh; row++) {
+      let p = ((y0 + row) * frame.width + x0) * 4;
+      for (let col = 0, i = row * ww; col < ww; col++, i++, p += 4) luma[i] = lumaAt(frame.data, p);
+    }
+    let best = { x: x0, y: y0, sse: Infinity };
+    for (const c of this.coarseCandidates(luma, ww, x1 - x0, y1 - y0)) {
+      for (let y = Math.max(0, c.y - BLOCK + 1); y <= Math.min(y1 - y0, c.y + BLOCK - 1); y++) {
+        for (let x = Math.max(0, c.x - BLOCK + 1); x <= Math.min(x1 - x0, c.x + BLOCK - 1); x++) {
+          const sse = this.greySse(luma, ww, x, y, best.sse);
+          if (sse < best.sse) best = { x: x0 + x, y: y0 + y, sse };
         }
       }
     }
-    for (let i = 0; i < fgrey.length; i++) fgrey[i]! /= BLOCK * BLOCK;
+    return best;
+  }
 
-    const cw = Math.floor((x1 - x0) / BLOCK) + 1;
-    const ch = Math.floor((y1 - y0) / BLOCK) + 1;
+  /** Squared luma difference with the window's pixels at (wx, wy); stops once past `limit`. */
+  private greySse(luma: Uint8Array, ww: number, wx: number, wy: number, limit: number): number {
+    const { width, height, grey, counts } = this;
+    let sse = 0;
+    for (let row = 0; row < height; row++) {
+      let w = (wy + row) * ww + wx;
+      for (let col = 0, t = row * width; col < width; col++, t++, w++) {
+        const d = luma[w]! - grey[t]!;
+        sse += d * d * counts[t]!;
+      }
+      if (sse >= limit) return sse;
+    }
+    return sse;
+  }
+
+  /** Block-aligned corners (in window pixels) of the best few 4×4-block matches, apart from each other. */
+  private coarseCandidates(luma: Uint8Array, ww: number, maxX: number, maxY: number): Array<{ x: number; y: number }> {
+    const { w, h, grey, weight } = this.coarse;
+    if (w === 0 || h === 0) return [{ x: 0, y: 0 }];
+    const fw = Math.floor((maxX + this.width) / BLOCK);
+    const fh = Math.floor((maxY + this.height) / BLOCK);
+    const blocks = new Float32Array(fw * fh);
+    for (let by = 0; by < fh; by++) {
+      for (let dy = 0; dy < BLOCK; dy++) {
+        let p = (by * BLOCK + dy) * ww;
+        for (let bx = 0; bx < fw; bx++) {
+          let sum = 0;
+          for (let dx = 0; dx < BLOCK; dx++, p++) sum += luma[p]!;
+          blocks[by * fw + bx]! += sum;
+        }
+      }
+    }
+    for (let i = 0; i < blocks.length; i++) blocks[i]! /= BLOCK * BLOCK;
+
     const scores: Array<{ cx: number; cy: number; score: number }> = [];
-    for (let cy = 0; cy < ch && cy + h <= fh; cy++) {
-      for (let cx = 0; cx < cw && cx + w <= fw; cx++) {
+    for (let cy = 0; cy <= Math.floor(maxY / BLOCK) && cy + h <= fh; cy++) {
+      for (let cx = 0; cx <= Math.floor(maxX / BLOCK) && cx + w <= fw; cx++) {
         let score = 0;
         for (let by = 0; by < h; by++) {
           const fr = (cy + by) * fw + cx;
           const tr = by * w;
           for (let bx = 0; bx < w; bx++) {
-            const d = fgrey[fr + bx]! - grey[tr + bx]!;
+            const d = blocks[fr + bx]! - grey[tr + bx]!;
             score += weight[tr + bx]! * d * d;
           }
         }
@@ -175,7 +207,7 @@ export class RegionTemplate {
       picked.push(s);
       if (picked.length === CANDIDATES) break;
     }
-    return picked.map((p) => ({ x: x0 + p.cx * BLOCK, y: y0 + p.cy * BLOCK }));
+    return picked.map((p) => ({ x: p.cx * BLOCK, y: p.cy * BLOCK }));
   }
 }
 
@@ -187,22 +219,13 @@ export function findRegion(frame: RawImage, template: RegionTemplate): RegionMat
   if (!window) return { found: false, x: area.x, y: area.y, similarity: 0 };
   const [x0, y0, x1, y1] = window;
 
-  let best: RegionMatch = { found: false, x: x0, y: y0, similarity: -Infinity };
-  // Each candidate is abandoned once it is worse than the best so far, so the best is always scored in full.
-  const consider = (x: number, y: number): boolean => {
-    const similarity = template.similarityAt(frame, x, y, best.similarity);
-    if (similarity > best.similarity) best = { found: similarity >= threshold, x, y, similarity };
-    return best.found;
-  };
-  if (area.x >= x0 && area.x <= x1 && area.y >= y0 && area.y <= y1 && consider(area.x, area.y)) return best;
-
-  // Each coarse corner stands for the BLOCK×BLOCK corners around it: they are all checked exactly.
-  for (const c of template.coarseCandidates(frame, x0, y0, x1, y1)) {
-    for (let y = Math.max(y0, c.y - BLOCK + 1); y <= Math.min(y1, c.y + BLOCK - 1); y++) {
-      for (let x = Math.max(x0, c.x - BLOCK + 1); x <= Math.min(x1, c.x + BLOCK - 1); x++) consider(x, y);
-    }
+  if (area.x >= x0 && area.x <= x1 && area.y >= y0 && area.y <= y1) {
+    const similarity = template.similarityAt(frame, area.x, area.y);
+    if (similarity >= threshold) return { found: true, x: area.x, y: area.y, similarity };
   }
-  return { ...best, similarity: Math.max(0, best.similarity) };
+  const { x, y } = template.search(frame, x0, y0, x1, y1);
+  const similarity = template.similarityAt(frame, x, y);
+  return { found: similarity >= threshold, x, y, similarity };
 }
 
 /** Where a click on a match goes: the area's click point, or its centre, moved with it. */
@@ -227,6 +250,6 @@ function searchWindow(frame: RawImage, template: RegionTemplate): [number, numbe
 }
 
 /** Integer luma (BT.601 weights), enough to rank candidates. */
-function luma(data: Uint8Array, i: number): number {
+function lumaAt(data: Uint8Array, i: number): number {
   return (data[i]! * 77 + data[i + 1]! * 150 + data[i + 2]! * 29) >> 8;
 }
