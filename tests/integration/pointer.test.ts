@@ -13,7 +13,7 @@ import type { BackendName, Machine } from '../../harness/machine/machine.js';
 import { createQemuMachine } from '../../harness/machine/qemu/qemu-machine.js';
 import { createV86Machine } from '../../harness/machine/v86/v86-machine.js';
 import { loadAllProfiles } from '../../harness/vm-config/load-profile.js';
-import { vmmouseFloppy, vmmouseReports } from '../support/vmmouse-sector.js';
+import { ps2Floppy, ps2Positions, vmmouseFloppy, vmmouseReports } from '../support/pointer-sectors.js';
 
 const p3 = loadAllProfiles().find((p) => p.name === 'p3-i440fx')!;
 const profile = { ...p3, pointer: 'vmmouse' as const, bootOrder: ['floppy' as const] };
@@ -53,6 +53,39 @@ describe.each<BackendName>(['qemu', 'v86'])('vmmouse pointer on %s', (backend) =
       const pressed = await until(m, 'a button report', () => vmmouseReports(m.serial.text).slice(before).at(-1));
       expect(pressed.buttons).not.toBe(0);
       await m.pointerButton('left', false);
+    } finally {
+      await m.stop();
+      await rm(workDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.each<BackendName>(['qemu', 'v86'])('PS/2 mouse on %s', (backend) => {
+  it('walks a cursor that is moved by exactly the packets onto the pixel asked for', { timeout: 180_000 }, async () => {
+    const workDir = await mkdtemp(join(tmpdir(), `bootgate-pointer-ps2-${backend}-`));
+    const floppy = join(workDir, 'ps2.img');
+    await writeFile(floppy, ps2Floppy());
+    const spec = { profile: { ...profile, pointer: 'ps2' as const }, media: { floppy }, workDir };
+    const m = backend === 'qemu' ? createQemuMachine(spec) : createV86Machine(spec);
+    try {
+      await m.start();
+      await until(m, 'the boot sector to turn on reporting', () => (m.serial.text.includes('R\n') ? true : undefined));
+      const { width, height } = await m.screenshot();
+      expect([width, height]).toEqual([720, 400]); // the size the boot sector clamps to
+      for (const [x, y] of [[0, 0], [719, 399], [360, 133], [123, 321]] as const) {
+        await m.pointerMove(x, y);
+        // The walk's packets have all been sent; the guest has read them once the cursor stops.
+        let last = '';
+        const landed = await until(m, `the cursor to settle after moving to ${x},${y}`, () => {
+          const now = ps2Positions(m.serial.text).at(-1);
+          const key = JSON.stringify(now);
+          const settled = key === last ? now : undefined;
+          last = key;
+          return settled;
+        });
+        expect.soft(Math.abs(landed.x - x), `${backend}: asked ${x},${y}, cursor at ${landed.x},${landed.y}`).toBeLessThanOrEqual(1);
+        expect.soft(Math.abs(landed.y - y), `${backend}: asked ${x},${y}, cursor at ${landed.x},${landed.y}`).toBeLessThanOrEqual(1);
+      }
     } finally {
       await m.stop();
       await rm(workDir, { recursive: true, force: true });
