@@ -34,8 +34,14 @@ export interface RegionMatch {
   readonly similarity: number;
 }
 
-/** The block size of the coarse pass, and how many of its best candidates are refined. */
+/**
+ * The block size of the coarse pass, and how many of its best candidates are refined. Windows
+ * with more corners than LARGE_WINDOW (a whole screen, not a margin) are scanned in 8×8 blocks:
+ * a 4×4 scan of a 1024×768 screen took ~250 ms a frame.
+ */
 const BLOCK = 4;
+const LARGE_BLOCK = 8;
+const LARGE_WINDOW = 100_000;
 const CANDIDATES = 4;
 
 /** The area's pixels cut from the golden, with the excluded ones marked, ready for many frames. */
@@ -49,8 +55,8 @@ export class RegionTemplate {
   readonly counted: number;
   /** Luma of the area's pixels, for the search. */
   private readonly grey: Uint8Array;
-  /** Block means and weights (share of counted pixels) of the coarse pass. */
-  private readonly coarse: { readonly w: number; readonly h: number; readonly grey: Float32Array; readonly weight: Float32Array };
+  /** Block means and weights (share of counted pixels) of the coarse pass, per block size, made on first use. */
+  private readonly coarse = new Map<number, { readonly w: number; readonly h: number; readonly grey: Float32Array; readonly weight: Float32Array }>();
 
   constructor(
     golden: RawImage,
@@ -77,31 +83,34 @@ export class RegionTemplate {
     this.counted = this.counts.reduce((sum, c) => sum + c, 0);
     this.grey = new Uint8Array(width * height);
     for (let i = 0; i < this.grey.length; i++) this.grey[i] = lumaAt(this.data, i * 4);
-    this.coarse = this.blocks();
   }
 
-  private blocks(): RegionTemplate['coarse'] {
-    const w = Math.floor(this.width / BLOCK);
-    const h = Math.floor(this.height / BLOCK);
+  private blocks(block: number): { readonly w: number; readonly h: number; readonly grey: Float32Array; readonly weight: Float32Array } {
+    const known = this.coarse.get(block);
+    if (known) return known;
+    const w = Math.floor(this.width / block);
+    const h = Math.floor(this.height / block);
     const grey = new Float32Array(w * h);
     const weight = new Float32Array(w * h);
     for (let by = 0; by < h; by++) {
       for (let bx = 0; bx < w; bx++) {
         let sum = 0;
         let n = 0;
-        for (let dy = 0; dy < BLOCK; dy++) {
-          for (let dx = 0; dx < BLOCK; dx++) {
-            const i = (by * BLOCK + dy) * this.width + bx * BLOCK + dx;
+        for (let dy = 0; dy < block; dy++) {
+          for (let dx = 0; dx < block; dx++) {
+            const i = (by * block + dy) * this.width + bx * block + dx;
             if (!this.counts[i]) continue;
             sum += this.grey[i]!;
             n++;
           }
         }
         grey[by * w + bx] = n ? sum / n : 0;
-        weight[by * w + bx] = n / (BLOCK * BLOCK);
+        weight[by * w + bx] = n / (block * block);
       }
     }
-    return { w, h, grey, weight };
+    const made = { w, h, grey, weight };
+    this.coarse.set(block, made);
+    return made;
   }
 
   /** Similarity with the frame's pixels whose top-left corner is (fx, fy). */
@@ -127,7 +136,8 @@ export class RegionTemplate {
 
   /**
    * The best corner in x0..x1 × y0..y1 (inclusive) by greyscale squared difference. The window is
-   * turned into luma once; a pass over 4×4-block means scores every block-aligned corner, and the
+   * turned into luma once; a pass over block means (4×4, 8×8 in a large window) scores every
+   * block-aligned corner, and the
    * corners around its few best (apart from each other) are then scored pixel by pixel, each
    * abandoned as soon as it is worse than the best so far.
    */
@@ -139,10 +149,11 @@ export class RegionTemplate {
       let p = ((y0 + row) * frame.width + x0) * 4;
       for (let col = 0, i = row * ww; col < ww; col++, i++, p += 4) luma[i] = lumaAt(frame.data, p);
     }
+    const block = (x1 - x0 + 1) * (y1 - y0 + 1) > LARGE_WINDOW ? LARGE_BLOCK : BLOCK;
     let best = { x: x0, y: y0, sse: Infinity };
-    for (const c of this.coarseCandidates(luma, ww, x1 - x0, y1 - y0)) {
-      for (let y = Math.max(0, c.y - BLOCK + 1); y <= Math.min(y1 - y0, c.y + BLOCK - 1); y++) {
-        for (let x = Math.max(0, c.x - BLOCK + 1); x <= Math.min(x1 - x0, c.x + BLOCK - 1); x++) {
+    for (const c of this.coarseCandidates(luma, ww, x1 - x0, y1 - y0, block)) {
+      for (let y = Math.max(0, c.y - block + 1); y <= Math.min(y1 - y0, c.y + block - 1); y++) {
+        for (let x = Math.max(0, c.x - block + 1); x <= Math.min(x1 - x0, c.x + block - 1); x++) {
           const sse = this.greySse(luma, ww, x, y, best.sse);
           if (sse < best.sse) best = { x: x0 + x, y: y0 + y, sse };
         }
@@ -166,28 +177,28 @@ export class RegionTemplate {
     return sse;
   }
 
-  /** Block-aligned corners (in window pixels) of the best few 4×4-block matches, apart from each other. */
-  private coarseCandidates(luma: Uint8Array, ww: number, maxX: number, maxY: number): Array<{ x: number; y: number }> {
-    const { w, h, grey, weight } = this.coarse;
+  /** Block-aligned corners (in window pixels) of the best few block matches, apart from each other. */
+  private coarseCandidates(luma: Uint8Array, ww: number, maxX: number, maxY: number, block: number): Array<{ x: number; y: number }> {
+    const { w, h, grey, weight } = this.blocks(block);
     if (w === 0 || h === 0) return [{ x: 0, y: 0 }];
-    const fw = Math.floor((maxX + this.width) / BLOCK);
-    const fh = Math.floor((maxY + this.height) / BLOCK);
+    const fw = Math.floor((maxX + this.width) / block);
+    const fh = Math.floor((maxY + this.height) / block);
     const blocks = new Float32Array(fw * fh);
     for (let by = 0; by < fh; by++) {
-      for (let dy = 0; dy < BLOCK; dy++) {
-        let p = (by * BLOCK + dy) * ww;
+      for (let dy = 0; dy < block; dy++) {
+        let p = (by * block + dy) * ww;
         for (let bx = 0; bx < fw; bx++) {
           let sum = 0;
-          for (let dx = 0; dx < BLOCK; dx++, p++) sum += luma[p]!;
+          for (let dx = 0; dx < block; dx++, p++) sum += luma[p]!;
           blocks[by * fw + bx]! += sum;
         }
       }
     }
-    for (let i = 0; i < blocks.length; i++) blocks[i]! /= BLOCK * BLOCK;
+    for (let i = 0; i < blocks.length; i++) blocks[i]! /= block * block;
 
     const scores: Array<{ cx: number; cy: number; score: number }> = [];
-    for (let cy = 0; cy <= Math.floor(maxY / BLOCK) && cy + h <= fh; cy++) {
-      for (let cx = 0; cx <= Math.floor(maxX / BLOCK) && cx + w <= fw; cx++) {
+    for (let cy = 0; cy <= Math.floor(maxY / block) && cy + h <= fh; cy++) {
+      for (let cx = 0; cx <= Math.floor(maxX / block) && cx + w <= fw; cx++) {
         let score = 0;
         for (let by = 0; by < h; by++) {
           const fr = (cy + by) * fw + cx;
@@ -207,7 +218,7 @@ export class RegionTemplate {
       picked.push(s);
       if (picked.length === CANDIDATES) break;
     }
-    return picked.map((p) => ({ x: p.cx * BLOCK, y: p.cy * BLOCK }));
+    return picked.map((p) => ({ x: p.cx * block, y: p.cy * block }));
   }
 }
 
