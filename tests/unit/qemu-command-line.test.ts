@@ -56,7 +56,7 @@ describe('qemuCommandLine', () => {
 
   it('maps p3-i440fx: pc with ACPI, pentium3, 128 MiB, std VGA, CD read-only, boot order', () => {
     const argv = qemuCommandLine(spec(profile('p3-i440fx')), paths);
-    expect(valuesOf(argv, '-machine')).toEqual(['pc,acpi=on,vmport=off,pcspk-audiodev=snd0']);
+    expect(valuesOf(argv, '-machine')).toEqual(['pc,acpi=on,pcspk-audiodev=snd0']);
     expect(valuesOf(argv, '-cpu')).toEqual(['pentium3']);
     expect(valuesOf(argv, '-m')).toEqual(['128M']);
     expect(valuesOf(argv, '-device')).toEqual(['VGA']);
@@ -69,7 +69,7 @@ describe('qemuCommandLine', () => {
 
   it('maps 486-isa: isapc without ACPI option, 486, 16 MiB, isa-vga, floppy read-only, floppy first', () => {
     const argv = qemuCommandLine(spec(profile('486-isa'), { floppy: '/img/fd.img' }), paths);
-    expect(valuesOf(argv, '-machine')).toEqual(['isapc,vmport=off,pcspk-audiodev=snd0']);
+    expect(valuesOf(argv, '-machine')).toEqual(['isapc,pcspk-audiodev=snd0']);
     expect(valuesOf(argv, '-cpu')).toEqual(['486']);
     expect(valuesOf(argv, '-m')).toEqual(['16M']);
     expect(valuesOf(argv, '-device')).toEqual(['isa-vga']);
@@ -87,11 +87,11 @@ describe('qemuCommandLine', () => {
     expect(valuesOf(isaCirrus, '-device')).toEqual(['isa-cirrus-vga']);
   });
 
-  it('attaches the profile pointer: a USB tablet on the PIIX3 UHCI, the vmport for vmmouse, nothing extra for PS/2', () => {
+  it('attaches the profile pointer: a USB tablet on the PIIX3 UHCI, vmport=on for vmmouse, nothing for PS/2 or none', () => {
     const p3 = profile('p3-i440fx');
     const tablet = qemuCommandLine(spec({ ...p3, pointer: 'usb-tablet' }), paths);
     expect(valuesOf(tablet, '-device')).toEqual(['VGA', 'piix3-usb-uhci,id=usb', 'usb-tablet,bus=usb.0']);
-    expect(valuesOf(tablet, '-machine')).toEqual(['pc,acpi=on,vmport=off,pcspk-audiodev=snd0']);
+    expect(valuesOf(tablet, '-machine')).toEqual(['pc,acpi=on,pcspk-audiodev=snd0']);
     const vmmouse = qemuCommandLine(spec({ ...p3, pointer: 'vmmouse' }), paths);
     expect(valuesOf(vmmouse, '-machine')).toEqual(['pc,acpi=on,vmport=on,pcspk-audiodev=snd0']);
     expect(valuesOf(vmmouse, '-device')).toEqual(['VGA']);
@@ -103,7 +103,7 @@ describe('qemuCommandLine', () => {
   it('takes memory and ACPI off from the profile', () => {
     const argv = qemuCommandLine(spec({ ...profile('p2-i440fx'), memoryMiB: 384, acpi: false }), paths);
     expect(valuesOf(argv, '-m')).toEqual(['384M']);
-    expect(valuesOf(argv, '-machine')).toEqual(['pc,acpi=off,vmport=off,pcspk-audiodev=snd0']);
+    expect(valuesOf(argv, '-machine')).toEqual(['pc,acpi=off,pcspk-audiodev=snd0']);
   });
 
   it('boots a kernel with initrd, appending the profile kernelArgs to the command line', () => {

@@ -197,7 +197,7 @@ describe('VNC on QEMU', () => {
 describe('old-board profiles', () => {
   it('486-isa-ne2k-sb16: isapc, 486, ISA VGA, an air-gapped NE2000 ISA card and a Sound Blaster 16', () => {
     const argv = qemuCommandLine({ profile: profile('486-isa-ne2k-sb16'), media: { cdrom: '/img/cd.iso' }, workDir: '/w' }, paths);
-    expect(valuesOf(argv, '-machine')).toEqual(['isapc,vmport=off,pcspk-audiodev=snd0']);
+    expect(valuesOf(argv, '-machine')).toEqual(['isapc,pcspk-audiodev=snd0']);
     expect(valuesOf(argv, '-cpu')).toEqual(['486']);
     expect(valuesOf(argv, '-device')).toEqual(['isa-vga', 'ne2k_isa,netdev=net0', 'sb16,audiodev=snd0']);
     expect(valuesOf(argv, '-netdev')).toEqual(['user,id=net0,restrict=on']);
@@ -207,7 +207,7 @@ describe('old-board profiles', () => {
   it('p5-pci-isa-ne2k-sb16: pc without ACPI, pentium, PCI Cirrus, ISA NE2000 (air-gapped) and SB16, and says it is no i430', () => {
     const p = profile('p5-pci-isa-ne2k-sb16');
     const argv = qemuCommandLine({ profile: p, media: { cdrom: '/img/cd.iso' }, workDir: '/w' }, paths);
-    expect(valuesOf(argv, '-machine')).toEqual(['pc,acpi=off,vmport=off,pcspk-audiodev=snd0']);
+    expect(valuesOf(argv, '-machine')).toEqual(['pc,acpi=off,pcspk-audiodev=snd0']);
     expect(valuesOf(argv, '-cpu')).toEqual(['pentium']);
     expect(valuesOf(argv, '-device')).toEqual(['cirrus-vga', 'ne2k_isa,netdev=net0', 'sb16,audiodev=snd0']);
     expect(valuesOf(argv, '-netdev')).toEqual(['user,id=net0,restrict=on']);

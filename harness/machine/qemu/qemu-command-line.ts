@@ -59,12 +59,12 @@ export function qemuCommandLine(spec: MachineSpec, paths: QemuPaths, options: Qe
   argv.push('-accel', `tcg,tb-size=${options.tbSizeMiB ?? 64}`);
   // The PC speaker is part of every PC board: point it at the silent backend so QEMU never
   // opens host audio, whether or not the profile lists sound cards.
-  // vmport follows the profile: QEMU's default (auto) turns the VMware backdoor on under TCG, and a
-  // guest with a vmmouse driver would then take an absolute pointer the profile does not have.
+  // vmport is left at QEMU's default (auto: on under TCG) unless the profile asks for the vmmouse:
+  // turning it off changed guests' behaviour (Debian's installer stalled after its first question).
   const machineOpts = [
     profile.machine,
     ...(profile.machine === 'pc' ? [`acpi=${profile.acpi ? 'on' : 'off'}`] : []),
-    `vmport=${profile.pointer === 'vmmouse' ? 'on' : 'off'}`,
+    ...(profile.pointer === 'vmmouse' ? ['vmport=on'] : []),
     `pcspk-audiodev=${AUDIODEV}`,
   ];
   argv.push('-machine', machineOpts.join(','));
