@@ -10,7 +10,7 @@ export function profilesCommand(write: (line: string) => void = (l) => process.s
   for (const profile of loadAllProfiles()) {
     write(`${profile.name}`);
     write(`  ${profile.description}`);
-    write(`  board ${profile.machine === 'pc' ? 'pc (i440FX/PIIX3, PCI)' : 'isapc (ISA only)'}, cpu ${profile.cpu}, ${profile.memoryMiB} MiB, vga ${profile.vga}, disk ${profile.diskBus}, floppy ${profile.floppy ? 'yes' : 'no'}, nic ${profile.nic}, sound ${profile.sound.join('+') || 'none'}, acpi ${profile.acpi ? 'on' : 'off'}, boot ${profile.bootOrder.join(',')}`);
+    write(`  board ${profile.machine === 'pc' ? 'pc (i440FX/PIIX3, PCI)' : 'isapc (ISA only)'}, cpu ${profile.cpu}, ${profile.memoryMiB} MiB, vga ${profile.vga}, disk ${profile.diskBus}, floppy ${profile.floppy ? 'yes' : 'no'}, nic ${profile.nic}, sound ${profile.sound.join('+') || 'none'}, acpi ${profile.acpi ? 'on' : 'off'}, boot ${profile.bootOrder.join(',')}, pointer ${profile.pointer}`);
     for (const backend of BACKENDS) write(`  ${backend.padEnd(5)} ${support(backend, profile)}`);
   }
   return 0;

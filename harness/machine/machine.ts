@@ -5,6 +5,7 @@
 import type { GuestClock } from './guest-clock.js';
 import type { Chord } from './keys.js';
 import type { Media } from './media.js';
+import type { PointerButton } from './pointer.js';
 import type { Profile } from './profile.js';
 import type { RawImage } from './raw-image.js';
 import type { SerialLog } from './serial-log.js';
@@ -72,6 +73,16 @@ export interface Machine {
   /** Types text with a pause per character, so the guest's keyboard buffer never overflows. */
   typeText(text: string, msPerChar: number): Promise<void>;
   sendSerial(text: string): Promise<void>;
+  /**
+   * Puts the pointer on pixel (x, y) of the screen as it is now (the frame screenshot() returns).
+   * Absolute devices jump there; a PS/2 mouse is walked there from the top-left corner in steps
+   * no guest accelerates (pointer.ts). A ConfigError naming `pointer` when the profile has none.
+   */
+  pointerMove(x: number, y: number): Promise<void>;
+  /** Presses (down) or releases a button where the pointer is; clicks are composed from these (pointer.ts clickAt). */
+  pointerButton(button: PointerButton, down: boolean): Promise<void>;
+  /** Turns the wheel by `notches`: positive scrolls down (wheel turned towards the user), negative up. */
+  pointerScroll(notches: number): Promise<void>;
   /** Hardware reset (the reset button), not a guest reboot. */
   reset(): Promise<void>;
   /**

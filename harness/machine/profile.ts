@@ -4,6 +4,15 @@
  */
 export type BootDevice = 'cdrom' | 'disk' | 'floppy' | 'network';
 
+/**
+ * The pointing device bootgate drives. `ps2`: the PS/2 mouse on the board's keyboard controller
+ * (relative motion); `usb-tablet`: an absolute USB tablet on the PIIX3's UHCI controller (pc
+ * only); `vmmouse`: the VMware-backdoor absolute pointer, used only by guests with a vmmouse
+ * driver; `none`: pointer steps are refused (the board's PS/2 port still exists, as on a real PC).
+ */
+export const POINTER_DEVICES = ['ps2', 'usb-tablet', 'vmmouse', 'none'] as const;
+export type PointerDevice = (typeof POINTER_DEVICES)[number];
+
 export interface Profile {
   readonly name: string;
   readonly description: string;
@@ -19,6 +28,7 @@ export interface Profile {
   readonly sound: readonly ('sb16' | 'adlib' | 'gus' | 'pcspk')[];
   readonly acpi: boolean;
   readonly bootOrder: readonly BootDevice[];
+  readonly pointer: PointerDevice;
   /** Extra kernel parameters an OS needs on this board (e.g. `noapic` on isapc). Appended to `kernel` boots only. */
   readonly kernelArgs?: string;
 }

@@ -78,6 +78,19 @@ describe('qemuCommandLine', () => {
     expect(valuesOf(isaCirrus, '-device')).toEqual(['isa-cirrus-vga']);
   });
 
+  it('attaches the profile pointer: a USB tablet on the PIIX3 UHCI, vmport=on for vmmouse, nothing for PS/2 or none', () => {
+    const p3 = profile('p3-i440fx');
+    const tablet = qemuCommandLine(spec({ ...p3, pointer: 'usb-tablet' }), paths);
+    expect(valuesOf(tablet, '-device')).toEqual(['VGA', 'piix3-usb-uhci,id=usb', 'usb-tablet,bus=usb.0']);
+    expect(valuesOf(tablet, '-machine')).toEqual(['pc,acpi=on,pcspk-audiodev=snd0']);
+    const vmmouse = qemuCommandLine(spec({ ...p3, pointer: 'vmmouse' }), paths);
+    expect(valuesOf(vmmouse, '-machine')).toEqual(['pc,acpi=on,vmport=on,pcspk-audiodev=snd0']);
+    expect(valuesOf(vmmouse, '-device')).toEqual(['VGA']);
+    expect(valuesOf(qemuCommandLine(spec({ ...p3, pointer: 'none' }), paths), '-device')).toEqual(['VGA']);
+    expect(valuesOf(qemuCommandLine(spec({ ...profile('486-isa'), pointer: 'vmmouse' }), paths), '-machine')).toEqual(['isapc,vmport=on,pcspk-audiodev=snd0']);
+    expect(() => qemuCommandLine(spec({ ...profile('486-isa'), pointer: 'usb-tablet' }), paths)).toThrow(/\(pointer: isapc has no PCI bus/);
+  });
+
   it('takes memory and ACPI off from the profile', () => {
     const argv = qemuCommandLine(spec({ ...profile('p2-i440fx'), memoryMiB: 384, acpi: false }), paths);
     expect(valuesOf(argv, '-m')).toEqual(['384M']);

@@ -81,6 +81,11 @@ describe('v86Options', () => {
     expect(refusal({ ...p3, sound: ['gus'] }).field).toBe('sound');
     expect(refusal({ ...p3, memoryMiB: 4096 }).field).toBe('memory');
     expect(refusal({ ...p3, bootOrder: ['network', 'cdrom'] }).field).toBe('bootOrder');
+    expect(refusal({ ...p3, pointer: 'usb-tablet' })).toMatchObject({ field: 'pointer', reason: expect.stringMatching(/no USB controller/) });
+  });
+
+  it('accepts the pointers v86 always has, and none', () => {
+    for (const pointer of ['ps2', 'vmmouse', 'none'] as const) expect(() => v86Options({ profile: { ...p3, pointer }, media: {} }, host)).not.toThrow();
   });
 
   it('accepts the sound devices v86 always has', () => {

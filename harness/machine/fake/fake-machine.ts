@@ -11,6 +11,7 @@ import type { RawImage } from '../raw-image.js';
 import { SerialLog } from '../serial-log.js';
 import { CountingGuestClock } from '../counting-guest-clock.js';
 import { MachineCrashedError } from '../../errors.js';
+import { checkPoint, requirePointer, type PointerButton } from '../pointer.js';
 
 export interface FakeEvent {
   /** Milliseconds after start(). */
@@ -25,12 +26,18 @@ export interface FakeEvent {
   readonly instructions?: number;
 }
 
+export type FakePointerEvent =
+  | { readonly kind: 'move'; readonly x: number; readonly y: number }
+  | { readonly kind: 'button'; readonly button: PointerButton; readonly down: boolean }
+  | { readonly kind: 'scroll'; readonly notches: number };
+
 export interface FakeScript {
   readonly timeline?: readonly FakeEvent[];
   readonly onKeys?: (chord: Chord, machine: FakeMachine) => void;
   readonly onType?: (text: string, machine: FakeMachine) => void;
   readonly onSerialIn?: (text: string, machine: FakeMachine) => void;
   readonly onReset?: (machine: FakeMachine) => void;
+  readonly onPointer?: (event: FakePointerEvent, machine: FakeMachine) => void;
   /** start() rejects with this. */
   readonly startError?: Error;
   readonly rssBytes?: number;
@@ -51,6 +58,8 @@ export class FakeMachine implements Machine {
   readonly keys: Chord[] = [];
   readonly typed: string[] = [];
   readonly serialIn: string[] = [];
+  /** Pointer input in order; a move is where the pointer went, in pixels of the frame shown then. */
+  readonly pointer: FakePointerEvent[] = [];
   started = false;
   stopped = false;
   /** Folders saveState() wrote, and the one this machine was restored from. */
@@ -137,6 +146,28 @@ export class FakeMachine implements Machine {
     this.serialIn.push(text);
     this.guestClock.recordInput(this.instructions);
     this.script.onSerialIn?.(text, this);
+  }
+
+  async pointerMove(x: number, y: number): Promise<void> {
+    this.pointerInput({ kind: 'move', x, y });
+  }
+
+  async pointerButton(button: PointerButton, down: boolean): Promise<void> {
+    this.pointerInput({ kind: 'button', button, down });
+  }
+
+  async pointerScroll(notches: number): Promise<void> {
+    this.pointerInput({ kind: 'scroll', notches });
+  }
+
+  /** Refused as the real backends refuse it: no pointer in the profile, or a point off the screen. */
+  private pointerInput(event: FakePointerEvent): void {
+    this.assertAlive();
+    if (this.spec) requirePointer(this.spec.profile);
+    if (event.kind === 'move') checkPoint(event.x, event.y, this.frame);
+    this.pointer.push(event);
+    this.guestClock.recordInput(this.instructions);
+    this.script.onPointer?.(event, this);
   }
 
   async reset(): Promise<void> {

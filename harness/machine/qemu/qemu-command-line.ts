@@ -59,7 +59,14 @@ export function qemuCommandLine(spec: MachineSpec, paths: QemuPaths, options: Qe
   argv.push('-accel', `tcg,tb-size=${options.tbSizeMiB ?? 64}`);
   // The PC speaker is part of every PC board: point it at the silent backend so QEMU never
   // opens host audio, whether or not the profile lists sound cards.
-  const machineOpts = [profile.machine, ...(profile.machine === 'pc' ? [`acpi=${profile.acpi ? 'on' : 'off'}`] : []), `pcspk-audiodev=${AUDIODEV}`];
+  // vmport is left at QEMU's default (auto: on under TCG) unless the profile asks for the vmmouse:
+  // turning it off changed guests' behaviour (Debian's installer stalled after its first question).
+  const machineOpts = [
+    profile.machine,
+    ...(profile.machine === 'pc' ? [`acpi=${profile.acpi ? 'on' : 'off'}`] : []),
+    ...(profile.pointer === 'vmmouse' ? ['vmport=on'] : []),
+    `pcspk-audiodev=${AUDIODEV}`,
+  ];
   argv.push('-machine', machineOpts.join(','));
   argv.push('-cpu', profile.cpu);
   argv.push('-m', `${profile.memoryMiB}M`);
@@ -69,6 +76,8 @@ export function qemuCommandLine(spec: MachineSpec, paths: QemuPaths, options: Qe
   argv.push(...kernelBoot(spec));
   argv.push('-boot', `order=${bootOrder(profile.bootOrder)}`);
   argv.push(...network(profile));
+  // The PIIX3's own UHCI function, as on the real board, with the tablet on its first port.
+  if (profile.pointer === 'usb-tablet') argv.push('-device', 'piix3-usb-uhci,id=usb', '-device', 'usb-tablet,bus=usb.0');
   for (const card of profile.sound) {
     if (card !== 'pcspk') argv.push('-device', `${card},audiodev=${AUDIODEV}`);
   }
@@ -103,6 +112,7 @@ function checkBoard(profile: Profile): void {
       throw new UnsupportedProfileError(BACKEND, 'nic', `${profile.nic} is a PCI card and isapc has no PCI bus; use ne2k_isa`);
     }
     if (profile.acpi) throw new UnsupportedProfileError(BACKEND, 'acpi', 'isapc has no ACPI hardware');
+    if (profile.pointer === 'usb-tablet') throw new UnsupportedProfileError(BACKEND, 'pointer', 'isapc has no PCI bus, so no USB controller for a tablet; use ps2 or vmmouse');
   } else if (profile.diskBus === 'isa-ide') {
     throw new UnsupportedProfileError(BACKEND, 'diskBus', 'pc has its IDE on the PIIX3; an ISA IDE controller would clash with its ports (use isapc)');
   }

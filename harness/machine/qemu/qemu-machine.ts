@@ -21,6 +21,8 @@ import { supportsSandbox } from './qemu-capabilities.js';
 import { QemuGuestClock } from './qemu-guest-clock.js';
 import { QEMU_BINARY, qemuCommandLine, shellQuote } from './qemu-command-line.js';
 import { pressChord, typeText } from './qemu-keys.js';
+import { qemuPointerButton, qemuPointerMove, qemuPointerScroll } from './qemu-pointer.js';
+import { requirePointer, type PointerButton } from '../pointer.js';
 import { QemuProcess, type QemuExit } from './qemu-process.js';
 import { takeScreenshot, type Screenshot } from './qemu-screenshot.js';
 import { peekTextWindow, readTextScreen, type TextPeek, type VgaTextGeometry } from './qemu-text-screen.js';
@@ -151,6 +153,23 @@ export class QemuMachine implements Machine {
     const bytes = Buffer.from(text, 'utf8');
     await this.explainIfDead(this.serialWriter.write(bytes));
     this.guestClock?.recordSerialInput(bytes);
+  }
+
+  /** Scaled to the screen as it is now: a fresh screenshot (cheap when unchanged) gives its size. */
+  async pointerMove(x: number, y: number): Promise<void> {
+    const device = requirePointer(this.spec.profile);
+    const { width, height } = await this.screenshot();
+    await this.explainIfDead(qemuPointerMove(this.liveQmp(), device, x, y, { width, height }));
+  }
+
+  async pointerButton(button: PointerButton, down: boolean): Promise<void> {
+    requirePointer(this.spec.profile);
+    await this.explainIfDead(qemuPointerButton(this.liveQmp(), button, down));
+  }
+
+  async pointerScroll(notches: number): Promise<void> {
+    requirePointer(this.spec.profile);
+    await this.explainIfDead(qemuPointerScroll(this.liveQmp(), notches));
   }
 
   async reset(): Promise<void> {

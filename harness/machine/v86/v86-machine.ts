@@ -11,6 +11,7 @@ import { InfraError, MachineCrashedError } from '../../errors.js';
 import { registerCleanup } from '../cleanup-registry.js';
 import { chordsForText, type Chord } from '../keys.js';
 import type { Machine, MachineExit, MachineSpec, MachineStats } from '../machine.js';
+import type { Profile } from '../profile.js';
 import type { RawImage } from '../raw-image.js';
 import { sameFrame } from '../same-frame.js';
 import { SerialLog } from '../serial-log.js';
@@ -21,6 +22,7 @@ import { V86_STATE_FILE, v86Options, type V86OptionsJson } from './v86-options.j
 import { join } from 'node:path';
 import type { V86Replies, V86Request, V86WorkerData, V86WorkerMessage, V86WorkerStats } from './v86-protocol.js';
 import { maxTypingMs } from './v86-typing.js';
+import { checkPoint, PS2_PACKET_MS, PS2_STEP_PX, relativeWalk, requirePointer, type PointerButton } from '../pointer.js';
 
 export interface V86MachineOptions {
   /** The x86→wasm JIT; default on (a Linux boot is ≥ 2.6× faster; GRUB's menu 1.4 s slower), or BOOTGATE_V86_JIT=0. See V86Host.jit. */
@@ -74,6 +76,7 @@ export class V86Machine implements Machine {
   readonly options: V86OptionsJson;
 
   private readonly writeBackDisk: string | undefined;
+  private readonly profile: Profile;
   private readonly startTimeoutMs: number;
   private readonly requestTimeoutMs: number;
   private readonly stopTimeoutMs: number;
@@ -106,6 +109,7 @@ export class V86Machine implements Machine {
     checkHostFiles(host);
     this.options = v86Options(spec, { ...host, imageSizes: statMedia(spec.media) });
     this.writeBackDisk = spec.media.disk && spec.media.diskWritable ? spec.media.disk : undefined;
+    this.profile = spec.profile;
     this.startTimeoutMs = options.startTimeoutMs ?? 30_000;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
     this.stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
@@ -183,6 +187,32 @@ export class V86Machine implements Machine {
 
   async sendSerial(text: string): Promise<void> {
     this.guestClock.recordInput(await this.request({ type: 'serial', text }));
+  }
+
+  /** Scaled to the screen as it is now: a fresh screenshot (cheap when unchanged) gives its size. */
+  async pointerMove(x: number, y: number): Promise<void> {
+    const device = this.pointerDevice();
+    const { width, height } = await this.screenshot();
+    checkPoint(x, y, { width, height });
+    const walkMs = device === 'ps2' ? relativeWalk(x, y, { width, height }, PS2_STEP_PX).length * PS2_PACKET_MS : 0;
+    this.guestClock.recordInput(await this.request({ type: 'pointer-move', device, x, y, width, height }, this.requestTimeoutMs + walkMs));
+  }
+
+  async pointerButton(button: PointerButton, down: boolean): Promise<void> {
+    this.pointerDevice();
+    this.guestClock.recordInput(await this.request({ type: 'pointer-button', button, down }));
+  }
+
+  async pointerScroll(notches: number): Promise<void> {
+    this.pointerDevice();
+    this.guestClock.recordInput(await this.request({ type: 'pointer-scroll', notches }));
+  }
+
+  /** The constructor's checkProfile() refused usb-tablet: what is left, v86 has. */
+  private pointerDevice(): 'ps2' | 'vmmouse' {
+    const device = requirePointer(this.profile);
+    if (device === 'usb-tablet') throw new InfraError('v86: usb-tablet passed the profile check');
+    return device;
   }
 
   async reset(): Promise<void> {

@@ -153,6 +153,8 @@ export function checkProfile(profile: Profile): void {
     }
   }
   if (profile.bootOrder.includes('network')) refuse('bootOrder', 'v86 has no network boot ROM');
+  // Its PS/2 mouse and its VMware pointer always exist (like its SB16); `none` just leaves them idle.
+  if (profile.pointer === 'usb-tablet') refuse('pointer', 'v86 has no USB controller; its pointers are the PS/2 mouse (ps2) and the VMware absolute pointer (vmmouse)');
 }
 
 function lazyImage(url: string, size: number | undefined): V86FileImage {

@@ -3,6 +3,7 @@
  * agree; everything crosses the thread boundary by structured clone.
  */
 import type { Chord } from '../keys.js';
+import type { PointerButton } from '../pointer.js';
 import type { RawImage } from '../raw-image.js';
 import type { V86OptionsJson } from './v86-options.js';
 
@@ -22,6 +23,10 @@ export type V86Request =
   /** Chords, not text: the main thread turns text into keys so a bad character is a ConfigError there. */
   | { readonly type: 'type'; readonly chords: readonly Chord[]; readonly msPerChar: number }
   | { readonly type: 'serial'; readonly text: string }
+  /** (x, y) on a width×height screen: the vmmouse jumps there, the PS/2 mouse is walked there. */
+  | { readonly type: 'pointer-move'; readonly device: 'ps2' | 'vmmouse'; readonly x: number; readonly y: number; readonly width: number; readonly height: number }
+  | { readonly type: 'pointer-button'; readonly button: PointerButton; readonly down: boolean }
+  | { readonly type: 'pointer-scroll'; readonly notches: number }
   | { readonly type: 'reset' }
   | { readonly type: 'stats' }
   /** Writes save_state() to this file; the emulator runs on. */
@@ -48,6 +53,9 @@ export interface V86Replies {
   press: number;
   type: number;
   serial: number;
+  'pointer-move': number;
+  'pointer-button': number;
+  'pointer-scroll': number;
   reset: number;
   stats: V86WorkerStats;
   'save-state': void;

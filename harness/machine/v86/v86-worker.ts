@@ -16,6 +16,7 @@ import type {
 import { scancodesForChord } from './v86-keys.js';
 import { installImageDataShim, VgaCamera, type V86Vga } from './v86-screen.js';
 import { biosKeyBuffer, typeChords, type KeyboardPort } from './v86-typing.js';
+import { PS2_PACKET_MS, PS2_STEP_PX, relativeWalk, type PointerButton } from '../pointer.js';
 
 /** The parts of v86's internals used here; they are not in its typings. */
 interface V86Internals {
@@ -30,6 +31,8 @@ interface V86Internals {
     };
   };
   screen_adapter: { get_text_screen(): string[] };
+  /** The device bus; its mouse events reach the PS/2 mouse and the VMware pointer alike. */
+  bus: { send(event: string, data: unknown): void };
 }
 
 /** v86's disk buffers: whole-file (SyncBuffer) or lazy with a cache of written 256-byte blocks. */
@@ -132,6 +135,26 @@ const keyboard: KeyboardPort = {
   biosBuffer: () => biosKeyBuffer(emulator.read_memory(0x400, 0x100)),
 };
 
+/**
+ * v86 always has both its PS/2 mouse and its VMware pointer (disable_mouse only leaves out the
+ * browser's mouse handler): they are fed through the bus. The PS/2 mouse counts y upwards, and a
+ * click event carries all three buttons, so their state is kept here.
+ */
+const buttons: Record<PointerButton, boolean> = { left: false, middle: false, right: false };
+
+async function pointerMove(request: Extract<V86RequestEnvelope, { type: 'pointer-move' }>): Promise<void> {
+  const { x, y, width, height } = request;
+  if (request.device === 'vmmouse') {
+    // v86 scales to 0..65535 by x / width: the pixel's centre, so the guest's driver lands on it.
+    internals.bus.send('mouse-absolute', [x + 0.5, y + 0.5, width, height]);
+    return;
+  }
+  for (const [dx, dy] of relativeWalk(x, y, { width, height }, PS2_STEP_PX)) {
+    internals.bus.send('mouse-delta', [dx, -dy]);
+    await new Promise((resolve) => setTimeout(resolve, PS2_PACKET_MS));
+  }
+}
+
 async function handle(request: V86RequestEnvelope): Promise<{ value: unknown; transfer?: ArrayBuffer[] }> {
   switch (request.type) {
     case 'text-screen': {
@@ -153,6 +176,17 @@ async function handle(request: V86RequestEnvelope): Promise<{ value: unknown; tr
       return { value: instructions() };
     case 'serial':
       emulator.serial0_send(request.text);
+      return { value: instructions() };
+    case 'pointer-move':
+      await pointerMove(request);
+      return { value: instructions() };
+    case 'pointer-button':
+      buttons[request.button] = request.down;
+      internals.bus.send('mouse-click', [buttons.left, buttons.middle, buttons.right]);
+      return { value: instructions() };
+    case 'pointer-scroll':
+      // v86's wheel event counts up-notches (a browser's wheelDelta sign), one notch per event.
+      for (let n = Math.abs(Math.trunc(request.notches)); n > 0; n--) internals.bus.send('mouse-wheel', [request.notches > 0 ? -1 : 1, 0]);
       return { value: instructions() };
     case 'reset':
       restartKeepingCount();

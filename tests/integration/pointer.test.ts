@@ -1,0 +1,94 @@
+/**
+ * The absolute pointer on real guests, QEMU and v86: a boot sector that drives the VMware
+ * pointer as Xorg's vmmouse driver does prints every report it reads; each pointerMove must
+ * come back as the device coordinate of the pixel asked for, mapped back as that driver maps it
+ * (value · width / 65536), within ±1 px, at the corners and inside the screen. Button state
+ * comes back too. One emulator at a time.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { BackendName, Machine } from '../../harness/machine/machine.js';
+import { createQemuMachine } from '../../harness/machine/qemu/qemu-machine.js';
+import { createV86Machine } from '../../harness/machine/v86/v86-machine.js';
+import { loadAllProfiles } from '../../harness/vm-config/load-profile.js';
+import { ps2Floppy, ps2Positions, vmmouseFloppy, vmmouseReports } from '../support/pointer-sectors.js';
+
+const p3 = loadAllProfiles().find((p) => p.name === 'p3-i440fx')!;
+const profile = { ...p3, pointer: 'vmmouse' as const, bootOrder: ['floppy' as const] };
+
+async function until<T>(m: Machine, what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`${m.backend}: timed out waiting for ${what}; serial:\n${m.serial.text.slice(-500)}`);
+}
+
+describe.each<BackendName>(['qemu', 'v86'])('vmmouse pointer on %s', (backend) => {
+  it('lands on the pixel asked for, ±1 px, as the guest reads it', { timeout: 120_000 }, async () => {
+    const workDir = await mkdtemp(join(tmpdir(), `bootgate-pointer-${backend}-`));
+    const floppy = join(workDir, 'vmmouse.img');
+    await writeFile(floppy, vmmouseFloppy());
+    const spec = { profile, media: { floppy }, workDir };
+    const m = backend === 'qemu' ? createQemuMachine(spec) : createV86Machine(spec);
+    try {
+      await m.start();
+      await until(m, 'the boot sector to ask for absolute mode', () => (m.serial.text.includes('R\n') ? true : undefined));
+      const { width, height } = await m.screenshot();
+      const points = [[0, 0], [width - 1, height - 1], [Math.floor(width / 2), Math.floor(height / 3)], [123, 321 % height], [width - 2, 1]] as const;
+      for (const [x, y] of points) {
+        const before = vmmouseReports(m.serial.text).length;
+        await m.pointerMove(x, y);
+        const report = await until(m, `a report after moving to ${x},${y}`, () => vmmouseReports(m.serial.text).slice(before).at(-1));
+        const landed = { x: Math.floor((report.x * width) / 65536), y: Math.floor((report.y * height) / 65536) };
+        expect.soft(Math.abs(landed.x - x), `${backend} ${width}×${height}: asked ${x},${y}, device ${report.x},${report.y} → ${landed.x},${landed.y}`).toBeLessThanOrEqual(1);
+        expect.soft(Math.abs(landed.y - y), `${backend}: asked ${x},${y} → ${landed.x},${landed.y}`).toBeLessThanOrEqual(1);
+      }
+      const before = vmmouseReports(m.serial.text).length;
+      await m.pointerButton('left', true);
+      const pressed = await until(m, 'a button report', () => vmmouseReports(m.serial.text).slice(before).at(-1));
+      expect(pressed.buttons).not.toBe(0);
+      await m.pointerButton('left', false);
+    } finally {
+      await m.stop();
+      await rm(workDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.each<BackendName>(['qemu', 'v86'])('PS/2 mouse on %s', (backend) => {
+  it('walks a cursor that is moved by exactly the packets onto the pixel asked for', { timeout: 180_000 }, async () => {
+    const workDir = await mkdtemp(join(tmpdir(), `bootgate-pointer-ps2-${backend}-`));
+    const floppy = join(workDir, 'ps2.img');
+    await writeFile(floppy, ps2Floppy());
+    const spec = { profile: { ...profile, pointer: 'ps2' as const }, media: { floppy }, workDir };
+    const m = backend === 'qemu' ? createQemuMachine(spec) : createV86Machine(spec);
+    try {
+      await m.start();
+      await until(m, 'the boot sector to turn on reporting', () => (m.serial.text.includes('R\n') ? true : undefined));
+      const { width, height } = await m.screenshot();
+      expect([width, height]).toEqual([720, 400]); // the size the boot sector clamps to
+      for (const [x, y] of [[0, 0], [719, 399], [360, 133], [123, 321]] as const) {
+        await m.pointerMove(x, y);
+        // The walk's packets have all been sent; the guest has read them once the cursor stops.
+        let last = '';
+        const landed = await until(m, `the cursor to settle after moving to ${x},${y}`, () => {
+          const now = ps2Positions(m.serial.text).at(-1);
+          const key = JSON.stringify(now);
+          const settled = key === last ? now : undefined;
+          last = key;
+          return settled;
+        });
+        expect.soft(Math.abs(landed.x - x), `${backend}: asked ${x},${y}, cursor at ${landed.x},${landed.y}`).toBeLessThanOrEqual(1);
+        expect.soft(Math.abs(landed.y - y), `${backend}: asked ${x},${y}, cursor at ${landed.x},${landed.y}`).toBeLessThanOrEqual(1);
+      }
+    } finally {
+      await m.stop();
+      await rm(workDir, { recursive: true, force: true });
+    }
+  });
+});
