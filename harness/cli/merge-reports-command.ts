@@ -7,6 +7,7 @@ import { writeHtml } from '../report/html-reporter.js';
 import { readResults, writeResults } from '../report/json-reporter.js';
 import { writeJunit } from '../report/junit-reporter.js';
 import { mergeShardResults } from '../report/merge-reports.js';
+import { onGithubActions, reportToGithub } from '../report/github-actions.js';
 import { prepareReportDir, RESULTS_FILE } from '../report/report-dir.js';
 
 export function mergeReportsCommand(dirs: readonly string[], options: { reportDir: string; junit?: string }, write = (line: string) => process.stdout.write(`${line}\n`)): number {
@@ -24,5 +25,6 @@ export function mergeReportsCommand(dirs: readonly string[], options: { reportDi
   writeHtml(run, out);
   for (const { dir } of reports.filter((r) => !r.run)) write(`merge-reports: ${dir} has no ${RESULTS_FILE}: its shard never reported`);
   new ConsoleReporter(run.jobs.length, write).summary(run, out);
+  if (onGithubActions()) reportToGithub(run, [{ title: 'jobs', jobs: run.jobs }], write);
   return run.summary.exitCode;
 }

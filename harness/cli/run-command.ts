@@ -18,6 +18,8 @@ import { FILMSTRIP_MODES, type FilmstripMode } from '../run/run-attempt.js';
 import { loadTargets } from './load-targets.js';
 import { parseShard, planShards } from '../run/shard-jobs.js';
 import { printPresetTable } from '../report/preset-table.js';
+import { onGithubActions, reportToGithub, type SummaryGroup } from '../report/github-actions.js';
+import { formatSize } from '../scenario/size.js';
 import { planJobs, preflight } from '../scenario/plan-jobs.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { UPDATE_MODES, type UpdateMode } from '../screen/golden-store.js';
@@ -56,11 +58,21 @@ export async function runCommand(paths: readonly string[], options: RunCommandOp
   const { scenarios, presets } = loadTargets(paths.length ? paths : ['scenarios']);
   const { run, exitCode } = await runScenarios(scenarios, options, env);
   let broken = 0;
+  const groups: SummaryGroup[] = [];
   for (const preset of presets) {
     write('');
-    if (!printPresetTable(preset, run.jobs.filter((j) => j.scenario.file.startsWith(`${preset.dir}/`)), write)) broken++;
+    const jobs = run.jobs.filter((j) => j.scenario.file.startsWith(`${preset.dir}/`));
+    const held = printPresetTable(preset, jobs, write);
+    if (!held) broken++;
+    const image = jobs.flatMap((j) => j.images ?? []).find((i) => i.role === 'cdrom');
+    const { budgets } = preset.preset;
+    groups.push({ title: `preset ${preset.preset.name}: ${held ? 'gate passed' : 'GATE BROKEN'}`, note: `image ${image ? formatSize(image.sizeBytes) : '?'} of ${budgets.imageMiB} MiB budget; RAM budget ${budgets.ramMiB} MiB`, jobs });
   }
   if (presets.length) write(broken ? `${broken} of ${presets.length} preset(s) broke their gate` : `all ${presets.length} preset(s) passed their gate`);
+  if (onGithubActions()) {
+    const rest = run.jobs.filter((j) => !groups.some((g) => g.jobs.includes(j)));
+    reportToGithub(run, [...groups, ...(rest.length ? [{ title: presets.length ? 'other scenarios' : 'jobs', jobs: rest }] : [])], write);
+  }
   return broken && exitCode === EXIT.passed ? EXIT.failed : exitCode;
 }
 
