@@ -44,7 +44,14 @@ beforeAll(async () => {
     (backend) => ({ timeline: [{ at: 0, frame: frame(backend === 'qemu' ? [0, 0, 0] : [0, 0, 170]) }, { at: 5, serial: 'SeaBIOS\r\nbooting\r\nready\r\n' }] }),
   );
   reportDir = fake.reportDir;
-  run = buildRunResult(fake.results, new Date(), 1234, { updateGoldens: 'none', timeoutScale: 1, jobs: 2, retries: 0 });
+  // And a job that passes only on its second attempt, into the same report folder.
+  const wobbly = await runFake(
+    project,
+    'name: wobbly\nimage: {cdrom: ../disk.img}\nsteps:\n  - waitSerial: ready\n    timeout: 300ms\n',
+    (_backend, attempt) => ({ timeline: [{ at: 5, serial: attempt === 1 ? 'stuck\n' : 'ready\n' }] }),
+    { reportDir, retries: 1 },
+  );
+  run = buildRunResult([...fake.results, ...wobbly.results], new Date(), 1234, { updateGoldens: 'none', timeoutScale: 1, jobs: 2, retries: 1 });
   writeResults(run, join(reportDir, 'results.json'));
   writeHtml(run, reportDir);
   userDataDir = mkdtempSync(join(tmpdir(), 'bootgate-chromium-'));
@@ -73,7 +80,7 @@ describe('the HTML report in Chromium', () => {
     page.on('request', (r) => (r.url().startsWith('file://') ? undefined : errors.push(`fetched ${r.url()}`)));
     await page.goto(`file://${join(reportDir, 'index.html')}`);
     await page.waitForSelector('body[data-ready]');
-    expect(await page.locator('.list tbody tr').count()).toBe(2);
+    expect(await page.locator('.list tbody tr').count()).toBe(3);
 
     await page.click('.chip[data-outcome="failed"]');
     expect(await page.locator('.list tbody tr').count()).toBe(1);
@@ -108,13 +115,22 @@ describe('the HTML report in Chromium', () => {
     await page.goBack();
     await page.waitForSelector('#panel[hidden]', { state: 'attached' });
     expect(await page.locator('.list tbody tr').count()).toBe(1);
+
+    // The flaky job says so, and links each attempt's evidence.
+    await page.click('.chip[data-outcome="failed"]');
+    await page.click('.chip[data-outcome="flaky"]');
+    await page.click('.list tr[data-job="wobbly--qemu--p3-i440fx"]');
+    await page.waitForSelector('#panel:not([hidden])');
+    expect(await page.locator('#panel .errbox').textContent()).toMatch(/^flaky: passed on attempt 2 after failed \(WaitTimeoutError\)/);
+    const attempts = run.jobs.find((j) => j.outcome === 'flaky')!.attempts;
+    expect(await page.locator(`#panel a[href="${attempts[0]!.artifacts!.serialLog}"]`).count()).toBe(1);
     expect(errors).toEqual([]);
     await page.close();
   });
 
   it('a report of 500 jobs loads, filters and searches without loading any image up front', async () => {
     const jobs: JobResult[] = Array.from({ length: 500 }, (_, i) => {
-      const from = run.jobs[i % 7 === 0 ? 0 : 1]!;
+      const from = run.jobs[i % 7 === 0 ? 0 : i % 11 === 0 ? 2 : 1]!;
       return { ...from, id: `s${Math.floor(i / 5)}--${from.backend}--profile${i % 5}`, profile: `profile${i % 5}`, scenario: { ...from.scenario, name: `s${Math.floor(i / 5)}` } };
     });
     const big = buildRunResult(jobs, new Date(), 1, run.options);
@@ -127,7 +143,12 @@ describe('the HTML report in Chromium', () => {
     await page.waitForSelector('body[data-ready]');
     const loadMs = performance.now() - started;
     const scriptMs = Number(await page.getAttribute('body', 'data-ready'));
+    // The worst 100 first, the rest on request.
+    expect(await page.locator('.list tbody tr').count()).toBe(100);
+    expect(await page.locator('.list tbody tr').first().getAttribute('data-job')).toMatch(/--qemu--/);
+    await page.click('#more');
     expect(await page.locator('.list tbody tr').count()).toBe(500);
+    expect(await page.locator('.matrix td.cell').count()).toBe(500);
     expect(images).toEqual([]);
     await page.fill('#search', 's42--');
     expect(await page.locator('.list tbody tr').count()).toBe(5);

@@ -13,7 +13,9 @@ export const REPORT_SCRIPT = String.raw`
   var byId = {};
   jobs.forEach(function (j) { byId[j.id] = j; });
   var SEVERITY = ['failed', 'infra-error', 'config-error', 'flaky', 'expected-failure', 'skipped', 'passed'];
-  var state = { outcomes: [], q: '', job: '' };
+  var state = { outcomes: [], q: '', job: '', all: false };
+  // Rows of the job list drawn at first, worst first: a table of 500 rows takes a busy browser most of a second to lay out.
+  var LIST_ROWS = 100;
   var $ = function (id) { return document.getElementById(id); };
 
   function esc(s) {
@@ -105,11 +107,12 @@ export const REPORT_SCRIPT = String.raw`
   function renderList() {
     var list = jobs.filter(shown).sort(function (a, b) { return SEVERITY.indexOf(a.outcome) - SEVERITY.indexOf(b.outcome); });
     var html = '<table class="list"><thead><tr><th>outcome</th><th>job</th><th>time</th><th>what happened</th></tr></thead><tbody>';
-    list.forEach(function (j) {
+    list.slice(0, state.all ? list.length : LIST_ROWS).forEach(function (j) {
       var what = j.outcome === 'expected-failure' ? 'expected: ' + j.expectedReason : j.error && j.outcome !== 'passed' ? j.error.type + where(j) + ': ' + firstLine(j.error.message) : j.outcome === 'flaky' ? 'passed on attempt ' + j.attempts.length : '';
       html += '<tr data-job="' + esc(j.id) + '"><td>' + badge(j.outcome) + '</td><td>' + esc(j.id) + '</td><td>' + secs(j.durationMs) + '</td><td>' + esc(what) + '</td></tr>';
     });
-    $('list').innerHTML = html + '</tbody></table><p class="small">' + list.length + ' of ' + jobs.length + ' job(s)</p>';
+    var more = !state.all && list.length > LIST_ROWS ? ' <button class="chip" id="more">show all ' + list.length + '</button>' : '';
+    $('list').innerHTML = html + '</tbody></table><p class="small">' + list.length + ' of ' + jobs.length + ' job(s)' + more + '</p>';
   }
 
   function renderOverview() {
@@ -145,6 +148,7 @@ export const REPORT_SCRIPT = String.raw`
 
   function serialView(j) {
     if (j.serialTail == null) return '<p class="empty">no serial log</p>';
+    if (j.serialTail === '') return '<p class="empty">the guest wrote nothing to the serial port</p>';
     var wanted = [];
     j.phases.forEach(function (p) { p.steps.forEach(function (s) { if (s.matched && s.kind === 'waitSerial') { var lines = s.matched.split(/\r?\n/).filter(function (l) { return l.trim(); }); if (lines.length) wanted.push(lines[lines.length - 1].trim()); } }); });
     var bad = (j.scenario.failOn || []).map(function (p) { try { return new RegExp(p.regex, p.flags.replace('g', '')); } catch (e) { return null; } }).filter(Boolean);
@@ -268,6 +272,7 @@ export const REPORT_SCRIPT = String.raw`
       return;
     }
     if (t.id === 'close') { location.hash = hashOf(''); return; }
+    if (t.id === 'more') { state.all = true; renderList(); return; }
     if (t.id === 'copy') { navigator.clipboard && navigator.clipboard.writeText($('repro').textContent); t.textContent = 'copied'; return; }
     var compare = t.closest('.compare');
     if (compare && t.hasAttribute('data-mode') && !t.closest('.flip')) {

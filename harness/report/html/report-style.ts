@@ -21,7 +21,9 @@ th{background:var(--bg);font-weight:600}
 .o-flaky{background:#fff8c5}.o-skipped,.o-expected-failure{background:#eaeef2}
 .badge{display:inline-block;border-radius:1em;padding:0 .6em;font-size:12px;font-weight:600;color:#fff;background:var(--skip)}
 .b-passed{background:var(--pass)}.b-failed{background:var(--fail)}.b-infra-error,.b-config-error{background:var(--infra)}.b-flaky{background:var(--flaky)}
-.list tr{cursor:pointer}.list tr:hover td{background:#f3f8ff}
+.list{table-layout:fixed;width:100%}.list tr{cursor:pointer}
+.list td{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.list th:nth-child(1){width:8em}.list th:nth-child(2){width:32%}.list th:nth-child(3){width:6em}.list tr:hover td{background:#f3f8ff}
 .err{color:var(--fail)}
 .small{font-size:12px;color:#57606a}
 code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}
@@ -38,7 +40,7 @@ code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}
 .stage{position:relative;display:inline-block;max-width:100%}
 .stage .over{position:absolute;top:0;left:0;width:100%;height:100%;overflow:hidden}
 .stage .over img{max-width:none}
-.slider{width:100%}
+.slide:not([hidden]){display:inline-block;max-width:100%}.slider{width:100%}
 .frames img{height:90px;margin:.2em;border:1px solid #8c959f;image-rendering:pixelated}
 pre.serial{background:#0d1117;color:#c9d1d9;padding:.6em;max-height:30em;overflow:auto;white-space:pre-wrap;word-break:break-all}
 pre.serial .hit{background:#1f6f3f;color:#fff}pre.serial .bad{background:#b62324;color:#fff}
