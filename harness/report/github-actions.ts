@@ -42,15 +42,15 @@ export function githubAnnotations(run: RunResult, root: string): string[] {
   });
 }
 
-/** A flaky job's final phases are those of its passing attempt: it is annotated on the scenario file, with no line. */
+/** A flaky job's final phases are those of its passing attempt: it is annotated where its first failed attempt failed. */
 function annotation(level: 'error' | 'warning', job: JobResult, root: string, message: string): string {
-  const step = failedStep(job);
+  const step = job.outcome === 'flaky' ? job.attempts.find((a) => a.failedStep)?.failedStep : failedStep(job);
   const file = step?.source?.file ?? job.scenario.file;
   const where = [file ? `file=${property(relative(root, file))}` : '', step?.source ? `line=${step.source.line}` : '', `title=${property(`${job.id}: ${job.outcome}`)}`];
   return `::${level} ${where.filter(Boolean).join(',')}::${data(message)}`;
 }
 
-function failedStep(job: JobResult): StepResult | undefined {
+function failedStep(job: JobResult): Pick<StepResult, 'source'> | undefined {
   for (const phase of job.phases) {
     const step = phase.steps.find((s) => s.outcome === 'failed');
     if (step) return step;

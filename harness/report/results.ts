@@ -53,6 +53,8 @@ export interface AttemptResult {
   readonly error?: JobError;
   /** This attempt's own evidence (each attempt has its own folder), so a flaky job's failed try can be seen. */
   readonly artifacts?: Readonly<Record<string, string>>;
+  /** The step this attempt failed at, when it failed at one: a flaky job's final phases are its passing attempt's. */
+  readonly failedStep?: Pick<StepResult, 'index' | 'description' | 'source'>;
 }
 
 export interface JobResult {

@@ -58,7 +58,11 @@ async function runJobWithRetries(job: Job, options: RunJobsOptions & { readonly 
     outcome: verdict.outcome,
     ...(verdict.expectedReason ? { expectedReason: verdict.expectedReason } : {}),
     ...(verdict.error ?? last.error ? { error: verdict.error ?? last.error } : {}),
-    attempts: attempts.map((a) => ({ outcome: a.outcome, durationMs: a.durationMs, ...(a.error ? { error: a.error } : {}), artifacts: a.artifacts })),
+    attempts: attempts.map((a) => {
+      const failed = withStepSources(job.scenario, a.phases).flatMap((p) => p.steps).find((s) => s.outcome === 'failed');
+      const failedStep = failed ? { index: failed.index, description: failed.description, ...(failed.source ? { source: failed.source } : {}) } : undefined;
+      return { outcome: a.outcome, durationMs: a.durationMs, ...(a.error ? { error: a.error } : {}), artifacts: a.artifacts, ...(failedStep ? { failedStep } : {}) };
+    }),
     startedAt,
     durationMs: attempts.reduce((t, a) => t + a.durationMs, 0),
     phases: withStepSources(job.scenario, last.phases),

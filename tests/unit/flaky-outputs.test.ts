@@ -39,7 +39,7 @@ describe('a flaky job', () => {
     expect(xml).toContain('<property name="flaky" value="passed on attempt 2"/>');
     expect(xml).toContain(`<property name="attempt 1" value="failed: WaitTimeoutError`);
     expect(xml).toContain(first!.artifacts!.serialLog!);
-    expect(githubAnnotations(run, project.dir)).toEqual([expect.stringMatching(/^::warning file=scenarios\/fake\.yaml,title=fake--qemu--p3-i440fx%3A flaky::fake--qemu--p3-i440fx is flaky: passed on attempt 2 after failed \(WaitTimeoutError/)]);
+    expect(githubAnnotations(run, project.dir)).toEqual([expect.stringMatching(/^::warning file=scenarios\/fake\.yaml,line=3,title=fake--qemu--p3-i440fx%3A flaky::fake--qemu--p3-i440fx is flaky: passed on attempt 2 after failed \(WaitTimeoutError/)]);
     const summary = project.path('summary.md');
     reportToGithub(run, [{ title: 'jobs', jobs: run.jobs }], () => undefined, { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
     expect(readFileSync(summary, 'utf8')).toMatch(new RegExp(`### Flaky\\n\\n- \\*\\*fake--qemu--p3-i440fx\\*\\*: passed on attempt 2; attempt 1 failed \\(WaitTimeoutError\\), \`${first!.artifacts!.serialLog!}\``));

@@ -198,7 +198,7 @@ export const REPORT_SCRIPT = String.raw`
     var html = '<h3>attempts</h3><table><thead><tr><th>#</th><th>outcome</th><th>time</th><th>error</th><th>evidence</th></tr></thead><tbody>';
     j.attempts.forEach(function (a, i) {
       var links = Object.keys(a.artifacts || {}).map(function (k) { return '<a href="' + esc(a.artifacts[k]) + '">' + esc(k) + '</a>'; }).concat(Object.keys((a.error && a.error.artifacts) || {}).map(function (k) { return '<a href="' + esc(a.error.artifacts[k]) + '">' + esc(k) + '</a>'; })).join(' · ');
-      html += '<tr class="o-' + esc(a.outcome) + '"><td>' + (i + 1) + '</td><td>' + esc(a.outcome) + '</td><td>' + secs(a.durationMs) + '</td><td>' + esc(a.error ? a.error.type + ': ' + firstLine(a.error.message) : '') + '</td><td>' + links + '</td></tr>';
+      html += '<tr class="o-' + esc(a.outcome) + '"><td>' + (i + 1) + '</td><td>' + esc(a.outcome) + '</td><td>' + secs(a.durationMs) + '</td><td>' + esc(a.error ? a.error.type + (a.failedStep ? ' at step ' + a.failedStep.index + ' (' + a.failedStep.description + ')' : '') + ': ' + firstLine(a.error.message) : '') + '</td><td>' + links + '</td></tr>';
     });
     return html + '</tbody></table>';
   }
