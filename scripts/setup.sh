@@ -10,6 +10,7 @@ APT_PACKAGES=(
   grub-rescue-pc memtest86+ debian-installer-12-netboot-i386  # real images for the bundled scenarios
   xorriso cpio                                           # building reference presets (the rest comes as .debs)
   gcc libc6-dev                                          # the QEMU guest-clock plugin (docs/guest-time.md)
+  chromium                                               # the HTML report's browser test (playwright-core drives it; no browser download)
 )
 
 missing=()

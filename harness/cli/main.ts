@@ -52,7 +52,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('--from-state <dir>', 'start the one job these filters leave from a saved state, at the step it was saved at')
       .option('--guest-clock', "run QEMU jobs on guest time (icount) and record every phase's guest time, also without guest budgets")
       .option('--baseline <results.json>', 'compare with an earlier run: fail on a regression, warn when a figure grew past --tolerance')
-      .option('--tolerance <pct>', 'growth tolerated before a warning', '10%');
+      .option('--tolerance <pct>', 'growth tolerated before a warning', '10%')
+      .option('--shard <i/n>', 'run only shard i of n: the same split of the planned jobs on every machine; merge with merge-reports')
+      .option('--durations <results.json>', 'balance --shard by the job durations of an earlier run');
 
   withRunOptions(
     program
@@ -75,6 +77,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     exitCode = await gateCommand(presets, options, { signal: interrupt.signal });
     if (interrupt.signal.aborted) exitCode = EXIT.interrupted;
   });
+
+  program
+    .command('merge-reports')
+    .description("merge the report folders of a sharded run into one results.json, junit.xml and index.html, with the unsharded run's exit code; a shard that never reported is an infra error")
+    .argument('<dirs...>', 'the shards\' report folders')
+    .option('--report-dir <dir>', 'where the merged report goes', 'bootgate-report')
+    .option('--junit <file>', 'also write JUnit XML here (default: <report-dir>/junit.xml)')
+    .action(async (dirs: string[], options: { reportDir: string; junit?: string }) => {
+      const { mergeReportsCommand } = await import('./merge-reports-command.js');
+      exitCode = mergeReportsCommand(dirs, options);
+    });
 
   program
     .command('repro')

@@ -16,7 +16,10 @@ import { compareWithBaseline, parseTolerance } from './compare-command.js';
 import { runJobs } from '../run/run-jobs.js';
 import { FILMSTRIP_MODES, type FilmstripMode } from '../run/run-attempt.js';
 import { loadTargets } from './load-targets.js';
+import { parseShard, planShards } from '../run/shard-jobs.js';
 import { printPresetTable } from '../report/preset-table.js';
+import { onGithubActions, reportToGithub, type SummaryGroup } from '../report/github-actions.js';
+import { formatSize } from '../config/size.js';
 import { planJobs, preflight } from '../run/plan-jobs.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { UPDATE_MODES, type UpdateMode } from '../screen/golden-store.js';
@@ -39,6 +42,8 @@ export interface RunCommandOptions {
   readonly guestClock?: boolean;
   readonly saveStateOnFailure?: boolean;
   readonly fromState?: string;
+  readonly shard?: string;
+  readonly durations?: string;
 }
 
 export interface RunEnvironment {
@@ -53,11 +58,21 @@ export async function runCommand(paths: readonly string[], options: RunCommandOp
   const { scenarios, presets } = loadTargets(paths.length ? paths : ['scenarios']);
   const { run, exitCode } = await runScenarios(scenarios, options, env);
   let broken = 0;
+  const groups: SummaryGroup[] = [];
   for (const preset of presets) {
     write('');
-    if (!printPresetTable(preset, run.jobs.filter((j) => j.scenario.file.startsWith(`${preset.dir}/`)), write)) broken++;
+    const jobs = run.jobs.filter((j) => j.scenario.file.startsWith(`${preset.dir}/`));
+    const held = printPresetTable(preset, jobs, write);
+    if (!held) broken++;
+    const image = jobs.flatMap((j) => j.images ?? []).find((i) => i.role === 'cdrom');
+    const { budgets } = preset.preset;
+    groups.push({ title: `preset ${preset.preset.name}: ${held ? 'gate passed' : 'GATE BROKEN'}`, note: `image ${image ? formatSize(image.sizeBytes) : '?'} of ${budgets.imageMiB} MiB budget; RAM budget ${budgets.ramMiB} MiB`, jobs });
   }
   if (presets.length) write(broken ? `${broken} of ${presets.length} preset(s) broke their gate` : `all ${presets.length} preset(s) passed their gate`);
+  if (onGithubActions()) {
+    const rest = run.jobs.filter((j) => !groups.some((g) => g.jobs.includes(j)));
+    reportToGithub(run, [...groups, ...(rest.length ? [{ title: presets.length ? 'other scenarios' : 'jobs', jobs: rest }] : [])], write);
+  }
   return broken && exitCode === EXIT.passed ? EXIT.failed : exitCode;
 }
 
@@ -79,6 +94,9 @@ export async function runScenarios(
   // Read the baseline first: a typo in its path must not surface only after a long run.
   const baseline = options.baseline ? readResults(options.baseline) : undefined;
   const tolerance = parseTolerance(options.tolerance);
+  const shard = options.shard ? parseShard(options.shard) : undefined;
+  if (options.durations && !shard) throw new ConfigError('--durations balances --shard, and no --shard was given', { field: '--durations' });
+  const durations = options.durations ? new Map(readResults(options.durations).jobs.map((j) => [j.id, j.durationMs])) : undefined;
   if (!FILMSTRIP_MODES.includes(options.filmstrip as FilmstripMode)) {
     throw new ConfigError(`--filmstrip must be one of ${FILMSTRIP_MODES.join(', ')}, got "${options.filmstrip}"`, { field: '--filmstrip' });
   }
@@ -90,12 +108,14 @@ export async function runScenarios(
       })
     : [...loaded];
   for (const s of scenarios) await preflight(s);
-  const jobs = planJobs(scenarios, {
+  const planned = planJobs(scenarios, {
     ...(options.backend ? { backends: parseBackends(options.backend) } : {}),
     ...(options.profile ? { profiles: options.profile.flatMap((p) => p.split(',')) } : {}),
     ...(options.grep ? { grep: parseGrep(options.grep) } : {}),
   });
-  if (jobs.length === 0) throw new ConfigError('no jobs to run: the filters match nothing', { field: '--grep' });
+  if (planned.length === 0) throw new ConfigError('no jobs to run: the filters match nothing', { field: '--grep' });
+  const plan = shard ? planShards(planned.map((j) => j.id), shard.total, durations) : undefined;
+  const jobs = plan && shard ? planned.filter((_, i) => plan[i]!.shard === shard.index) : planned;
   if (options.fromState && jobs.length > 1) {
     throw new ConfigError(`a saved state restores one machine, and these filters leave ${jobs.length} jobs (${jobs.map((j) => j.id).join(', ')}): choose one with --backend, --profile or --grep`, { field: '--from-state' });
   }
@@ -103,7 +123,8 @@ export async function runScenarios(
   const reportDir = resolve(options.reportDir);
   prepareReportDir(reportDir);
   const reporter = new ConsoleReporter(jobs.length, write);
-  write(`bootgate ${TOOL_VERSION}: ${jobs.length} job(s) from ${scenarios.length} scenario(s), ${concurrency} at once, goldens: ${updateMode}`);
+  const ofShard = shard ? ` (shard ${shard.index}/${shard.total} of ${planned.length})` : '';
+  write(`bootgate ${TOOL_VERSION}: ${jobs.length} job(s)${ofShard} from ${scenarios.length} scenario(s), ${concurrency} at once, goldens: ${updateMode}`);
   const startedAt = new Date();
   const started = performance.now();
   const results = await runJobs(jobs, {
@@ -121,7 +142,8 @@ export async function runScenarios(
     onJobStart: (job, attempt) => reporter.jobStarted(job, attempt),
     onJobEnd: (result) => reporter.jobEnded(result),
   });
-  const run = buildRunResult(results, startedAt, performance.now() - started, { updateGoldens: updateMode, timeoutScale, jobs: concurrency, retries });
+  const built = buildRunResult(results, startedAt, performance.now() - started, { updateGoldens: updateMode, timeoutScale, jobs: concurrency, retries });
+  const run: RunResult = plan && shard ? { ...built, shard: { ...shard, planned: plan } } : built;
   writeResults(run, join(reportDir, RESULTS_FILE));
   writeJunit(run, options.junit ? resolve(options.junit) : join(reportDir, 'junit.xml'));
   writeHtml(run, reportDir);

@@ -16,6 +16,8 @@ export interface StepResult {
   readonly note?: string;
   readonly error?: string;
   readonly artifacts: readonly string[];
+  /** Where the step is written (1-based line), for CI annotations and the report; the file differs from the job's for a `from:` scenario's inherited steps. */
+  readonly source?: { readonly file: string; readonly line: number };
 }
 
 export interface PhaseResult {
@@ -49,11 +51,21 @@ export interface AttemptResult {
   readonly outcome: Outcome;
   readonly durationMs: number;
   readonly error?: JobError;
+  /** This attempt's own evidence (each attempt has its own folder), so a flaky job's failed try can be seen. */
+  readonly artifacts?: Readonly<Record<string, string>>;
+  /** The step this attempt failed at, when it failed at one: a flaky job's final phases are its passing attempt's. */
+  readonly failedStep?: Pick<StepResult, 'index' | 'description' | 'source'>;
 }
 
 export interface JobResult {
   readonly id: string;
-  readonly scenario: { readonly name: string; readonly file: string; readonly description: string };
+  /** `failOn`: the failure patterns as written and as regular expressions, to highlight in the serial log. */
+  readonly scenario: {
+    readonly name: string;
+    readonly file: string;
+    readonly description: string;
+    readonly failOn?: readonly { readonly source: string; readonly regex: string; readonly flags: string }[];
+  };
   readonly backend: BackendName;
   readonly profile: string;
   readonly memoryMiB: number;
@@ -101,4 +113,6 @@ export interface RunResult {
   readonly options: { readonly updateGoldens: string; readonly timeoutScale: number; readonly jobs: number; readonly retries: number };
   readonly jobs: readonly JobResult[];
   readonly summary: RunSummary;
+  /** Set by `run --shard i/n`: this run is shard `index` of `total`; `planned` is every job of the whole run in order with its shard, so a merge knows what a missing shard should have run. */
+  readonly shard?: { readonly index: number; readonly total: number; readonly planned: readonly { readonly id: string; readonly shard: number }[] };
 }

@@ -1,5 +1,5 @@
 /** Live progress lines while jobs run, then a summary table with one row per backend and the cross-emulator verdict. */
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import type { Job } from '../model/job.js';
 import { OUTCOMES, type Outcome } from '../model/outcome.js';
 import { formatDuration } from '../config/duration.js';
@@ -35,6 +35,12 @@ export class ConsoleReporter {
     this.write(`${SYMBOL[result.outcome].padEnd(6)} [${this.done}/${this.total}] ${result.id} (${formatDuration(result.durationMs)}${rss})`);
     if (result.outcome === 'expected-failure') this.write(`         expected: ${result.expectedReason}`);
     for (const warning of result.warnings ?? []) this.write(`         warning: ${warning}`);
+    if (result.outcome === 'flaky') {
+      for (const [i, a] of result.attempts.slice(0, -1).entries()) {
+        const where = a.artifacts?.serialLog ? ` (evidence: ${dirname(a.artifacts.serialLog)}/)` : '';
+        this.write(`         attempt ${i + 1} ${a.outcome}${a.error ? `: ${a.error.type}: ${a.error.message.split('\n')[0]}` : ''}${where}`);
+      }
+    }
     if (result.error && result.outcome !== 'passed' && result.outcome !== 'flaky') {
       this.write(`         ${result.error.type}${whereItFailed(result)}: ${result.error.message.split('\n')[0]}`);
     }

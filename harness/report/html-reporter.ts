@@ -1,15 +1,16 @@
 /**
- * A static HTML report a person opens after a run: every job with its outcome, the step where it
- * failed, its frames (with actual / expected / diff side by side on a mismatch) and the tail of
- * its serial log. Plain HTML and CSS, no scripts, so it opens from a CI artifact as it is.
+ * The HTML report a person opens after a run: one self-contained index.html (CSS, script and the
+ * results inlined, nothing fetched from the network) that links the per-job artifacts the run
+ * wrote beside it by relative paths, so the folder works offline and as a CI artifact. Each
+ * job's serial log tail is embedded, since a page opened from file:// cannot read files itself.
  */
-import { budgetText, guestTimeText } from './phase-times.js';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { groupByScenario, whereItFailed } from './cross-backend.js';
+import { REPORT_SCRIPT } from './html/report-script.js';
+import { REPORT_STYLE } from './html/report-style.js';
 import type { JobResult, RunResult } from '../model/results.js';
-import { groupDigits } from '../util/group-digits.js';
 
+/** Enough of a serial log to show how a boot ended; 500 jobs stay under 4 MB of page. */
 const SERIAL_TAIL_BYTES = 8000;
 
 export function writeHtml(run: RunResult, reportDir: string): string {
@@ -19,74 +20,47 @@ export function writeHtml(run: RunResult, reportDir: string): string {
 }
 
 export function renderHtml(run: RunResult, reportDir: string): string {
-  const groups = groupByScenario(run.jobs);
-  const columns = Math.max(1, ...groups.map((g) => g.jobs.length));
-  const rows = groups
-    .map((row) => {
-      const cells = row.jobs.map((job) => `<td class="${job.outcome}"><a href="#${esc(job.id)}">${job.backend}: ${job.outcome}</a></td>`).join('');
-      return `<tr><td>${esc(row.scenario)}</td><td>${esc(row.profile)}</td>${cells}<td>${esc(row.verdict ?? '')}</td></tr>`;
-    })
-    .join('\n');
+  const jobs = run.jobs.map((job) => ({ ...job, ...serialTail(job, reportDir) }));
+  const { jobs: _jobs, ...rest } = run;
+  // `<` escaped so no text from a serial log or a file name can close the script element.
+  const data = JSON.stringify({ run: rest, jobs }).replace(/</g, '\\u003c');
   const counts = Object.entries(run.summary.counts).filter(([, n]) => n > 0).map(([o, n]) => `${n} ${o}`).join(', ');
+  const shard = run.shard ? ` · shard ${run.shard.index}/${run.shard.total}` : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>bootgate report</title>
-<style>
-body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
-table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
-.passed{background:#e6f4e6}.failed{background:#fbe3e3}.infra-error,.config-error{background:#fdf0d5}
-.flaky{background:#fff7c2}.skipped,.expected-failure{background:#eee}
-section{margin:2em 0;border-top:2px solid #ccc}img{max-width:360px;border:1px solid #999;image-rendering:pixelated}
-figure{display:inline-block;margin:.3em}figcaption{font-size:12px}pre{background:#111;color:#ddd;padding:.6em;max-height:24em;overflow:auto;white-space:pre-wrap}
-</style></head><body>
-<h1>bootgate report</h1>
-<p>${esc(run.startedAt)} · ${(run.durationMs / 1000).toFixed(1)} s · ${esc(counts)} · exit code ${run.summary.exitCode}</p>
-<table><tr><th>scenario</th><th>profile</th><th colspan="${columns}">backends</th><th>across emulators</th></tr>
-${rows}
-</table>
-${run.jobs.map((job) => renderJob(job, reportDir)).join('\n')}
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>bootgate report: ${esc(counts || 'no jobs')}</title>
+<style>${REPORT_STYLE}</style></head><body>
+<header><h1>bootgate report</h1>
+<div class="meta">${esc(run.startedAt)} · ${(run.durationMs / 1000).toFixed(1)} s · ${esc(counts || 'no jobs')} · exit code ${run.summary.exitCode}${shard} · bootgate ${esc(run.tool.version)}</div>
+<div class="chips"><span id="chips" class="chips" style="margin:0"></span><input id="search" type="search" placeholder="search jobs, errors… (/)" aria-label="search"></div>
+</header>
+<main><div id="matrix"></div><h3>jobs</h3><div id="list"></div></main>
+<aside id="panel" hidden></aside>
+<noscript><p>This report needs JavaScript; results.json and junit.xml beside it hold the same results.</p></noscript>
+<script type="application/json" id="data">${data}</script>
+<script>${REPORT_SCRIPT}</script>
 </body></html>
 `;
 }
 
-function renderJob(job: JobResult, reportDir: string): string {
-  const error = job.error && job.outcome !== 'passed' ? `<p><b>${esc(job.error.type)}</b>${esc(whereItFailed(job))}: ${esc(job.error.message)}</p>` : '';
-  const expected = job.expectedReason ? `<p>expected: ${esc(job.expectedReason)}</p>` : '';
-  const steps = job.phases
-    .flatMap((phase) =>
-      phase.steps.map(
-        (s) =>
-          `<tr class="${s.outcome === 'failed' ? 'failed' : s.outcome === 'passed' ? 'passed' : 'skipped'}"><td>${esc(phase.name)}</td><td>${s.index}</td><td>${esc(s.description)}</td><td>${s.outcome}</td><td>${(s.durationMs / 1000).toFixed(2)} s</td><td>${esc([s.matched ? `matched ${s.matched}` : '', s.note ?? '', s.error ?? ''].filter(Boolean).join(' · '))}</td></tr>`,
-      ),
-    )
-    .join('\n');
-  const phaseRows = job.phases
-    .map((p) => `<tr class="${p.outcome === 'failed' ? 'failed' : p.outcome === 'passed' ? 'passed' : 'skipped'}"><td>${esc(p.name)}</td><td>${p.outcome}</td><td>${p.outcome === 'not-run' || p.outcome === 'restored' ? '-' : `${(p.durationMs / 1000).toFixed(2)} s`}</td><td>${p.guest ? esc(`${guestTimeText(p.guest)} (${groupDigits(p.guest.instructions)} instructions)`) : '-'}</td><td>${esc(budgetText(p)) || '-'}</td></tr>`)
-    .join('\n');
-  const film = job.artifacts.filmstrip
-    ? `<p>the boot as it ran: <a href="${esc(job.artifacts.filmstrip)}">animation</a></p><a href="${esc(job.artifacts.contactSheet ?? job.artifacts.filmstrip)}"><img style="max-width:100%" src="${esc(job.artifacts.contactSheet ?? job.artifacts.filmstrip)}" alt="filmstrip"></a>`
-    : '';
-  const frames = [
-    ...job.phases.flatMap((p) => p.steps.flatMap((s) => s.artifacts.map((a) => ({ path: a, caption: `step ${s.index}: ${a.split('/').pop()}` })))),
-    ...(job.artifacts.lastFrame ? [{ path: job.artifacts.lastFrame, caption: 'last frame' }] : []),
-  ];
-  const figures = frames.map((f) => `<figure><a href="${esc(f.path)}"><img src="${esc(f.path)}" alt="${esc(f.caption)}"></a><figcaption>${esc(f.caption)}</figcaption></figure>`).join('');
-  const serialPath = job.artifacts.serialLog ? join(reportDir, job.artifacts.serialLog) : undefined;
-  const serial = serialPath && existsSync(serialPath) ? readFileSync(serialPath, 'utf8').slice(-SERIAL_TAIL_BYTES) : '';
-  return `<section id="${esc(job.id)}">
-<h2 class="${job.outcome}">${esc(job.id)}: ${job.outcome}</h2>
-<p>${esc(job.scenario.description)} · ${job.memoryMiB} MiB · ${(job.durationMs / 1000).toFixed(1)} s${job.host.peakRssBytes ? ` · emulator peak RSS ${(job.host.peakRssBytes / 1048576).toFixed(0)} MiB` : ''}${job.attempts.length > 1 ? ` · ${job.attempts.length} attempts` : ''}</p>
-${error}${expected}
-<table><tr><th>phase</th><th>outcome</th><th>wall time</th><th>guest time</th><th>budget</th></tr>
-${phaseRows}
-</table>
-<table><tr><th>phase</th><th>#</th><th>step</th><th>outcome</th><th>time</th><th>detail</th></tr>
-${steps}
-</table>
-<div>${figures}</div>
-${film}
-${serial ? `<p>serial log (last ${SERIAL_TAIL_BYTES} bytes; <a href="${esc(job.artifacts.serialLog!)}">full</a>)</p><pre>${esc(serial)}</pre>` : '<p>no serial output</p>'}
-${job.command ? `<details><summary>reproduce without bootgate</summary><pre>${esc(job.command)}</pre></details>` : ''}
-</section>`;
+/** The end of the job's serial log, read without loading a long log whole. */
+function serialTail(job: JobResult, reportDir: string): { serialTail?: string; serialTruncated?: boolean } {
+  if (!job.artifacts.serialLog) return {};
+  try {
+    const file = join(reportDir, job.artifacts.serialLog);
+    const size = statSync(file).size;
+    const length = Math.min(size, SERIAL_TAIL_BYTES);
+    const buffer = Buffer.alloc(length);
+    const fd = openSync(file, 'r');
+    try {
+      readSync(fd, buffer, 0, length, size - length);
+    } finally {
+      closeSync(fd);
+    }
+    return { serialTail: buffer.toString('utf8'), serialTruncated: size > length };
+  } catch {
+    return {};
+  }
 }
 
 function esc(text: string): string {

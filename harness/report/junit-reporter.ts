@@ -1,5 +1,6 @@
 /** JUnit XML, the one format every CI system reads: a suite per scenario, a test case per backend × profile. */
-import { guestTimeText } from './phase-times.js';
+import { budgetText, guestTimeText } from './phase-times.js';
+import { formatDuration } from '../config/duration.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { groupByScenario, whereItFailed } from './cross-backend.js';
@@ -35,9 +36,7 @@ function testCase(job: JobResult): string {
   const open = `    <testcase classname="${esc(job.scenario.name)}" name="${esc(`${job.backend} ${job.profile}`)}" file="${esc(job.scenario.file)}" time="${(job.durationMs / 1000).toFixed(3)}">`;
   const message = job.error ? `${job.error.type}${whereItFailed(job)}: ${job.error.message}` : '';
   const body: string[] = [];
-  const properties = job.phases.flatMap((p) =>
-    p.guest ? [`<property name="guest time of ${esc(p.name)}" value="${esc(`${guestTimeText(p.guest)} (${p.guest.instructions} instructions)`)}"/>`] : [],
-  );
+  const properties = [...phaseProperties(job), ...jobProperties(job)].map(([name, value]) => `<property name="${esc(name)}" value="${esc(value)}"/>`);
   switch (job.outcome) {
     case 'failed':
       body.push(`      <failure type="${esc(job.error?.type ?? 'failed')}" message="${esc(firstLine(message))}">${esc(message)}</failure>`);
@@ -54,6 +53,11 @@ function testCase(job: JobResult): string {
       break;
     case 'flaky':
       properties.unshift(`<property name="flaky" value="passed on attempt ${job.attempts.length}"/>`);
+      // Each attempt's evidence has its own folder: name it, so the failed try can be found.
+      job.attempts.forEach((a, i) => {
+        const evidence = Object.values(a.artifacts ?? {}).join(' ');
+        properties.push(`<property name="attempt ${i + 1}" value="${esc(`${a.outcome}${a.error ? `: ${a.error.type}: ${firstLine(a.error.message)}` : ''}${evidence ? ` (${evidence})` : ''}`)}"/>`);
+      });
       break;
     case 'passed':
       break;
@@ -62,6 +66,29 @@ function testCase(job: JobResult): string {
   const artifacts = Object.entries(job.artifacts).map(([k, v]) => `${k}: ${v}`).join('\n');
   if (artifacts) body.push(`      <system-out>${esc(artifacts)}</system-out>`);
   return [open, ...body, '    </testcase>'].join('\n');
+}
+
+/** Each phase that ran: wall time, guest time, and their budgets, as `formatDuration` writes them. */
+function phaseProperties(job: JobResult): [string, string][] {
+  return job.phases.flatMap((p): [string, string][] => {
+    const ran = p.outcome === 'passed' || p.outcome === 'failed';
+    return [
+      ...(ran ? [[`wall time of ${p.name}`, formatDuration(p.durationMs)] as [string, string]] : []),
+      ...(p.budgetMs !== undefined ? [[`wall budget of ${p.name}`, formatDuration(p.budgetMs)] as [string, string]] : []),
+      ...(p.guest ? [[`guest time of ${p.name}`, `${guestTimeText(p.guest)} (${p.guest.instructions} instructions)`] as [string, string]] : []),
+      ...(p.guestBudget ? [[`guest budget of ${p.name}`, budgetText({ ...p, budgetMs: undefined })] as [string, string]] : []),
+    ];
+  });
+}
+
+/** Memory the job got, what the emulator used, and the RAM floor when `ram-floor` found one. */
+function jobProperties(job: JobResult): [string, string][] {
+  const floor = job.ramFloor;
+  return [
+    ['memory', `${job.memoryMiB} MiB`],
+    ...(job.host.peakRssBytes ? [['emulator peak RSS', `${(job.host.peakRssBytes / 1048576).toFixed(0)} MiB`] as [string, string]] : []),
+    ...(floor ? [['RAM floor', floor.floorMiB !== undefined ? `${floor.floorMiB} MiB` : (floor.problem ?? 'not found')] as [string, string]] : []),
+  ];
 }
 
 function firstLine(text: string): string {

@@ -8,6 +8,8 @@ import type { Job } from '../model/job.js';
 import { runAttempt, type Attempt, type AttemptOptions } from './run-attempt.js';
 import type { Outcome } from '../model/outcome.js';
 import { SnapshotCache } from './snapshot-cache.js';
+import type { Scenario } from '../scenario/scenario.js';
+import { stepSources, type StepSource } from '../scenario/step-sources.js';
 
 export interface RunJobsOptions extends AttemptOptions {
   /** Jobs at once. */
@@ -49,17 +51,21 @@ async function runJobWithRetries(job: Job, options: RunJobsOptions & { readonly 
   const verdict = judge(job, attempts);
   return {
     id: job.id,
-    scenario: { name: job.scenario.name, file: job.scenario.file, description: job.scenario.description },
+    scenario: { name: job.scenario.name, file: job.scenario.file, description: job.scenario.description, failOn: job.scenario.failOn.map((p) => ({ source: p.source, regex: p.regex.source, flags: p.regex.flags })) },
     backend: job.backend,
     profile: job.profile.name,
     memoryMiB: job.profile.memoryMiB,
     outcome: verdict.outcome,
     ...(verdict.expectedReason ? { expectedReason: verdict.expectedReason } : {}),
     ...(verdict.error ?? last.error ? { error: verdict.error ?? last.error } : {}),
-    attempts: attempts.map((a) => ({ outcome: a.outcome, durationMs: a.durationMs, ...(a.error ? { error: a.error } : {}) })),
+    attempts: attempts.map((a) => {
+      const failed = withStepSources(job.scenario, a.phases).flatMap((p) => p.steps).find((s) => s.outcome === 'failed');
+      const failedStep = failed ? { index: failed.index, description: failed.description, ...(failed.source ? { source: failed.source } : {}) } : undefined;
+      return { outcome: a.outcome, durationMs: a.durationMs, ...(a.error ? { error: a.error } : {}), artifacts: a.artifacts, ...(failedStep ? { failedStep } : {}) };
+    }),
     startedAt,
     durationMs: attempts.reduce((t, a) => t + a.durationMs, 0),
-    phases: last.phases,
+    phases: withStepSources(job.scenario, last.phases),
     host: { ...(last.peakRssBytes !== undefined ? { peakRssBytes: last.peakRssBytes } : {}) },
     artifacts: last.artifacts,
     ...(last.command ? { command: last.command } : {}),
@@ -67,6 +73,16 @@ async function runJobWithRetries(job: Job, options: RunJobsOptions & { readonly 
     ...(last.restored ? { restored: last.restored } : {}),
     ...(last.warnings.length ? { warnings: last.warnings } : {}),
   };
+}
+
+/** Read once per scenario in a run, when its first job ends. */
+const sourcesOf = new WeakMap<Scenario, (StepSource | undefined)[]>();
+
+function withStepSources(scenario: Scenario, phases: JobResult['phases']): JobResult['phases'] {
+  let sources = sourcesOf.get(scenario);
+  if (!sources) sourcesOf.set(scenario, (sources = stepSources(scenario)));
+  const found = sources;
+  return phases.map((p) => ({ ...p, steps: p.steps.map((s) => (found[s.index - 1] ? { ...s, source: found[s.index - 1]! } : s)) }));
 }
 
 function judge(job: Job, attempts: readonly Attempt[]): { outcome: Outcome; expectedReason?: string; error?: JobResult['error'] } {

@@ -1,0 +1,323 @@
+/**
+ * The report page's script, inlined with its data: a matrix of scenario × profile × backend,
+ * filters by outcome, a search, and a panel per job built only when opened, so a report of
+ * hundreds of jobs loads no image until one is looked at. Plain ES5-style DOM code (no
+ * framework, no build step) because it must open from a CI artifact, offline, as it is.
+ * State lives in the address's #fragment, so a link can point at a filtered view or a job.
+ */
+export const REPORT_SCRIPT = String.raw`
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('data').textContent);
+  var jobs = data.jobs;
+  var byId = {};
+  jobs.forEach(function (j) { byId[j.id] = j; });
+  var SEVERITY = ['failed', 'infra-error', 'config-error', 'flaky', 'expected-failure', 'skipped', 'passed'];
+  var state = { outcomes: [], q: '', job: '', all: false };
+  // Rows of the job list drawn at first, worst first: a table of 500 rows takes a busy browser most of a second to lay out.
+  var LIST_ROWS = 100;
+  var $ = function (id) { return document.getElementById(id); };
+
+  function esc(s) {
+    return String(s == null ? '' : s).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; });
+  }
+  function secs(ms) { return ms >= 60000 ? (ms / 60000).toFixed(1) + ' min' : (ms / 1000).toFixed(ms < 10000 ? 2 : 1) + ' s'; }
+  function badge(o) { return '<span class="badge b-' + esc(o) + '">' + esc(o) + '</span>'; }
+  function base(path) { return String(path).split('/').pop(); }
+  function failedStep(j) {
+    for (var p = 0; p < j.phases.length; p++) {
+      var steps = j.phases[p].steps;
+      for (var s = 0; s < steps.length; s++) if (steps[s].outcome === 'failed') return { phase: j.phases[p], step: steps[s] };
+    }
+    return null;
+  }
+  function where(j) {
+    var f = failedStep(j);
+    return f ? ' at ' + f.phase.name + ' step ' + f.step.index + ' (' + f.step.description + ')' : '';
+  }
+  function firstLine(s) { return String(s || '').split('\n')[0]; }
+  function haystack(j) {
+    if (!j._text) j._text = [j.id, j.scenario.description, j.outcome, j.error ? j.error.type + ' ' + j.error.message : '', j.expectedReason || ''].join('\n').toLowerCase();
+    return j._text;
+  }
+  function shown(j) {
+    if (state.outcomes.length && state.outcomes.indexOf(j.outcome) < 0) return false;
+    return !state.q || haystack(j).indexOf(state.q.toLowerCase()) >= 0;
+  }
+
+  // --- the address ---------------------------------------------------------------------------
+  function readHash() {
+    var params = new URLSearchParams(location.hash.slice(1));
+    state.outcomes = (params.get('outcome') || '').split(',').filter(Boolean);
+    state.q = params.get('q') || '';
+    state.job = params.get('job') || '';
+  }
+  function hashOf(job) {
+    var params = new URLSearchParams();
+    if (state.outcomes.length) params.set('outcome', state.outcomes.join(','));
+    if (state.q) params.set('q', state.q);
+    if (job) params.set('job', job);
+    return '#' + params.toString();
+  }
+
+  // --- the overview ----------------------------------------------------------------------------
+  function renderChips() {
+    var counts = {};
+    jobs.forEach(function (j) { counts[j.outcome] = (counts[j.outcome] || 0) + 1; });
+    var html = '<button class="chip" data-outcome="" aria-pressed="' + (state.outcomes.length === 0) + '">all ' + jobs.length + '</button>';
+    SEVERITY.forEach(function (o) {
+      if (!counts[o]) return;
+      html += '<button class="chip" data-outcome="' + o + '" aria-pressed="' + (state.outcomes.indexOf(o) >= 0) + '">' + o + ' ' + counts[o] + '</button>';
+    });
+    $('chips').innerHTML = html;
+  }
+
+  function renderMatrix() {
+    var columns = [];
+    var rows = [];
+    var cells = {};
+    jobs.forEach(function (j) {
+      var col = j.profile + ' · ' + j.backend;
+      if (columns.indexOf(col) < 0) columns.push(col);
+      if (!cells[j.scenario.name]) { cells[j.scenario.name] = {}; rows.push(j.scenario.name); }
+      cells[j.scenario.name][col] = j;
+    });
+    columns.sort();
+    var html = '<table class="matrix"><thead><tr><th>scenario</th>';
+    columns.forEach(function (c) { html += '<th>' + esc(c) + '</th>'; });
+    html += '</tr></thead><tbody>';
+    var any = false;
+    rows.forEach(function (name) {
+      var row = cells[name];
+      var visible = columns.some(function (c) { return row[c] && shown(row[c]); });
+      if (!visible) return;
+      any = true;
+      html += '<tr><td>' + esc(name) + '</td>';
+      columns.forEach(function (c) {
+        var j = row[c];
+        if (!j) { html += '<td></td>'; return; }
+        html += '<td class="cell o-' + esc(j.outcome) + (shown(j) ? '' : ' dim') + '"><button data-job="' + esc(j.id) + '" title="' + esc(j.id + ': ' + j.outcome + where(j)) + '">' + esc(j.outcome) + ' <span class="small">' + secs(j.durationMs) + '</span></button></td>';
+      });
+      html += '</tr>';
+    });
+    html += '</tbody></table>';
+    $('matrix').innerHTML = any ? html : '<p class="empty">no job matches these filters</p>';
+  }
+
+  function renderList() {
+    var list = jobs.filter(shown).sort(function (a, b) { return SEVERITY.indexOf(a.outcome) - SEVERITY.indexOf(b.outcome); });
+    var html = '<table class="list"><thead><tr><th>outcome</th><th>job</th><th>time</th><th>what happened</th></tr></thead><tbody>';
+    list.slice(0, state.all ? list.length : LIST_ROWS).forEach(function (j) {
+      var what = j.outcome === 'expected-failure' ? 'expected: ' + j.expectedReason : j.error && j.outcome !== 'passed' ? j.error.type + where(j) + ': ' + firstLine(j.error.message) : j.outcome === 'flaky' ? 'passed on attempt ' + j.attempts.length : '';
+      html += '<tr data-job="' + esc(j.id) + '"><td>' + badge(j.outcome) + '</td><td>' + esc(j.id) + '</td><td>' + secs(j.durationMs) + '</td><td>' + esc(what) + '</td></tr>';
+    });
+    var more = !state.all && list.length > LIST_ROWS ? ' <button class="chip" id="more">show all ' + list.length + '</button>' : '';
+    $('list').innerHTML = html + '</tbody></table><p class="small">' + list.length + ' of ' + jobs.length + ' job(s)' + more + '</p>';
+  }
+
+  function renderOverview() {
+    renderChips();
+    renderMatrix();
+    renderList();
+  }
+
+  // --- one job ---------------------------------------------------------------------------------
+  function img(src, alt, cls) {
+    return '<img loading="lazy" class="' + (cls || 'shot') + '" src="' + esc(src) + '" alt="' + esc(alt) + '">';
+  }
+
+  function compareView(a) {
+    var kinds = ['expected', 'actual', 'diff'].filter(function (k) { return a[k]; });
+    var html = '<div class="compare" data-mode="side"><div class="modes">view: ' +
+      '<button class="chip" data-mode="side" aria-pressed="true">side by side</button> ' +
+      (a.expected && a.actual ? '<button class="chip" data-mode="flip" aria-pressed="false">flip</button> <button class="chip" data-mode="slide" aria-pressed="false">slide</button>' : '') +
+      '</div><div class="side">';
+    kinds.forEach(function (k) { html += '<figure><a href="' + esc(a[k]) + '">' + img(a[k], k) + '</a><figcaption>' + k + ': ' + esc(base(a[k])) + '</figcaption></figure>'; });
+    html += '</div>';
+    if (a.expected && a.actual) {
+      html += '<div class="flip" hidden><div class="modes">' + kinds.map(function (k, i) { return '<button class="chip" data-show="' + k + '" aria-pressed="' + (i === 0) + '">' + k + '</button>'; }).join(' ') +
+        ' <button class="chip" data-auto aria-pressed="false">flip every second</button> <span class="small">or press f</span></div>' +
+        '<img class="shot flipimg" alt="expected" data-expected="' + esc(a.expected) + '" data-actual="' + esc(a.actual) + '" data-diff="' + esc(a.diff || '') + '"></div>';
+      html += '<div class="slide" hidden><div class="stage">' + img(a.expected, 'expected') +
+        '<img class="shot over" alt="actual" src="' + esc(a.actual) + '" style="position:absolute;top:0;left:0;width:100%;height:100%;clip-path:inset(0 50% 0 0)"></div>' +
+        '<div><input class="slider" type="range" min="0" max="100" value="50" aria-label="actual on the left, expected on the right"></div>' +
+        '<p class="small">left of the line: actual; right: expected</p></div>';
+    }
+    return html + '</div>';
+  }
+
+  function serialView(j) {
+    if (j.serialTail == null) return '<p class="empty">no serial log</p>';
+    if (j.serialTail === '') return '<p class="empty">the guest wrote nothing to the serial port</p>';
+    var wanted = [];
+    j.phases.forEach(function (p) { p.steps.forEach(function (s) { if (s.matched && s.kind === 'waitSerial') { var lines = s.matched.split(/\r?\n/).filter(function (l) { return l.trim(); }); if (lines.length) wanted.push(lines[lines.length - 1].trim()); } }); });
+    var bad = (j.scenario.failOn || []).map(function (p) { try { return new RegExp(p.regex, p.flags.replace('g', '')); } catch (e) { return null; } }).filter(Boolean);
+    var hits = 0;
+    var out = j.serialTail.split('\n').map(function (line) {
+      var clean = line.replace(/\r$/, '');
+      var cls = bad.some(function (r) { return r.test(clean); }) ? 'bad' : wanted.some(function (w) { return clean.indexOf(w) >= 0; }) ? 'hit' : '';
+      if (cls) hits++;
+      return cls ? '<span class="' + cls + '">' + esc(clean) + '</span>' : esc(clean);
+    }).join('\n');
+    var legend = '<p class="small">' + (j.serialTruncated ? 'the last ' + j.serialTail.length + ' characters; ' : '') + '<a href="' + esc(j.artifacts.serialLog) + '">full log</a>' +
+      (hits ? ' · highlighted: <span style="background:#1f6f3f;color:#fff">&nbsp;lines a wait matched&nbsp;</span> <span style="background:#b62324;color:#fff">&nbsp;failure patterns&nbsp;</span>' : '') +
+      (bad.length ? ' · failure patterns: ' + (j.scenario.failOn || []).map(function (p) { return '<code>' + esc(p.source) + '</code>'; }).join(', ') : '') + '</p>';
+    return legend + '<pre class="serial">' + out + '</pre>';
+  }
+
+  function budgetsView(j) {
+    var html = '<table><thead><tr><th>phase</th><th>outcome</th><th>wall time</th><th>wall budget</th><th>guest time</th><th>guest budget</th></tr></thead><tbody>';
+    j.phases.forEach(function (p) {
+      var ran = p.outcome !== 'not-run' && p.outcome !== 'restored';
+      var over = p.budgetMs != null && ran && p.durationMs > p.budgetMs;
+      var guest = p.guest ? (p.guest.exact ? '' : '≈') + secs(p.guest.ms) + ' <span class="small">(' + p.guest.instructions.toLocaleString('en') + ' instr.)</span>' : '–';
+      var gb = p.guestBudget ? [p.guestBudget.ms != null ? secs(p.guestBudget.ms) : '', p.guestBudget.instructions != null ? p.guestBudget.instructions.toLocaleString('en') + ' instr.' : ''].filter(Boolean).join(', ') : '–';
+      html += '<tr class="o-' + (p.outcome === 'failed' ? 'failed' : p.outcome === 'passed' ? 'passed' : 'skipped') + '"><td>' + esc(p.name) + '</td><td>' + esc(p.outcome) + '</td><td>' + (ran ? secs(p.durationMs) : '–') + '</td><td' + (over ? ' class="err"' : '') + '>' + (p.budgetMs != null ? secs(p.budgetMs) : '–') + '</td><td>' + guest + '</td><td>' + gb + '</td></tr>';
+    });
+    html += '</tbody></table><table><tbody><tr><th>memory</th><td>' + j.memoryMiB + ' MiB</td></tr>';
+    if (j.host && j.host.peakRssBytes) html += '<tr><th>emulator peak RSS</th><td>' + (j.host.peakRssBytes / 1048576).toFixed(0) + ' MiB</td></tr>';
+    if (j.ramFloor) html += '<tr><th>RAM floor</th><td>' + (j.ramFloor.floorMiB != null ? j.ramFloor.floorMiB + ' MiB' : esc(j.ramFloor.problem || 'not found')) + ' <span class="small">(' + j.ramFloor.probes.length + ' probes)</span></td></tr>';
+    (j.images || []).forEach(function (i) { html += '<tr><th>' + esc(i.role) + ' image</th><td>' + (i.sizeBytes / 1048576).toFixed(1) + ' MiB <span class="small">' + esc(base(i.path)) + '</span></td></tr>'; });
+    return html + '</tbody></table>';
+  }
+
+  function stepsView(j) {
+    var html = '<table><thead><tr><th>phase</th><th>#</th><th>step</th><th>outcome</th><th>time</th><th>detail</th><th>where</th></tr></thead><tbody>';
+    j.phases.forEach(function (p) {
+      p.steps.forEach(function (s) {
+        var detail = [s.matched ? 'matched ' + s.matched : '', s.note || '', s.error || ''].filter(Boolean).join(' · ');
+        var frames = s.artifacts.map(function (a) { return '<a href="' + esc(a) + '">' + esc(base(a)) + '</a>'; }).join(' ');
+        html += '<tr class="o-' + (s.outcome === 'failed' ? 'failed' : s.outcome === 'passed' ? 'passed' : 'skipped') + '"><td>' + esc(p.name) + '</td><td>' + s.index + '</td><td>' + esc(s.description) + '</td><td>' + esc(s.outcome) + '</td><td>' + (s.outcome === 'passed' || s.outcome === 'failed' ? secs(s.durationMs) : '–') + '</td><td>' + esc(detail) + (frames ? '<div class="small">' + frames + '</div>' : '') + '</td><td class="small">' + (s.source ? esc(base(s.source.file) + ':' + s.source.line) : '') + '</td></tr>';
+      });
+    });
+    return html + '</tbody></table>';
+  }
+
+  function attemptsView(j) {
+    if (j.attempts.length < 2) return '';
+    var html = '<h3>attempts</h3><table><thead><tr><th>#</th><th>outcome</th><th>time</th><th>error</th><th>evidence</th></tr></thead><tbody>';
+    j.attempts.forEach(function (a, i) {
+      var links = Object.keys(a.artifacts || {}).map(function (k) { return '<a href="' + esc(a.artifacts[k]) + '">' + esc(k) + '</a>'; }).concat(Object.keys((a.error && a.error.artifacts) || {}).map(function (k) { return '<a href="' + esc(a.error.artifacts[k]) + '">' + esc(k) + '</a>'; })).join(' · ');
+      html += '<tr class="o-' + esc(a.outcome) + '"><td>' + (i + 1) + '</td><td>' + esc(a.outcome) + '</td><td>' + secs(a.durationMs) + '</td><td>' + esc(a.error ? a.error.type + (a.failedStep ? ' at step ' + a.failedStep.index + ' (' + a.failedStep.description + ')' : '') + ': ' + firstLine(a.error.message) : '') + '</td><td>' + links + '</td></tr>';
+    });
+    return html + '</tbody></table>';
+  }
+
+  function reproCommand(j) {
+    var q = function (s) { return /^[A-Za-z0-9_./:=,@+-]+$/.test(s) ? s : "'" + String(s).replace(/'/g, "'\\''") + "'"; };
+    return 'bootgate repro ' + q(j.scenario.file) + ' --backend ' + q(j.backend) + ' --profile ' + q(j.profile);
+  }
+
+  function renderJob(j) {
+    var a = j.error && j.error.artifacts ? j.error.artifacts : {};
+    var steps = [];
+    j.phases.forEach(function (p) { p.steps.forEach(function (s) { s.artifacts.forEach(function (f) { steps.push({ src: f, caption: 'step ' + s.index + ': ' + base(f) }); }); }); });
+    if (j.artifacts.lastFrame) steps.push({ src: j.artifacts.lastFrame, caption: 'last frame' });
+    var facts = [j.scenario.description, j.memoryMiB + ' MiB', secs(j.durationMs), j.attempts.length > 1 ? j.attempts.length + ' attempts' : ''].filter(Boolean).map(esc).join(' · ');
+    var html = '<button id="close" title="close (Esc)">×</button><h2>' + badge(j.outcome) + ' ' + esc(j.id) + '</h2><p class="meta">' + facts + '</p>' +
+      '<p class="small">' + esc(j.scenario.file) + '</p>';
+    if (j.outcome === 'flaky') html += '<p class="errbox" style="border-color:var(--flaky);background:#fff8c5">flaky: passed on attempt ' + j.attempts.length + ' after ' + j.attempts.slice(0, -1).map(function (x) { return x.outcome + (x.error ? ' (' + x.error.type + ')' : ''); }).join(', ') + '; every attempt\'s evidence is below</p>';
+    if (j.expectedReason) html += '<p>expected failure: ' + esc(j.expectedReason) + '</p>';
+    if (j.error && j.outcome !== 'passed' && j.outcome !== 'flaky') html += '<div class="errbox"><b>' + esc(j.error.type) + '</b>' + esc(where(j)) + ': ' + esc(j.error.message) + '</div>';
+    (j.warnings || []).forEach(function (w) { html += '<p class="small">warning: ' + esc(w) + '</p>'; });
+    if (a.actual || a.expected || a.diff) html += '<h3>screen</h3>' + compareView(a);
+    html += '<h3>reproduce</h3><div class="repro"><code id="repro">' + esc(reproCommand(j)) + '</code><button class="chip" id="copy">copy</button></div>';
+    if (j.command) html += '<details><summary class="small">the emulator command line</summary><pre>' + esc(j.command) + '</pre></details>';
+    html += '<h3>budgets</h3>' + budgetsView(j);
+    html += '<h3>steps</h3>' + stepsView(j);
+    html += attemptsView(j);
+    if (steps.length) html += '<h3>frames</h3><div class="frames">' + steps.map(function (f) { return '<a href="' + esc(f.src) + '" title="' + esc(f.caption) + '">' + img(f.src, f.caption, '') + '</a>'; }).join('') + '</div>';
+    if (j.artifacts.filmstrip) html += '<h3>filmstrip</h3><p class="small"><a href="' + esc(j.artifacts.filmstrip) + '">the boot as an animation</a></p><a href="' + esc(j.artifacts.contactSheet || j.artifacts.filmstrip) + '">' + img(j.artifacts.contactSheet || j.artifacts.filmstrip, 'filmstrip') + '</a>';
+    html += '<h3>serial log</h3>' + serialView(j);
+    return html;
+  }
+
+  var flipTimer = 0;
+  function showPanel() {
+    clearInterval(flipTimer);
+    var panel = $('panel');
+    var j = state.job && byId[state.job];
+    if (!j) { panel.hidden = true; panel.innerHTML = ''; return; }
+    panel.innerHTML = renderJob(j);
+    panel.hidden = false;
+    panel.scrollTop = 0;
+    setFlip(panel, 'expected');
+  }
+
+  function setFlip(panel, kind) {
+    var im = panel.querySelector('.flipimg');
+    if (!im) return;
+    im.src = im.getAttribute('data-' + kind);
+    im.alt = kind;
+    panel.querySelectorAll('[data-show]').forEach(function (b) { b.setAttribute('aria-pressed', String(b.getAttribute('data-show') === kind)); });
+  }
+  function flipNext(panel) {
+    var im = panel.querySelector('.flipimg');
+    if (im) setFlip(panel, im.alt === 'expected' ? 'actual' : 'expected');
+  }
+
+  // --- events ----------------------------------------------------------------------------------
+  document.addEventListener('click', function (e) {
+    var t = e.target.closest('button, tr[data-job]');
+    if (!t) return;
+    var panel = $('panel');
+    if (t.hasAttribute('data-job')) { location.hash = hashOf(t.getAttribute('data-job')); return; }
+    if (t.hasAttribute('data-outcome')) {
+      var o = t.getAttribute('data-outcome');
+      if (!o) state.outcomes = [];
+      else if (state.outcomes.indexOf(o) >= 0) state.outcomes = state.outcomes.filter(function (x) { return x !== o; });
+      else state.outcomes = state.outcomes.concat([o]);
+      history.replaceState(null, '', hashOf(state.job));
+      renderOverview();
+      return;
+    }
+    if (t.id === 'close') { location.hash = hashOf(''); return; }
+    if (t.id === 'more') { state.all = true; renderList(); return; }
+    if (t.id === 'copy') { navigator.clipboard && navigator.clipboard.writeText($('repro').textContent); t.textContent = 'copied'; return; }
+    var compare = t.closest('.compare');
+    if (compare && t.hasAttribute('data-mode') && !t.closest('.flip')) {
+      var mode = t.getAttribute('data-mode');
+      ['side', 'flip', 'slide'].forEach(function (m) { var el = compare.querySelector('.' + m); if (el) el.hidden = m !== mode; });
+      compare.querySelectorAll('.modes [data-mode]').forEach(function (b) { b.setAttribute('aria-pressed', String(b.getAttribute('data-mode') === mode)); });
+      return;
+    }
+    if (t.hasAttribute('data-show')) { setFlip(panel, t.getAttribute('data-show')); return; }
+    if (t.hasAttribute('data-auto')) {
+      var on = t.getAttribute('aria-pressed') !== 'true';
+      t.setAttribute('aria-pressed', String(on));
+      clearInterval(flipTimer);
+      if (on) flipTimer = setInterval(function () { flipNext(panel); }, 1000);
+    }
+  });
+  document.addEventListener('input', function (e) {
+    if (e.target.id === 'search') {
+      state.q = e.target.value;
+      history.replaceState(null, '', hashOf(state.job));
+      renderMatrix();
+      renderList();
+    } else if (e.target.classList.contains('slider')) {
+      var over = e.target.closest('.slide').querySelector('.over');
+      over.style.clipPath = 'inset(0 ' + (100 - Number(e.target.value)) + '% 0 0)';
+    }
+  });
+  document.addEventListener('keydown', function (e) {
+    if (e.target.tagName === 'INPUT') return;
+    if (e.key === 'Escape' && state.job) location.hash = hashOf('');
+    if (e.key === 'f' && state.job) flipNext($('panel'));
+    if (e.key === '/') { e.preventDefault(); $('search').focus(); }
+  });
+  window.addEventListener('hashchange', function () {
+    var before = state.job;
+    readHash();
+    $('search').value = state.q;
+    renderOverview();
+    if (state.job !== before || !$('panel').innerHTML) showPanel();
+  });
+
+  readHash();
+  $('search').value = state.q;
+  renderOverview();
+  showPanel();
+  document.body.setAttribute('data-ready', String(Math.round(performance.now())));
+})();
+`;
