@@ -184,9 +184,9 @@ async function handOver(machine: Machine, error: unknown, ctx: HandOverContext):
 function replayStart(machine: Machine): { fromByte: number; skipped: number } {
   const length = machine.serial.rawByteLength;
   if (length <= SERIAL_REPLAY_BYTES) return { fromByte: 0, skipped: 0 };
-  const raw = machine.serial.raw();
-  const newline = raw.indexOf(0x0a, length - SERIAL_REPLAY_BYTES);
-  const fromByte = newline < 0 ? length - SERIAL_REPLAY_BYTES : newline + 1;
+  const tailStart = length - SERIAL_REPLAY_BYTES;
+  const newline = machine.serial.rawSlice(tailStart, length).indexOf(0x0a);
+  const fromByte = newline < 0 ? tailStart : tailStart + newline + 1;
   return { fromByte, skipped: fromByte };
 }
 

@@ -4,7 +4,8 @@
  * its serial log. Plain HTML and CSS, no scripts, so it opens from a CI artifact as it is.
  */
 import { budgetText, guestTimeText } from './phase-times.js';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { readTail } from '../util/read-tail.js';
 import { join } from 'node:path';
 import { groupByScenario, whereItFailed } from './cross-backend.js';
 import type { JobResult, RunResult } from './results.js';
@@ -71,7 +72,7 @@ function renderJob(job: JobResult, reportDir: string): string {
   ];
   const figures = frames.map((f) => `<figure><a href="${esc(f.path)}"><img src="${esc(f.path)}" alt="${esc(f.caption)}"></a><figcaption>${esc(f.caption)}</figcaption></figure>`).join('');
   const serialPath = job.artifacts.serialLog ? join(reportDir, job.artifacts.serialLog) : undefined;
-  const serial = serialPath && existsSync(serialPath) ? readFileSync(serialPath, 'utf8').slice(-SERIAL_TAIL_BYTES) : '';
+  const serial = serialPath && existsSync(serialPath) ? readTail(serialPath, SERIAL_TAIL_BYTES) : '';
   return `<section id="${esc(job.id)}">
 <h2 class="${job.outcome}">${esc(job.id)}: ${job.outcome}</h2>
 <p>${esc(job.scenario.description)} · ${job.memoryMiB} MiB · ${(job.durationMs / 1000).toFixed(1)} s${job.host.peakRssBytes ? ` · emulator peak RSS ${(job.host.peakRssBytes / 1048576).toFixed(0)} MiB` : ''}${job.attempts.length > 1 ? ` · ${job.attempts.length} attempts` : ''}</p>

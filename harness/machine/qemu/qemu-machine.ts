@@ -47,7 +47,7 @@ const STATE_FILES = { machine: 'machine.qemu', overlay: 'disk-overlay.qcow2', di
 
 export class QemuMachine implements Machine {
   readonly backend = 'qemu' as const;
-  readonly serial = new SerialLog();
+  readonly serial: SerialLog;
   readonly exited: Promise<MachineExit>;
   readonly guestClock: QemuGuestClock | undefined;
 
@@ -83,6 +83,7 @@ export class QemuMachine implements Machine {
     private readonly options: QemuMachineOptions = {},
   ) {
     this.binary = options.binary ?? QEMU_BINARY;
+    this.serial = new SerialLog(spec.workDir);
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
     this.files = planWorkFiles(spec.workDir, !!spec.media.disk && !spec.media.diskWritable);
     this.guestClock = spec.guestClock
@@ -309,6 +310,7 @@ export class QemuMachine implements Machine {
       this.serialWriter?.close();
       // The log is complete once QEMU is gone; read it before its folder goes.
       if (this.process) await this.guestClock?.readLog();
+      this.serial.close();
       await removeWorkFiles(this.files);
     })();
     return this.cleanupPromise;
