@@ -108,7 +108,7 @@ export async function reproCommand(path: string, options: ReproOptions, env: Rep
         announced = true;
         write(
           machine.backend === 'qemu'
-            ? 'the machine is running; this reproduces it without bootgate (it starts paused: send {"execute":"qmp_capabilities"} then {"execute":"cont"} on its QMP socket, or drop -S):'
+            ? 'the machine is running; this reproduces it without bootgate, in a fresh folder of its own ($d), its serial output on the terminal:'
             : 'the machine is running; these are the options of `new V86(options)` (npm v86, in Node) that reproduce it without bootgate:',
         );
         write(`  ${machine.describe()}`);

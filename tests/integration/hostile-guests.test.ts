@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { qemuSerialFifoBase } from '../support/qemu-argv.js';
 import { qemuPidsUnder } from '../support/qemu-processes.js';
 import { screenFlipFloppy, serialFloodFloppy } from '../support/serial-guests.js';
 
@@ -88,13 +89,10 @@ async function until<T>(what: string, timeoutMs: number, probe: () => T | undefi
   }
 }
 
-/** The serial FIFO QEMU writes to, from the command line of the QEMU under `pid`. */
+/** The serial FIFO QEMU writes to, once the QEMU under `pid` runs. */
 function serialFifoOf(pid: number): string | undefined {
   const [qemu] = qemuPidsUnder(pid);
-  if (qemu === undefined) return undefined;
-  const argv = readFileSync(`/proc/${qemu}/cmdline`, 'utf8').split('\0');
-  const chardev = argv.find((a) => a.startsWith('pipe,id=ser0,path='));
-  return chardev ? `${chardev.slice('pipe,id=ser0,path='.length).replaceAll(',,', ',')}.out` : undefined;
+  return qemu === undefined ? undefined : `${qemuSerialFifoBase(qemu)}.out`;
 }
 
 /** Writes `bytes` of 79-character lines into the FIFO, as fast as bootgate reads them. */
