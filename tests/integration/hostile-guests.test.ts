@@ -151,4 +151,31 @@ describe('hostile guests', () => {
     // collections. Before the log spilled to disk, 100 MB of serial took 3.9 GB.
     expect(growth).toBeLessThan(120 * MB);
   }, 240_000);
+
+  it('a guest redrawing its screen without end keeps bootgate under a fixed memory bound and ends at the timeout with its filmstrip and last frame', async () => {
+    const project = mkdtempSync(join(work, 'flip-'));
+    writeFileSync(join(project, 'flip.img'), screenFlipFloppy());
+    const scenario = join(project, 'flip.yaml');
+    writeFileSync(scenario, [
+      'image: {floppy: flip.img}',
+      'profile: p3-i440fx',
+      'backends: [qemu]',
+      'timeout: 30s',
+      'steps:',
+      '  - waitSerial: "FLIP"',
+      '  - waitText: "never shown"',
+      '    timeout: 300s',
+    ].join('\n'));
+    const report = join(project, 'report');
+    const started = Date.now();
+    const run = await runSampled(['run', scenario, '--report-dir', report, '--filmstrip', 'always'], async (_pid, mark) => mark());
+    const seconds = (Date.now() - started) / 1000;
+    const [job] = results(report).jobs;
+    expect(job?.outcome, run.stdout).toBe('failed');
+    expect(seconds).toBeLessThan(90);
+    for (const artifact of ['filmstrip', 'lastFrame']) expect(statSync(join(report, job!.artifacts![artifact]!)).size).toBeGreaterThan(0);
+    console.log(`screen flips: job ended after ${seconds.toFixed(0)} s; bootgate peak RSS ${(run.peakRss / MB).toFixed(0)} MB`);
+    // Frames are not accumulated raw (the filmstrip keeps ≤ 32 MB of PNGs): the whole run stays in the flood's range.
+    expect(run.peakRss).toBeLessThan(400 * MB);
+  }, 180_000);
 });
