@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,6 +34,23 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
   }
 }
 
+/** The security types a VNC server offers a client speaking RFB 3.8. */
+function vncSecurityTypes(port: number): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let got = Buffer.alloc(0);
+    socket.on('error', reject);
+    socket.on('data', (chunk) => {
+      got = Buffer.concat([got, chunk]);
+      if (got.length === 12) socket.write('RFB 003.008\n');
+      if (got.length > 13 && got.length >= 13 + got[12]!) {
+        socket.destroy();
+        resolve([...got.subarray(13, 13 + got[12]!)]);
+      }
+    });
+  });
+}
+
 describe('bootgate repro', () => {
   let command = '';
   let screenFile = '';
@@ -55,11 +73,13 @@ describe('bootgate repro', () => {
     expect(commandLine).toBeGreaterThan(0);
     expect(commandLine).toBeLessThan(lines.findIndex((l) => l.includes('FAILED')));
     command = lines[commandLine]!.trim();
-    expect(command).toMatch(/qemu-system-i386 .*-vnc 127\.0\.0\.1:\d+ /);
+    expect(command).toMatch(/qemu-system-i386 .*-vnc 127\.0\.0\.1:\d+,password=on /);
     expect(command).not.toMatch(/ -S /);
     expect(stdout).toMatch(/FAILED: timed out after 3\.0 s waiting for screen text text GRUB never shows/);
-    const vnc = /VNC at 127\.0\.0\.1:(\d+) \(port (\d+), loopback only\)/.exec(stdout);
+    const vnc = /VNC at 127\.0\.0\.1:(\d+) \(port (\d+), loopback only\), password (\S{8}),/.exec(stdout);
     expect(vnc).not.toBeNull();
+    // The display asks for a password (RFB security type 2, VNC authentication), and offers no way in without one (type 1).
+    expect(await vncSecurityTypes(Number(vnc![2]))).toEqual([2]);
     screenFile = /screen: (\/\S+screen\.png)/.exec(stdout)![1]!;
     expect(stdout).toMatch(/Ctrl-\] \(or the end of input/);
 

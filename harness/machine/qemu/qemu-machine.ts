@@ -266,6 +266,7 @@ export class QemuMachine implements Machine {
       this.serialReader = new FifoReader(this.files.serialOut, (chunk) => this.serial.append(chunk));
       this.serialWriter = new FifoWriter(this.files.serialIn);
       this.throwIfStopping();
+      if (this.spec.vnc !== undefined && this.spec.vncPassword) await qmp.execute('set_password', { protocol: 'vnc', password: this.spec.vncPassword });
       if (this.spec.restoreFrom) await loadMigration(qmp, this.files.migrationSocket, join(this.spec.restoreFrom, STATE_FILES.machine));
       await qmp.execute('cont');
     } catch (e) {
