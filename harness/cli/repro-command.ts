@@ -6,6 +6,7 @@
  * without bootgate. Detaching, the end of the input or Ctrl-C stops the machine and removes its
  * files; the exit code is the job's (1 failed, 0 reached --until or passed).
  */
+import { randomBytes } from 'node:crypto';
 import { buildRunResult } from '../report/run-result.js';
 import { join, resolve } from 'node:path';
 import { BootgateError, ConfigError } from '../errors.js';
@@ -86,7 +87,9 @@ export async function reproCommand(path: string, options: ReproOptions, env: Rep
   const screenFile = join(artifacts.dir, 'screen.png');
 
   let machine: Machine | undefined;
-  const factory: MachineFactory = (backend, spec) => (machine = (env.createMachine ?? createMachine)(backend, { ...spec, ...(vnc !== undefined ? { vnc } : {}) }));
+  // A one-time password: the display's loopback port is open to every user of this host.
+  const vncPassword = vnc !== undefined ? randomBytes(6).toString('base64url') : undefined;
+  const factory: MachineFactory = (backend, spec) => (machine = (env.createMachine ?? createMachine)(backend, { ...spec, ...(vnc !== undefined ? { vnc, vncPassword } : {}) }));
   let announced = false;
   let session: SessionResult | undefined;
 
@@ -108,7 +111,7 @@ export async function reproCommand(path: string, options: ReproOptions, env: Rep
         announced = true;
         write(
           machine.backend === 'qemu'
-            ? 'the machine is running; this reproduces it without bootgate (it starts paused: send {"execute":"qmp_capabilities"} then {"execute":"cont"} on its QMP socket, or drop -S):'
+            ? 'the machine is running; this reproduces it without bootgate, in a fresh folder of its own ($d), its serial output on the terminal:'
             : 'the machine is running; these are the options of `new V86(options)` (npm v86, in Node) that reproduce it without bootgate:',
         );
         write(`  ${machine.describe()}`);
@@ -120,7 +123,7 @@ export async function reproCommand(path: string, options: ReproOptions, env: Rep
       // Only an image that misbehaved (or a scenario that got as far as asked) leaves anything to look at.
       if (error !== undefined && !(error instanceof BootgateError && error.errorClass === 'failed')) return;
       if (!(await isAlive(m))) return;
-      session = await handOver(m, error, { until, vnc, screenFile, input, output, write, env });
+      session = await handOver(m, error, { until, vnc, ...(vncPassword ? { vncPassword } : {}), screenFile, input, output, write, env });
     },
   });
   const job1 = result!;
@@ -145,6 +148,7 @@ export async function reproCommand(path: string, options: ReproOptions, env: Rep
 interface HandOverContext {
   readonly until?: UntilPoint;
   readonly vnc?: number;
+  readonly vncPassword?: string;
   readonly screenFile: string;
   readonly input: ConsoleInput;
   readonly output: ConsoleOutput;
@@ -159,7 +163,7 @@ async function handOver(machine: Machine, error: unknown, ctx: HandOverContext):
   else if (ctx.until) write(`reached step ${ctx.until.label}`);
   else write('every step passed');
   write(`the machine is yours (${machine.backend}):`);
-  if (ctx.vnc !== undefined) write(`  screen: VNC at 127.0.0.1:${ctx.vnc} (port ${VNC_BASE_PORT + ctx.vnc}, loopback only), e.g. vncviewer 127.0.0.1:${ctx.vnc}`);
+  if (ctx.vnc !== undefined) write(`  screen: VNC at 127.0.0.1:${ctx.vnc} (port ${VNC_BASE_PORT + ctx.vnc}, loopback only), password ${ctx.vncPassword ?? '(none set: closed)'}, e.g. vncviewer 127.0.0.1:${ctx.vnc}`);
   const refresher = new ScreenRefresher(machine, ctx.screenFile, ctx.env.screenIntervalMs ?? 1000);
   await refresher.start();
   write(`  screen: ${ctx.screenFile} (rewritten every second while it changes)`);
@@ -184,9 +188,9 @@ async function handOver(machine: Machine, error: unknown, ctx: HandOverContext):
 function replayStart(machine: Machine): { fromByte: number; skipped: number } {
   const length = machine.serial.rawByteLength;
   if (length <= SERIAL_REPLAY_BYTES) return { fromByte: 0, skipped: 0 };
-  const raw = machine.serial.raw();
-  const newline = raw.indexOf(0x0a, length - SERIAL_REPLAY_BYTES);
-  const fromByte = newline < 0 ? length - SERIAL_REPLAY_BYTES : newline + 1;
+  const tailStart = length - SERIAL_REPLAY_BYTES;
+  const newline = machine.serial.rawSlice(tailStart, length).indexOf(0x0a);
+  const fromByte = newline < 0 ? tailStart : tailStart + newline + 1;
   return { fromByte, skipped: fromByte };
 }
 

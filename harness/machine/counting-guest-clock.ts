@@ -5,21 +5,30 @@
  */
 import { asGuestMark, fromGuestMark, type GuestClock, type GuestMark, type GuestResolution } from './guest-clock.js';
 
-type CountMark = { readonly kind: 'count'; readonly instructions: number; readonly exact: boolean } | { readonly kind: 'serial'; readonly byte: number };
+type CountMark = { readonly kind: 'count'; readonly instructions: number; readonly exact: boolean } | { readonly kind: 'missing'; readonly byte: number };
+
+/**
+ * Counts of the last serial bytes kept: a mark is taken right after its byte arrives (a wait's
+ * match), so a ring of 1 Mi bytes (8 MB) serves every mark while a flooding guest's hundreds of
+ * MB cost nothing more.
+ */
+const SERIAL_RING = 1 << 20;
 
 export class CountingGuestClock implements GuestClock {
   private readonly screens = new WeakMap<object, GuestMark>();
-  private serialCounts = new Float64Array(4096);
+  private readonly serialCounts: Float64Array;
   private serialBytes = 0;
   private lastInput: GuestMark | undefined;
 
+  constructor(ringBytes = SERIAL_RING) {
+    this.serialCounts = new Float64Array(ringBytes);
+  }
+
   recordSerial(counts: Float64Array): void {
-    if (this.serialBytes + counts.length > this.serialCounts.length) {
-      const grown = new Float64Array(Math.max(this.serialCounts.length * 2, this.serialBytes + counts.length));
-      grown.set(this.serialCounts.subarray(0, this.serialBytes));
-      this.serialCounts = grown;
-    }
-    this.serialCounts.set(counts, this.serialBytes);
+    const ring = this.serialCounts.length;
+    const tail = counts.subarray(Math.max(0, counts.length - ring));
+    const skipped = counts.length - tail.length;
+    for (let i = 0; i < tail.length; i++) this.serialCounts[(this.serialBytes + skipped + i) % ring] = tail[i]!;
     this.serialBytes += counts.length;
   }
 
@@ -37,7 +46,8 @@ export class CountingGuestClock implements GuestClock {
   }
 
   serialMark(rawByte: number): GuestMark {
-    return asGuestMark<CountMark>({ kind: 'serial', byte: rawByte });
+    const known = rawByte < this.serialBytes && rawByte >= this.serialBytes - this.serialCounts.length;
+    return asGuestMark<CountMark>(known ? { kind: 'count', instructions: this.serialCounts[rawByte % this.serialCounts.length]!, exact: true } : { kind: 'missing', byte: rawByte });
   }
 
   inputMark(): GuestMark | undefined {
@@ -47,8 +57,7 @@ export class CountingGuestClock implements GuestClock {
   async resolve(marks: readonly GuestMark[]): Promise<GuestResolution> {
     const points = marks.map((m) => {
       const mark = fromGuestMark<CountMark>(m);
-      if (mark.kind === 'count') return { instructions: mark.instructions, exact: mark.exact };
-      return mark.byte < this.serialBytes ? { instructions: this.serialCounts[mark.byte]!, exact: true } : undefined;
+      return mark.kind === 'count' ? { instructions: mark.instructions, exact: mark.exact } : undefined;
     });
     const missing = points.filter((p) => !p).length;
     return { points, ...(missing ? { problem: `${missing} serial bytes were never counted` } : {}) };

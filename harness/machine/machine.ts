@@ -24,6 +24,11 @@ export interface MachineSpec {
    */
   readonly vnc?: number;
   /**
+   * The password the VNC display asks for (VNC's own scheme: 8 characters count). Without one the
+   * display turns every client away: a loopback port is open to every local user.
+   */
+  readonly vncPassword?: string;
+  /**
    * Run on guest time: QEMU under `-icount` with a virtual RTC, so the guest advances by the
    * instructions it executes and not by the host's clock, with the guest-clock plugin counting
    * them. v86 counts instructions always (it has no virtual clock to switch to). Default off:

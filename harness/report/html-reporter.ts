@@ -4,11 +4,12 @@
  * wrote beside it by relative paths, so the folder works offline and as a CI artifact. Each
  * job's serial log tail is embedded, since a page opened from file:// cannot read files itself.
  */
-import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPORT_SCRIPT } from './html/report-script.js';
 import { REPORT_STYLE } from './html/report-style.js';
 import type { JobResult, RunResult } from '../model/results.js';
+import { readTail } from '../util/read-tail.js';
 
 /** Enough of a serial log to show how a boot ended; 500 jobs stay under 4 MB of page. */
 const SERIAL_TAIL_BYTES = 8000;
@@ -48,16 +49,7 @@ function serialTail(job: JobResult, reportDir: string): { serialTail?: string; s
   if (!job.artifacts.serialLog) return {};
   try {
     const file = join(reportDir, job.artifacts.serialLog);
-    const size = statSync(file).size;
-    const length = Math.min(size, SERIAL_TAIL_BYTES);
-    const buffer = Buffer.alloc(length);
-    const fd = openSync(file, 'r');
-    try {
-      readSync(fd, buffer, 0, length, size - length);
-    } finally {
-      closeSync(fd);
-    }
-    return { serialTail: buffer.toString('utf8'), serialTruncated: size > length };
+    return { serialTail: readTail(file, SERIAL_TAIL_BYTES), serialTruncated: statSync(file).size > SERIAL_TAIL_BYTES };
   } catch {
     return {};
   }

@@ -60,7 +60,7 @@ export function attachConsole(options: ConsoleSessionOptions): Promise<SessionRe
     flushQueued = false;
     const length = machine.serial.rawByteLength;
     if (length <= shown) return;
-    output.write(machine.serial.raw().subarray(shown, length));
+    output.write(machine.serial.rawSlice(shown, length));
     shown = length;
   };
 

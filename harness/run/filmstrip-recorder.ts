@@ -20,8 +20,15 @@ export interface FilmFrame {
   readonly png: Buffer;
 }
 
+/**
+ * A guest that redraws a noisy screen every frame makes every PNG large: past this many bytes
+ * every other frame is dropped (the strip keeps its whole span, more coarsely), so memory stays bounded.
+ */
+const MAX_FILM_BYTES = 32 * 1024 * 1024;
+
 export class FilmstripRecorder {
-  readonly frames: FilmFrame[] = [];
+  frames: FilmFrame[] = [];
+  private bytes = 0;
   private last?: RawImage;
   private timer?: NodeJS.Timeout;
   private running = false;
@@ -31,6 +38,7 @@ export class FilmstripRecorder {
     private readonly machine: Machine,
     private readonly intervalMs = 1000,
     private readonly maxFrames = 300,
+    private readonly maxBytes = MAX_FILM_BYTES,
   ) {}
 
   start(): void {
@@ -60,7 +68,13 @@ export class FilmstripRecorder {
       const frame = await this.machine.screenshot();
       if (this.last && sameFrame(this.last, frame)) return;
       this.last = frame;
-      this.frames.push({ atMs: performance.now() - this.started, png: encodePng(frame, MEMORY_LEVEL) });
+      const png = encodePng(frame, MEMORY_LEVEL);
+      this.frames.push({ atMs: performance.now() - this.started, png });
+      this.bytes += png.length;
+      while (this.bytes > this.maxBytes && this.frames.length > 1) {
+        this.frames = this.frames.filter((_, i) => i % 2 === 1 || i === this.frames.length - 1);
+        this.bytes = this.frames.reduce((sum, f) => sum + f.png.length, 0);
+      }
     } catch {
       // The machine stopped or died; the job's own error says why.
       this.running = false;

@@ -147,8 +147,10 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
     if (machine) {
       const m = machine;
       serialText = m.serial.text;
-      files.serialLog = artifacts.text('serial.log', m.serial.text);
-      files.serialRaw = artifacts.text('serial.raw', m.serial.raw());
+      // Copies of the files the log spilled to: a flooding guest's hundreds of MB never pass through memory.
+      m.serial.saveTo(join(artifacts.dir, 'serial.log'), join(artifacts.dir, 'serial.raw'));
+      files.serialLog = relative(options.reportDir, join(artifacts.dir, 'serial.log'));
+      files.serialRaw = relative(options.reportDir, join(artifacts.dir, 'serial.raw'));
       command = m.describe();
       // An exited machine has settled `exited` already; setImmediate runs after its callbacks.
       const gone = await Promise.race([m.exited.then(() => true), new Promise<boolean>((r) => setImmediate(() => r(false)))]);

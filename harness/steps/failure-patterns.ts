@@ -15,7 +15,7 @@ export function failureChecker(ctx: StepContext, extra: readonly Pattern[] | und
   let lastScreenCheck = 0;
   return async (): Promise<void> => {
     if (patterns.length === 0) return;
-    const serial = ctx.machine.serial.text.slice(serialFrom);
+    const serial = ctx.machine.serial.since(serialFrom);
     for (const p of patterns) {
       const m = p.regex.exec(serial);
       if (m) throw new FailurePatternError(p.source, 'serial', excerptAround(serial, m.index));

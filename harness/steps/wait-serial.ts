@@ -18,15 +18,17 @@ async function waitSerial(ctx: StepContext, pattern: Pattern, timeoutMs: number,
     wake: (cb) => serial.onAppend(cb),
     checkFailures: failureChecker(ctx, failOn, () => undefined),
     probe: async () => {
-      const m = pattern.regex.exec(serial.text.slice(from));
-      return m ? from + m.index + m[0].length : undefined;
+      // A flood may have pushed the start of the wait out of memory: match what is still there.
+      const start = Math.max(from, serial.textStart);
+      const m = pattern.regex.exec(serial.since(start));
+      return m ? start + m.index + m[0].length : undefined;
     },
-    lastSeen: () => serial.text.slice(from).slice(-300),
+    lastSeen: () => serial.since(from).slice(-300),
   });
   ctx.serialCursor = end;
   // The byte that completed the match is the moment it became true.
   const mark = end > 0 ? ctx.machine.guestClock?.serialMark(serial.rawOffsetOf(end - 1)) : undefined;
-  return { matched: serial.text.slice(from, end).slice(-120), ...(mark ? { guest: { kind: 'match' as const, mark } } : {}) };
+  return { matched: serial.since(from).slice(0, end - Math.max(from, serial.textStart)).slice(-120), ...(mark ? { guest: { kind: 'match' as const, mark } } : {}) };
 }
 
 export const waitSerialStep = defineStep({

@@ -4,8 +4,10 @@
  * stops it (exit 1) and leaves no QEMU and no temp folder. The command line it printed, run by
  * itself, boots the same image to the same screen.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +15,7 @@ import { QmpClient } from '../../harness/machine/qemu/qmp-client.js';
 import { sameFrame } from '../../harness/machine/same-frame.js';
 import { readPng } from '../../harness/screen/png-file.js';
 import { poll } from '../support/poll.js';
+import { qemuSerialFifoBase } from '../support/qemu-argv.js';
 import { alive, qemuPidsUnder } from '../support/qemu-processes.js';
 import { readJobs, startCli } from '../support/run-cli.js';
 import { tempDirForAll } from '../support/temp-dir.js';
@@ -21,6 +24,23 @@ const GRUB_CD = '/usr/lib/grub-rescue/grub-rescue-cdrom.iso';
 /** GRUB's countdown line ("executed automatically in Ns"), as the grub-rescue golden masks it. */
 const COUNTDOWN = [{ x: 0, y: 352, width: 720, height: 16 }];
 const work = tempDirForAll('bootgate-repro-it-');
+
+/** The security types a VNC server offers a client speaking RFB 3.8. */
+function vncSecurityTypes(port: number): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let got = Buffer.alloc(0);
+    socket.on('error', reject);
+    socket.on('data', (chunk) => {
+      got = Buffer.concat([got, chunk]);
+      if (got.length === 12) socket.write('RFB 003.008\n');
+      if (got.length > 13 && got.length >= 13 + got[12]!) {
+        socket.destroy();
+        resolve([...got.subarray(13, 13 + got[12]!)]);
+      }
+    });
+  });
+}
 
 describe('bootgate repro', () => {
   let command = '';
@@ -36,14 +56,17 @@ describe('bootgate repro', () => {
     const stdout = cli.stdout();
     const lines = stdout.split('\n');
     // The reproduction command comes first, before any step ran.
-    const commandLine = lines.findIndex((l) => l.trimStart().startsWith('mkfifo '));
+    const commandLine = lines.findIndex((l) => l.trimStart().startsWith('d=$(mktemp -d) && mkfifo '));
     expect(commandLine).toBeGreaterThan(0);
     expect(commandLine).toBeLessThan(lines.findIndex((l) => l.includes('FAILED')));
     command = lines[commandLine]!.trim();
-    expect(command).toMatch(/qemu-system-i386 .*-S .*-vnc 127\.0\.0\.1:\d+ /);
+    expect(command).toMatch(/qemu-system-i386 .*-vnc 127\.0\.0\.1:\d+,password=on /);
+    expect(command).not.toMatch(/ -S /);
     expect(stdout).toMatch(/FAILED: timed out after 3\.0 s waiting for screen text text GRUB never shows/);
-    const vnc = /VNC at 127\.0\.0\.1:(\d+) \(port (\d+), loopback only\)/.exec(stdout);
+    const vnc = /VNC at 127\.0\.0\.1:(\d+) \(port (\d+), loopback only\), password (\S{8}),/.exec(stdout);
     expect(vnc).not.toBeNull();
+    // The display asks for a password (RFB security type 2, VNC authentication), and offers no way in without one (type 1).
+    expect(await vncSecurityTypes(Number(vnc![2]))).toEqual([2]);
     screenFile = /screen: (\/\S+screen\.png)/.exec(stdout)![1]!;
     expect(stdout).toMatch(/Ctrl-\] \(or the end of input/);
 
@@ -53,8 +76,9 @@ describe('bootgate repro', () => {
     const port = Number(vnc![2]).toString(16).toUpperCase().padStart(4, '0');
     const listening = readFileSync('/proc/net/tcp', 'utf8').split('\n').filter((l) => l.includes(`:${port} `) && / 0A /.test(l));
     expect(listening.map((l) => l.trim().split(/\s+/)[1])).toEqual([`0100007F:${port}`]);
-    const workDir = dirname(/mkfifo -m 600 (\S+)/.exec(command)![1]!);
+    const workDir = dirname(qemuSerialFifoBase(ours[0]!));
     expect(existsSync(workDir)).toBe(true);
+    expect(command).not.toContain(workDir);
     // Typed input reaches the guest's serial port without ending the session; a second later the screen file is fresh.
     child.stdin!.write('\r');
     await sleep(1500);
@@ -75,13 +99,16 @@ describe('bootgate repro', () => {
 
   it('prints a command line that, run by itself, boots the same image to the same screen', async () => {
     expect(command).not.toBe('');
-    const workDir = dirname(/mkfifo -m 600 (\S+)/.exec(command)![1]!);
-    const qmpSocket = /socket,id=qmp0,path=([^,]+),/.exec(command)![1]!;
-    mkdirSync(workDir, { recursive: true });
-    const qemu = spawn('bash', ['-c', command], { detached: true, stdio: 'ignore' });
+    // As printed, in a fresh shell with nothing of bootgate's around (repro's folder is gone by now).
+    const qemu = spawn('sh', ['-c', command], { detached: true, stdio: ['ignore', 'pipe', 'ignore'], env: { PATH: process.env['PATH'] } });
+    let serial = '';
+    qemu.stdout!.on('data', (d) => (serial += d));
+    let workDir: string | undefined;
     try {
+      const pid = await poll('QEMU started by the command', () => qemuPidsUnder(qemu.pid!)[0], { timeoutMs: 15_000, everyMs: 100 });
+      workDir = dirname(qemuSerialFifoBase(pid));
+      const qmpSocket = join(workDir, 'qmp.sock');
       const qmp = await poll('the QMP socket', () => QmpClient.connect(qmpSocket, { timeoutMs: 10_000 }).catch(() => undefined), { timeoutMs: 15_000, everyMs: 200 });
-      await qmp.execute('cont');
       const expected = await readPng(screenFile);
       // Not a vacuous match: repro's screen is GRUB's menu, not a blank frame.
       expect(new Set(new Uint32Array(expected.data.buffer, expected.data.byteOffset, expected.data.byteLength / 4)).size).toBeGreaterThan(1);
@@ -102,7 +129,7 @@ describe('bootgate repro', () => {
       } catch {
         // already gone
       }
-      rmSync(workDir, { recursive: true, force: true });
+      if (workDir) rmSync(workDir, { recursive: true, force: true });
     }
   });
 });

@@ -175,7 +175,7 @@ describe('VNC on QEMU', () => {
     const spec = { profile: profile('p3-i440fx'), media: { cdrom: '/img/cd.iso' }, workDir: '/w' };
     expect(qemuCommandLine(spec, paths)).not.toContain('-vnc');
     const argv = qemuCommandLine({ ...spec, vnc: 7 }, paths);
-    expect(valuesOf(argv, '-vnc')).toEqual(['127.0.0.1:7']);
+    expect(valuesOf(argv, '-vnc')).toEqual(['127.0.0.1:7,password=on']);
     expect(valuesOf(argv, '-display')).toEqual(['none']);
     expect(argv).toContain('-S');
     expect(() => qemuCommandLine({ ...spec, vnc: -1 }, paths)).toThrow(ConfigError);

@@ -50,7 +50,8 @@ export function qemuCommandLine(spec: MachineSpec, paths: QemuPaths, options: Qe
   const argv = ['-nodefaults', '-no-user-config', '-display', 'none', '-S'];
   // A VNC server next to the headless display, on the loopback interface only: never reachable
   // from another host. (-display none only means no local window; VNC still sees the VGA.)
-  if (spec.vnc !== undefined) argv.push('-vnc', `127.0.0.1:${vncDisplay(spec.vnc)}`);
+  // password=on: no client gets in before QemuMachine sets the job's one-time password over QMP.
+  if (spec.vnc !== undefined) argv.push('-vnc', `127.0.0.1:${vncDisplay(spec.vnc)},password=on`);
   if (options.sandbox ?? true) {
     // No fork/exec, no privilege or scheduler changes, no obsolete syscalls: a guest that breaks
     // out of the emulator still cannot run anything on the host.

@@ -4,8 +4,8 @@
  * (start once, stop any number of times, always end and reap QEMU, remove its files).
  */
 import { access, readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { copySparse } from '../../util/copy-sparse.js';
 import { ConfigError, InfraError, MachineCrashedError, oneLine, UnsupportedProfileError } from '../../errors.js';
 import type { Chord } from '../keys.js';
@@ -13,13 +13,14 @@ import type { Machine, MachineExit, MachineSpec, MachineStats } from '../machine
 import type { Media } from '../media.js';
 import type { RawImage } from '../raw-image.js';
 import { SerialLog } from '../serial-log.js';
-import { createDiskOverlay, detectDiskFormat, overlayCommand, restoreDiskOverlay } from './disk-overlay.js';
+import { createDiskOverlay, detectDiskFormat, overlayCommand, restoreDiskOverlay, type DiskFormat } from './disk-overlay.js';
 import { loadMigration, saveMigration } from './qemu-migration.js';
 import { requireExecutable } from './find-executable.js';
 import { guestClockPlugin } from './guest-clock-plugin.js';
 import { supportsSandbox } from './qemu-capabilities.js';
 import { QemuGuestClock } from './qemu-guest-clock.js';
-import { QEMU_BINARY, qemuCommandLine, shellQuote } from './qemu-command-line.js';
+import { QEMU_BINARY, qemuCommandLine, type QemuCommandLineOptions } from './qemu-command-line.js';
+import { REPRO_DIR, reproLine } from './qemu-repro-line.js';
 import { pressChord, typeText } from './qemu-keys.js';
 import { qemuPointerButton, qemuPointerMove, qemuPointerScroll } from './qemu-pointer.js';
 import { requirePointer, type PointerButton } from '../pointer.js';
@@ -49,7 +50,7 @@ const STATE_FILES = { machine: 'machine.qemu', overlay: 'disk-overlay.qcow2', di
 
 export class QemuMachine implements Machine {
   readonly backend = 'qemu' as const;
-  readonly serial = new SerialLog();
+  readonly serial: SerialLog;
   readonly exited: Promise<MachineExit>;
   readonly guestClock: QemuGuestClock | undefined;
 
@@ -57,6 +58,8 @@ export class QemuMachine implements Machine {
   private files: QemuWorkFiles;
   private argv: string[] | undefined;
   private overlayArgv: string[] | undefined;
+  /** What start() learnt about the host and the disk, for describe()'s line. */
+  private lineInputs: { readonly diskFormat?: DiskFormat; readonly options: QemuCommandLineOptions } = { options: {} };
   private readonly argvError: unknown;
   private process: QemuProcess | undefined;
   private qmp: QmpClient | undefined;
@@ -85,6 +88,7 @@ export class QemuMachine implements Machine {
     private readonly options: QemuMachineOptions = {},
   ) {
     this.binary = options.binary ?? QEMU_BINARY;
+    this.serial = new SerialLog(spec.workDir);
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
     this.files = planWorkFiles(spec.workDir, !!spec.media.disk && !spec.media.diskWritable);
     this.guestClock = spec.guestClock
@@ -209,22 +213,29 @@ export class QemuMachine implements Machine {
     }
   }
 
-  /**
-   * A shell line that reproduces this machine: the FIFOs and overlay it needs, then QEMU. Like
-   * ours, that QEMU starts paused (-S) and waits for `cont` on its QMP socket.
-   */
+  /** A shell line that reproduces this machine in a fresh folder of its own (qemu-repro-line.ts). */
   describe(): string {
     if (!this.argv) return `${this.binary} # cannot run this profile: ${(this.argvError as Error)?.message ?? 'unknown'}`;
-    const steps = [shellQuote(['mkfifo', '-m', '600', this.files.serialIn, this.files.serialOut])];
-    const { disk } = this.spec.media;
-    if (this.files.diskOverlay && disk) steps.push(shellQuote(this.overlayArgv ?? overlayCommand('qemu-img', disk, undefined, this.files.diskOverlay)));
-    steps.push(shellQuote([this.binary, ...this.argv]));
-    const restored = this.spec.restoreFrom;
+    const files = planWorkFiles(REPRO_DIR, !!this.files.diskOverlay);
+    const steps: string[][] = [['mkfifo', '-m', '600', files.serialIn, files.serialOut]];
+    let spec = this.spec;
+    const { disk } = spec.media;
+    if (files.diskOverlay && disk) {
+      const made = this.overlayArgv ?? overlayCommand('qemu-img', disk, undefined, this.files.diskOverlay!);
+      steps.push(made.map((arg) => (arg === this.files.diskOverlay ? files.diskOverlay! : arg)));
+    } else if (disk && spec.media.diskWritable && disk.startsWith(`${spec.workDir}/`)) {
+      // A fresh per-job disk lives in workDir, which is gone after the job: the line makes a blank one of its size.
+      const copy = join(REPRO_DIR, relative(spec.workDir, disk));
+      steps.push(['truncate', '-s', String(sizeOf(disk)), copy]);
+      spec = { ...spec, media: { ...spec.media, disk: copy } };
+    }
+    const argv = qemuCommandLine(spec, { ...files, ...(this.lineInputs.diskFormat ? { diskFormat: this.lineInputs.diskFormat } : {}) }, this.lineInputs.options);
+    const restored = spec.restoreFrom;
     // -incoming defer waits for its state: say how to give it one, without bootgate.
     const feed = restored
-      ? `  # then on its QMP socket: {"execute":"migrate-incoming","arguments":{"uri":"unix:${this.files.migrationSocket}"}}, and: socat -u FILE:${join(restored, STATE_FILES.machine)} UNIX-CONNECT:${this.files.migrationSocket}`
+      ? `  # then on its QMP socket ($d/qmp.sock): {"execute":"migrate-incoming","arguments":{"uri":"unix:$d/migration.sock"}}, and: socat -u FILE:${join(restored, STATE_FILES.machine)} UNIX-CONNECT:$d/migration.sock`
       : '';
-    return steps.join(' && ') + feed;
+    return reproLine(files.serialOut, steps, [this.binary, ...argv]) + feed;
   }
 
   stop(): Promise<void> {
@@ -246,7 +257,8 @@ export class QemuMachine implements Machine {
       ]);
       this.throwIfStopping();
       await this.prepareDisk();
-      this.argv = qemuCommandLine(this.spec, { ...this.files, ...(diskFormat ? { diskFormat } : {}) }, { sandbox, ...(plugin ? { guestClockPlugin: plugin } : {}) });
+      this.lineInputs = { ...(diskFormat ? { diskFormat } : {}), options: { sandbox, ...(plugin ? { guestClockPlugin: plugin } : {}) } };
+      this.argv = qemuCommandLine(this.spec, { ...this.files, ...(diskFormat ? { diskFormat } : {}) }, this.lineInputs.options);
       this.throwIfStopping();
 
       const proc = QemuProcess.start(binary, this.argv, { cwd: this.spec.workDir, fifos: [this.files.serialIn, this.files.serialOut] });
@@ -273,6 +285,7 @@ export class QemuMachine implements Machine {
       this.serialReader = new FifoReader(this.files.serialOut, (chunk) => this.serial.append(chunk));
       this.serialWriter = new FifoWriter(this.files.serialIn);
       this.throwIfStopping();
+      if (this.spec.vnc !== undefined && this.spec.vncPassword) await qmp.execute('set_password', { protocol: 'vnc', password: this.spec.vncPassword });
       if (this.spec.restoreFrom) await loadMigration(qmp, this.files.migrationSocket, join(this.spec.restoreFrom, STATE_FILES.machine));
       await qmp.execute('cont');
     } catch (e) {
@@ -328,6 +341,7 @@ export class QemuMachine implements Machine {
       this.serialWriter?.close();
       // The log is complete once QEMU is gone; read it before its folder goes.
       if (this.process) await this.guestClock?.readLog();
+      this.serial.close();
       await removeWorkFiles(this.files);
     })();
     return this.cleanupPromise;
@@ -423,6 +437,14 @@ async function checkMedia(media: Media): Promise<void> {
     } catch {
       throw new ConfigError(`no such file: ${path}`, { field });
     }
+  }
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
   }
 }
 

@@ -43,7 +43,8 @@ export function planWorkFiles(workDir: string, withOverlay: boolean): QemuWorkFi
 
 /** Creates workDir and, if workDir is deep, a short socket folder. Returns the final paths. */
 export async function createWorkFiles(planned: QemuWorkFiles): Promise<QemuWorkFiles> {
-  await mkdir(planned.workDir, { recursive: true });
+  // Private: its sockets take commands (QMP can read guest memory) and its FIFOs are the guest's console.
+  await mkdir(planned.workDir, { recursive: true, mode: 0o700 });
   if (Buffer.byteLength(planned.qmpSocket) <= MAX_SOCKET_PATH) return planned;
   const socketDir = await mkdtemp(join(tmpdir(), 'bg-qmp-'));
   return { ...planned, socketDir, ...socketsIn(socketDir) };

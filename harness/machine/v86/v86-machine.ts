@@ -65,7 +65,7 @@ export function createV86Machine(spec: MachineSpec, options: V86MachineOptions =
 
 export class V86Machine implements Machine {
   readonly backend = 'v86' as const;
-  readonly serial = new SerialLog();
+  readonly serial: SerialLog;
   readonly exited: Promise<MachineExit>;
   /**
    * Always on: reading v86's counter costs nothing. v86 has no virtual clock (its timers follow
@@ -108,6 +108,7 @@ export class V86Machine implements Machine {
     this.options = v86Options(spec, host);
     checkHostFiles(host);
     this.options = v86Options(spec, { ...host, imageSizes: statMedia(spec.media) });
+    this.serial = new SerialLog(spec.workDir);
     this.writeBackDisk = spec.media.disk && spec.media.diskWritable ? spec.media.disk : undefined;
     this.profile = spec.profile;
     this.startTimeoutMs = options.startTimeoutMs ?? 30_000;
@@ -329,6 +330,7 @@ export class V86Machine implements Machine {
     this.state = 'exited';
     this.exitReason = exit.reason;
     this.unregisterCleanup?.();
+    this.serial.close();
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);
       pending.reject(new MachineCrashedError('v86', exit.requested ? `machine was stopped during "${pending.type}"` : exit.reason));

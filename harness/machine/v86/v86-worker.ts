@@ -14,6 +14,7 @@ import type {
   V86WorkerStats,
 } from './v86-protocol.js';
 import { scancodesForChord } from './v86-keys.js';
+import { withLoadableKernel } from './v86-kernel-image.js';
 import { installImageDataShim, VgaCamera, type V86Vga } from './v86-screen.js';
 import { biosKeyBuffer, typeChords, type KeyboardPort } from './v86-typing.js';
 import { PS2_PACKET_MS, PS2_STEP_PX, relativeWalk, type PointerButton } from '../pointer.js';
@@ -62,7 +63,7 @@ process.on('uncaughtException', die);
 process.on('unhandledRejection', die);
 
 installImageDataShim();
-const emulator = new V86(data.options as unknown as V86Options);
+const emulator = new V86(withLoadableKernel(data.options) as unknown as V86Options);
 const internals = emulator as unknown as V86Internals;
 let started = false;
 

@@ -1,0 +1,139 @@
+/**
+ * Boot sectors that talk on COM1, for tests that need a guest of a known shape: one that prints
+ * the disk's second sector (so a test sees the image was read, whatever its size), one that
+ * floods the serial port forever, one that redraws a 256-colour screen in a loop. Each starts
+ * with a line of its own on COM1 so a test can wait for it. Hand-assembled like boot-sector.ts;
+ * all position independent (relative jumps, data addressed from segment 0).
+ */
+import { assemble } from './boot-sector.js';
+
+type Program = NonNullable<Parameters<typeof assemble>[0]>;
+
+const COM1 = [0xba, 0xf8, 0x03]; // mov dx, 0x3f8
+
+const PROLOGUE: Program = [
+  { asm: 'cli', bytes: [0xfa] },
+  { asm: 'xor ax, ax', bytes: [0x31, 0xc0] },
+  { asm: 'mov ss, ax', bytes: [0x8e, 0xd0] },
+  { asm: 'mov ds, ax', bytes: [0x8e, 0xd8] },
+  { asm: 'mov es, ax', bytes: [0x8e, 0xc0] },
+  { asm: 'mov sp, 0x7c00', bytes: [0xbc, 0x00, 0x7c] },
+  { asm: 'sti', bytes: [0xfb] },
+  { asm: 'cld', bytes: [0xfc] },
+];
+
+const HALT: Program = [
+  { label: 'halt' },
+  { asm: 'cli', bytes: [0xfa] },
+  { asm: 'hlt', bytes: [0xf4] },
+  { asm: 'jmp short halt', opcode: 0xeb, to: 'halt' },
+];
+
+/** `out` of each character of `text` to COM1 (dx must hold 0x3f8). */
+function say(text: string): Program {
+  return [...text].flatMap((ch) => [
+    { asm: `mov al, ${JSON.stringify(ch)}`, bytes: [0xb0, ch.charCodeAt(0)] },
+    { asm: 'out dx, al', bytes: [0xee] },
+  ]);
+}
+
+/** Reads sector 2 (CHS 0/0/2) of the boot drive to 0:7E00 and prints it up to its first NUL. */
+const PRINT_SECTOR_2: Program = [
+  ...PROLOGUE,
+  { asm: 'mov ax, 0x0201', bytes: [0xb8, 0x01, 0x02] }, // read 1 sector
+  { asm: 'mov cx, 0x0002', bytes: [0xb9, 0x02, 0x00] }, // cylinder 0, sector 2
+  { asm: 'mov dh, 0', bytes: [0xb6, 0x00] }, // head 0; dl is the boot drive, as the BIOS left it
+  { asm: 'mov bx, 0x7e00', bytes: [0xbb, 0x00, 0x7e] },
+  { asm: 'int 0x13', bytes: [0xcd, 0x13] },
+  { asm: 'mov dx, 0x3f8', bytes: COM1 },
+  { asm: 'jc failed', opcode: 0x72, to: 'failed' },
+  { asm: 'mov si, 0x7e00', bytes: [0xbe, 0x00, 0x7e] },
+  { label: 'print' },
+  { asm: 'lodsb', bytes: [0xac] },
+  { asm: 'test al, al', bytes: [0x84, 0xc0] },
+  { asm: 'jz halt', opcode: 0x74, to: 'halt' },
+  { asm: 'out dx, al', bytes: [0xee] },
+  { asm: 'jmp short print', opcode: 0xeb, to: 'print' },
+  { label: 'failed' },
+  ...say('READ FAILED\n'),
+  ...HALT,
+];
+
+/** Says "FLOOD\n", then writes lines of 79 'x' and a newline to COM1 forever, never waiting for the UART. */
+const FLOOD: Program = [
+  ...PROLOGUE,
+  { asm: 'mov dx, 0x3f8', bytes: COM1 },
+  ...say('FLOOD\n'),
+  { label: 'line' },
+  { asm: 'mov cx, 79', bytes: [0xb9, 0x4f, 0x00] },
+  { asm: "mov al, 'x'", bytes: [0xb0, 0x78] },
+  { label: 'char' },
+  { asm: 'out dx, al', bytes: [0xee] },
+  { asm: 'loop char', opcode: 0xe2, to: 'char' },
+  { asm: "mov al, '\\n'", bytes: [0xb0, 0x0a] },
+  { asm: 'out dx, al', bytes: [0xee] },
+  { asm: 'jmp short line', opcode: 0xeb, to: 'line' },
+];
+
+/**
+ * Says "FLIP\n", sets mode 13h and then redraws all 64,000 pixels forever, each pass a different
+ * diagonal pattern (pixel = index × step, step + 1 per pass): every screenshot differs from the last.
+ */
+const FLIP: Program = [
+  ...PROLOGUE,
+  { asm: 'mov dx, 0x3f8', bytes: COM1 },
+  ...say('FLIP\n'),
+  { asm: 'mov ax, 0x0013', bytes: [0xb8, 0x13, 0x00] },
+  { asm: 'int 0x10', bytes: [0xcd, 0x10] },
+  { asm: 'mov ax, 0xa000', bytes: [0xb8, 0x00, 0xa0] },
+  { asm: 'mov es, ax', bytes: [0x8e, 0xc0] },
+  { asm: 'mov bl, 1', bytes: [0xb3, 0x01] }, // bl = step
+  { label: 'pass' },
+  { asm: 'xor di, di', bytes: [0x31, 0xff] },
+  { asm: 'xor ax, ax', bytes: [0x31, 0xc0] },
+  { asm: 'mov cx, 64000', bytes: [0xb9, 0x00, 0xfa] },
+  { label: 'pixel' },
+  { asm: 'stosb', bytes: [0xaa] },
+  { asm: 'add al, bl', bytes: [0x00, 0xd8] },
+  { asm: 'loop pixel', opcode: 0xe2, to: 'pixel' },
+  { asm: 'inc bl', bytes: [0xfe, 0xc3] },
+  { asm: 'jmp short pass', opcode: 0xeb, to: 'pass' },
+];
+
+function bootSector(program: Program): Uint8Array {
+  const code = assemble(program);
+  if (code.length > 510) throw new Error(`boot sector code is ${code.length} bytes, more than 510`);
+  const sector = new Uint8Array(512);
+  sector.set(code, 0);
+  sector[510] = 0x55;
+  sector[511] = 0xaa;
+  return sector;
+}
+
+/**
+ * An image of `size` bytes (any size from 1 KiB: odd, not a multiple of a sector) whose boot
+ * sector prints `message` from the second sector, followed by "\n".
+ */
+export function sectorPrinterImage(size: number, message: string): Uint8Array {
+  if (size < 1024 || message.length > 510) throw new Error('the image needs two sectors and the message must fit in one');
+  const image = new Uint8Array(size);
+  image.set(bootSector(PRINT_SECTOR_2), 0);
+  image.set(Buffer.from(`${message}\n`, 'latin1'), 512);
+  return image;
+}
+
+/** A 1.44 MB floppy with a boot sector that floods COM1. */
+export function serialFloodFloppy(): Uint8Array {
+  return floppyWith(FLOOD);
+}
+
+/** A 1.44 MB floppy with a boot sector that redraws the screen without end. */
+export function screenFlipFloppy(): Uint8Array {
+  return floppyWith(FLIP);
+}
+
+function floppyWith(program: Program): Uint8Array {
+  const image = new Uint8Array(1_474_560);
+  image.set(bootSector(program), 0);
+  return image;
+}
