@@ -1,15 +1,13 @@
 /** `bootgate run [paths...]`: load, plan, preflight, run, report; returns the exit code. */
-import { buildRunResult } from '../report/run-result.js';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { createMachine } from '../machine/create-machine.js';
 import type { MachineFactory } from '../machine/machine.js';
 import { ConsoleReporter } from '../report/console-reporter.js';
-import { writeHtml } from '../report/html-reporter.js';
-import { writeJunit } from '../report/junit-reporter.js';
-import { readResults, writeResults } from '../report/json-reporter.js';
-import { prepareReportDir, RESULTS_FILE } from '../report/report-dir.js';
+import { readResults } from '../report/json-reporter.js';
+import { prepareReportDir } from '../report/report-dir.js';
+import { LiveReport } from './live-report.js';
 import type { RunResult } from '../model/results.js';
 import { EXIT } from '../model/outcome.js';
 import { compareWithBaseline, parseTolerance } from './compare-command.js';
@@ -101,11 +99,11 @@ export async function runScenarios(
   }
 
   const reportDir = resolve(options.reportDir);
-  prepareReportDir(reportDir);
+  const killed = prepareReportDir(reportDir);
+  if (killed) write(`note: ${killed}`);
   const reporter = new ConsoleReporter(jobs.length, write);
   write(`bootgate ${TOOL_VERSION}: ${jobs.length} job(s) from ${scenarios.length} scenario(s), ${concurrency} at once, goldens: ${updateMode}`);
-  const startedAt = new Date();
-  const started = performance.now();
+  const report = new LiveReport(jobs, { reportDir, junit: options.junit ? resolve(options.junit) : join(reportDir, 'junit.xml') }, { updateGoldens: updateMode, timeoutScale, jobs: concurrency, retries });
   const results = await runJobs(jobs, {
     concurrency,
     retries,
@@ -119,12 +117,12 @@ export async function runScenarios(
     createMachine: env.createMachine ?? createMachine,
     ...(env.signal ? { signal: env.signal } : {}),
     onJobStart: (job, attempt) => reporter.jobStarted(job, attempt),
-    onJobEnd: (result) => reporter.jobEnded(result),
+    onJobEnd: (result) => {
+      reporter.jobEnded(result);
+      report.jobEnded(result);
+    },
   });
-  const run = buildRunResult(results, startedAt, performance.now() - started, { updateGoldens: updateMode, timeoutScale, jobs: concurrency, retries });
-  writeResults(run, join(reportDir, RESULTS_FILE));
-  writeJunit(run, options.junit ? resolve(options.junit) : join(reportDir, 'junit.xml'));
-  writeHtml(run, reportDir);
+  const run = report.finish(results);
   reporter.summary(run, reportDir);
   if (baseline) {
     write('');

@@ -4,17 +4,18 @@
  * its serial log. Plain HTML and CSS, no scripts, so it opens from a CI artifact as it is.
  */
 import { budgetText, guestTimeText } from './phase-times.js';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { groupByScenario, whereItFailed } from './cross-backend.js';
 import type { JobResult, RunResult } from '../model/results.js';
 import { groupDigits } from '../util/group-digits.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 const SERIAL_TAIL_BYTES = 8000;
 
 export function writeHtml(run: RunResult, reportDir: string): string {
   const file = join(reportDir, 'index.html');
-  writeFileSync(file, renderHtml(run, reportDir));
+  writeFileAtomic(file, renderHtml(run, reportDir));
   return file;
 }
 
@@ -33,13 +34,13 @@ export function renderHtml(run: RunResult, reportDir: string): string {
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
-.passed{background:#e6f4e6}.failed{background:#fbe3e3}.infra-error,.config-error{background:#fdf0d5}
+.passed{background:#e6f4e6}.failed{background:#fbe3e3}.infra-error,.config-error,.interrupted{background:#fdf0d5}
 .flaky{background:#fff7c2}.skipped,.expected-failure{background:#eee}
 section{margin:2em 0;border-top:2px solid #ccc}img{max-width:360px;border:1px solid #999;image-rendering:pixelated}
 figure{display:inline-block;margin:.3em}figcaption{font-size:12px}pre{background:#111;color:#ddd;padding:.6em;max-height:24em;overflow:auto;white-space:pre-wrap}
 </style></head><body>
 <h1>bootgate report</h1>
-<p>${esc(run.startedAt)} · ${(run.durationMs / 1000).toFixed(1)} s · ${esc(counts)} · exit code ${run.summary.exitCode}</p>
+${run.incomplete ? '<p class="interrupted"><b>Incomplete:</b> this report was written while the run went on, and the run ended (killed) before it was final. Jobs without a verdict say interrupted.</p>\n' : ''}<p>${esc(run.startedAt)} · ${(run.durationMs / 1000).toFixed(1)} s · ${esc(counts)} · exit code ${run.summary.exitCode}</p>
 <table><tr><th>scenario</th><th>profile</th><th colspan="${columns}">backends</th><th>across emulators</th></tr>
 ${rows}
 </table>

@@ -128,7 +128,7 @@ describe('bootgate run, end to end', () => {
     expect(code).toBe(130);
     expect(ours.filter(alive)).toEqual([]);
     const [job] = results(report).jobs;
-    expect(job!.outcome).toBe('infra-error');
+    expect(job!.outcome).toBe('interrupted');
     expect(job!.error!.message).toMatch(/interrupted by SIGINT/);
   });
 
