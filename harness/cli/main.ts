@@ -54,6 +54,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('--junit <file>', 'also write JUnit XML here (default: <report-dir>/junit.xml)')
       .addOption(new Option('--update-goldens [mode]', 'write goldens: missing (default locally), changed (flag alone), all, none; never in CI').choices(['missing', 'changed', 'all', 'none']))
       .option('--jobs <n>', 'jobs at once (default: number of cores)')
+      .option('--max-memory <size>', 'start a job only while the guest RAM plus emulator overhead of the running ones fits this (e.g. 4GiB; default: the memory the host has available)')
       .option('--timeout-scale <x>', 'multiply every timeout (slow hosts)', '1')
       .option('--retries <n>', 'retry a failed job n times; a pass on retry is reported as flaky', '0')
       .option('--filmstrip <mode>', 'record the boot as an animated WebP and a contact sheet: on-failure, always, off', 'on-failure')

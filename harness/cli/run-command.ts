@@ -12,6 +12,8 @@ import type { RunResult } from '../model/results.js';
 import { EXIT } from '../model/outcome.js';
 import { compareWithBaseline, parseTolerance } from './compare-command.js';
 import { runJobs } from '../run/run-jobs.js';
+import { hostAvailableBytes, MemoryAdmission } from '../run/memory-admission.js';
+import { parseSize } from '../config/size.js';
 import { FILMSTRIP_MODES, type FilmstripMode } from '../run/run-attempt.js';
 import { loadTargets } from './load-targets.js';
 import { printPresetTable } from '../report/preset-table.js';
@@ -29,6 +31,7 @@ export interface RunCommandOptions {
   readonly junit?: string;
   readonly updateGoldens?: string | boolean;
   readonly jobs?: string;
+  readonly maxMemory?: string;
   readonly timeoutScale: string;
   readonly retries: string;
   readonly baseline?: string;
@@ -74,6 +77,7 @@ export async function runScenarios(
   const concurrency = wholeNumber(options.jobs ?? String(availableParallelism()), '--jobs', 1);
   const retries = wholeNumber(options.retries, '--retries', 0);
   const timeoutScale = positiveNumber(options.timeoutScale, '--timeout-scale');
+  const memory = memoryAdmission(options.maxMemory);
   // Read the baseline first: a typo in its path must not surface only after a long run.
   const baseline = options.baseline ? readResults(options.baseline) : undefined;
   const tolerance = parseTolerance(options.tolerance);
@@ -112,6 +116,7 @@ export async function runScenarios(
     timeoutScale,
     filmstrip: options.filmstrip as FilmstripMode,
     ...(options.guestClock ? { guestClock: true } : {}),
+    ...(memory ? { memory } : {}),
     ...(options.saveStateOnFailure ? { saveStateOnFailure: true } : {}),
     ...(options.fromState ? { fromState: resolve(options.fromState) } : {}),
     createMachine: env.createMachine ?? createMachine,
@@ -131,6 +136,19 @@ export async function runScenarios(
     if (comparison.failed && run.summary.exitCode === EXIT.passed) return { run, exitCode: EXIT.failed };
   }
   return { run, exitCode: run.summary.exitCode };
+}
+
+/** The flag's limit, or what the host has available now; none where the host does not say (not Linux). */
+function memoryAdmission(flag: string | undefined): MemoryAdmission | undefined {
+  if (flag === undefined) {
+    const available = hostAvailableBytes();
+    return available === undefined ? undefined : new MemoryAdmission(available, 'host');
+  }
+  try {
+    return new MemoryAdmission(parseSize(flag), 'flag');
+  } catch (e) {
+    throw new ConfigError((e as Error).message, { field: '--max-memory' });
+  }
 }
 
 function isCi(): boolean {

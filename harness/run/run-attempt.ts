@@ -22,6 +22,7 @@ import { scenarioMedia } from '../scenario/scenario.js';
 import { outcomeOfErrorClass, type Outcome } from '../model/outcome.js';
 import { JobStates, type StartPoint } from './job-states.js';
 import { sourceStack } from '../util/source-stack.js';
+import type { MemoryAdmission } from './memory-admission.js';
 import type { SnapshotCache } from './snapshot-cache.js';
 
 export interface AttemptOptions {
@@ -48,6 +49,8 @@ export interface AttemptOptions {
   readonly fromState?: string;
   /** Save the machine into the report folder when an attempt fails, to go on from there later. */
   readonly saveStateOnFailure?: boolean;
+  /** Waits for the memory the machine may take before it starts (none: start at once). */
+  readonly memory?: MemoryAdmission;
 }
 
 export type FilmstripMode = 'on-failure' | 'always' | 'off';
@@ -74,12 +77,13 @@ const EVIDENCE_TIMEOUT_MS = 5000;
 
 /** `snapshots` is required here: runJobs makes the one cache a run's jobs share. */
 export async function runAttempt(job: Job, attempt: number, options: AttemptOptions & { readonly snapshots: SnapshotCache }): Promise<Attempt> {
-  const started = performance.now();
+  let started = performance.now();
   const artifacts = new JobArtifacts(options.reportDir, job.id, attempt);
   const workDir = await mkdtemp(join(tmpdir(), 'bootgate-'));
   const controller = new AbortController();
   const jobTimeoutMs = job.scenario.timeoutMs * options.timeoutScale;
-  const timer = setTimeout(() => controller.abort(new WaitTimeoutError('the whole job to finish', jobTimeoutMs, '')), jobTimeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  let releaseMemory: (() => void) | undefined;
   const onInterrupt = () => controller.abort(new InterruptedError(String(options.signal?.reason ?? 'signal')));
   options.signal?.addEventListener('abort', onInterrupt);
   if (options.signal?.aborted) onInterrupt();
@@ -97,6 +101,10 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
   let start: StartPoint = { resumeAt: 0 };
   const cursor = { step: 0 };
   try {
+    // Waiting for memory is not the job's time: its timeout and durations start once admitted.
+    releaseMemory = await options.memory?.admit(job, controller.signal);
+    started = performance.now();
+    timer = setTimeout(() => controller.abort(new WaitTimeoutError('the whole job to finish', jobTimeoutMs, '')), jobTimeoutMs);
     images = measureImages(job.scenario);
     checkSizeBudgets(job.scenario, images);
     start = await states.start();
@@ -180,6 +188,7 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
     warnings.push(`hand-over ended with an error: ${(e as Error).message}`);
   } finally {
     await machine?.stop();
+    releaseMemory?.();
     await rm(workDir, { recursive: true, force: true });
   }
   // Guest time is known only now: QEMU's counts are in a log that is complete once QEMU is gone.
