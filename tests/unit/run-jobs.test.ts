@@ -101,9 +101,10 @@ describe('running jobs on a fake machine', () => {
   it('an interrupt stops the machine and reports interrupted; queued jobs start no machine; the run exits 130', async () => {
     project = new TempProject();
     const controller = new AbortController();
-    setTimeout(() => controller.abort('SIGINT'), 100);
-    // Three profiles, two at once: the third is still queued when the interrupt comes.
-    const { results, machines } = await runFake(project, `${HEAD}profiles: [p3-i440fx, 486-isa, p5-i440fx]\nsteps:\n  - waitText: never\n    timeout: 20s\n`, {}, { signal: controller.signal });
+    let waiting = 0;
+    // Three profiles, two at once: the interrupt comes once both wait, while the third is queued.
+    const onStep = () => ++waiting === 2 && setTimeout(() => controller.abort('SIGINT'), 50);
+    const { results, machines } = await runFake(project, `${HEAD}profiles: [p3-i440fx, 486-isa, p5-i440fx]\nsteps:\n  - waitText: never\n    timeout: 20s\n`, {}, { signal: controller.signal, onStep });
     expect(results.map((r) => r.outcome)).toEqual(['interrupted', 'interrupted', 'interrupted']);
     expect(results[0]!.error!.message).toMatch(/interrupted by SIGINT/);
     expect(results[2]!.error!.message).toMatch(/before it started/);
