@@ -5,7 +5,7 @@
  */
 import { groupDigits } from './util/group-digits.js';
 
-export type ErrorClass = 'failed' | 'infra' | 'config' | 'unsupported';
+export type ErrorClass = 'failed' | 'infra' | 'config' | 'unsupported' | 'interrupted';
 
 export abstract class BootgateError extends Error {
   abstract readonly errorClass: ErrorClass;
@@ -131,9 +131,9 @@ export class GuestClockError extends BootgateError {
   readonly errorClass = 'infra' as const;
 }
 
-/** The run was interrupted (Ctrl-C, SIGTERM): the job's verdict is unknown, which is not the image's fault. */
+/** The run was interrupted (Ctrl-C, SIGTERM, SIGHUP): the job's verdict is unknown, which is not the image's fault. */
 export class InterruptedError extends BootgateError {
-  readonly errorClass = 'infra' as const;
+  readonly errorClass = 'interrupted' as const;
   constructor(signal: string) {
     super(`interrupted by ${signal}`);
   }

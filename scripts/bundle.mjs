@@ -16,6 +16,9 @@ await build({
   format: 'esm',
   external: ['sharp', 'v86'],
   logLevel: 'warning',
+  // main.js.map, chained through tsc's maps to harness/*.ts: what an internal error's stack is
+  // mapped with (cli/internal-error.ts); nothing reads it on a normal start.
+  sourcemap: 'linked',
   // Bundled CommonJS dependencies call require(), which an ES module does not have.
   banner: { js: "import { createRequire as __bootgateRequire } from 'node:module'; const require = __bootgateRequire(import.meta.url);" },
 });

@@ -50,7 +50,7 @@ export async function findRamFloor(runProbe: RunProbe, lowMiB: number, highMiB: 
   while (pass - fail > 1) {
     const mid = Math.floor((fail + pass) / 2);
     const p = await probe(mid);
-    if (p.outcome === 'infra-error' || p.outcome === 'config-error') {
+    if (p.outcome === 'infra-error' || p.outcome === 'config-error' || p.outcome === 'interrupted') {
       return { lowMiB, highMiB, probes, problem: `probe at ${mid} MiB hit an ${p.outcome}: ${p.error ?? ''}` };
     }
     if (PASSING.includes(p.outcome)) pass = mid;

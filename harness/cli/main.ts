@@ -1,12 +1,13 @@
 /**
  * The bootgate command line. Every expected error ends as one line on stderr and a distinct exit
- * code (2 bad input, 3 infra), never a stack trace; the first Ctrl-C stops every machine and still
- * writes the report, a second one kills the emulators at once. Each command's modules load when
+ * code (2 bad input, 3 infra), never a stack trace; the first Ctrl-C (or SIGTERM, SIGHUP) stops
+ * every machine and still writes the report, a second one kills the emulators at once and exits 130. Each command's modules load when
  * it runs, so `--help`, a usage error or a short job does not pay for the others.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { BootgateError } from '../errors.js';
+import { internalErrorText } from './internal-error.js';
 import { killAllNow } from '../machine/cleanup-registry.js';
 import { EXIT } from '../model/outcome.js';
 import { TOOL_VERSION } from '../util/tool-version.js';
@@ -27,8 +28,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`\nbootgate: ${signal}: stopping every machine (again to kill them at once)\n`);
     interrupt.abort(signal);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // A rejection nobody handled is our bug: a line and exit 3 (130 once interrupted), with every
+  // machine killed and the report written on the way out, instead of Node's dump of bundle source.
+  const onUncaught = (error: unknown) => {
+    process.stderr.write(internalErrorText(error));
+    process.exit(interrupt.signal.aborted ? EXIT.interrupted : EXIT.infra);
+  };
+  const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUncaught);
 
   const program = new Command('bootgate')
     .description('Boot OS images headlessly in QEMU and v86 and gate CI on screens, serial logs and budgets')
@@ -45,6 +54,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .option('--junit <file>', 'also write JUnit XML here (default: <report-dir>/junit.xml)')
       .addOption(new Option('--update-goldens [mode]', 'write goldens: missing (default locally), changed (flag alone), all, none; never in CI').choices(['missing', 'changed', 'all', 'none']))
       .option('--jobs <n>', 'jobs at once (default: number of cores)')
+      .option('--max-memory <size>', 'start a job only while the guest RAM plus emulator overhead of the running ones fits this (e.g. 4GiB; default: the memory the host has available)')
       .option('--timeout-scale <x>', 'multiply every timeout (slow hosts)', '1')
       .option('--retries <n>', 'retry a failed job n times; a pass on retry is reported as flaky', '0')
       .option('--filmstrip <mode>', 'record the boot as an animated WebP and a contact sheet: on-failure, always, off', 'on-failure')
@@ -175,14 +185,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (e instanceof BootgateError) {
       process.stderr.write(`bootgate: ${e.message}\n`);
-      return e.errorClass === 'config' ? EXIT.config : e.errorClass === 'failed' ? EXIT.failed : EXIT.infra;
+      return e.errorClass === 'config' ? EXIT.config : e.errorClass === 'failed' ? EXIT.failed : e.errorClass === 'interrupted' ? EXIT.interrupted : EXIT.infra;
     }
-    // A bug of ours: one line by default, the stack when asked for.
-    const detail = process.env.BOOTGATE_DEBUG ? ((e as Error).stack ?? String(e)) : `${(e as Error).message ?? String(e)} (BOOTGATE_DEBUG=1 shows the stack)`;
-    process.stderr.write(`bootgate: internal error: ${detail}\n`);
+    process.stderr.write(internalErrorText(e));
     return EXIT.infra;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+    process.off('uncaughtException', onUncaught);
+    process.off('unhandledRejection', onUncaught);
   }
 }

@@ -1,19 +1,19 @@
 /** `bootgate run [paths...]`: load, plan, preflight, run, report; returns the exit code. */
-import { buildRunResult } from '../report/run-result.js';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { createMachine } from '../machine/create-machine.js';
 import type { MachineFactory } from '../machine/machine.js';
 import { ConsoleReporter } from '../report/console-reporter.js';
-import { writeHtml } from '../report/html-reporter.js';
-import { writeJunit } from '../report/junit-reporter.js';
-import { readResults, writeResults } from '../report/json-reporter.js';
-import { prepareReportDir, RESULTS_FILE } from '../report/report-dir.js';
+import { readResults } from '../report/json-reporter.js';
+import { prepareReportDir } from '../report/report-dir.js';
+import { LiveReport } from './live-report.js';
 import type { RunResult } from '../model/results.js';
 import { EXIT } from '../model/outcome.js';
 import { compareWithBaseline, parseTolerance } from './compare-command.js';
 import { runJobs } from '../run/run-jobs.js';
+import { hostAvailableBytes, MemoryAdmission } from '../run/memory-admission.js';
+import { parseSize } from '../config/size.js';
 import { FILMSTRIP_MODES, type FilmstripMode } from '../run/run-attempt.js';
 import { loadTargets } from './load-targets.js';
 import { parseShard, planShards } from '../run/shard-jobs.js';
@@ -34,6 +34,7 @@ export interface RunCommandOptions {
   readonly junit?: string;
   readonly updateGoldens?: string | boolean;
   readonly jobs?: string;
+  readonly maxMemory?: string;
   readonly timeoutScale: string;
   readonly retries: string;
   readonly baseline?: string;
@@ -91,6 +92,7 @@ export async function runScenarios(
   const concurrency = wholeNumber(options.jobs ?? String(availableParallelism()), '--jobs', 1);
   const retries = wholeNumber(options.retries, '--retries', 0);
   const timeoutScale = positiveNumber(options.timeoutScale, '--timeout-scale');
+  const memory = memoryAdmission(options.maxMemory);
   // Read the baseline first: a typo in its path must not surface only after a long run.
   const baseline = options.baseline ? readResults(options.baseline) : undefined;
   const tolerance = parseTolerance(options.tolerance);
@@ -121,12 +123,17 @@ export async function runScenarios(
   }
 
   const reportDir = resolve(options.reportDir);
-  prepareReportDir(reportDir);
+  const killed = prepareReportDir(reportDir);
+  if (killed) write(`note: ${killed}`);
   const reporter = new ConsoleReporter(jobs.length, write);
   const ofShard = shard ? ` (shard ${shard.index}/${shard.total} of ${planned.length})` : '';
   write(`bootgate ${TOOL_VERSION}: ${jobs.length} job(s)${ofShard} from ${scenarios.length} scenario(s), ${concurrency} at once, goldens: ${updateMode}`);
-  const startedAt = new Date();
-  const started = performance.now();
+  const report = new LiveReport(
+    jobs,
+    { reportDir, junit: options.junit ? resolve(options.junit) : join(reportDir, 'junit.xml') },
+    { updateGoldens: updateMode, timeoutScale, jobs: concurrency, retries },
+    plan && shard ? { ...shard, planned: plan } : undefined,
+  );
   const results = await runJobs(jobs, {
     concurrency,
     retries,
@@ -135,18 +142,18 @@ export async function runScenarios(
     timeoutScale,
     filmstrip: options.filmstrip as FilmstripMode,
     ...(options.guestClock ? { guestClock: true } : {}),
+    ...(memory ? { memory } : {}),
     ...(options.saveStateOnFailure ? { saveStateOnFailure: true } : {}),
     ...(options.fromState ? { fromState: resolve(options.fromState) } : {}),
     createMachine: env.createMachine ?? createMachine,
     ...(env.signal ? { signal: env.signal } : {}),
     onJobStart: (job, attempt) => reporter.jobStarted(job, attempt),
-    onJobEnd: (result) => reporter.jobEnded(result),
+    onJobEnd: (result) => {
+      reporter.jobEnded(result);
+      report.jobEnded(result);
+    },
   });
-  const built = buildRunResult(results, startedAt, performance.now() - started, { updateGoldens: updateMode, timeoutScale, jobs: concurrency, retries });
-  const run: RunResult = plan && shard ? { ...built, shard: { ...shard, planned: plan } } : built;
-  writeResults(run, join(reportDir, RESULTS_FILE));
-  writeJunit(run, options.junit ? resolve(options.junit) : join(reportDir, 'junit.xml'));
-  writeHtml(run, reportDir);
+  const run = report.finish(results);
   reporter.summary(run, reportDir);
   if (baseline) {
     write('');
@@ -155,6 +162,19 @@ export async function runScenarios(
     if (comparison.failed && run.summary.exitCode === EXIT.passed) return { run, exitCode: EXIT.failed };
   }
   return { run, exitCode: run.summary.exitCode };
+}
+
+/** The flag's limit, or what the host has available now; none where the host does not say (not Linux). */
+function memoryAdmission(flag: string | undefined): MemoryAdmission | undefined {
+  if (flag === undefined) {
+    const available = hostAvailableBytes();
+    return available === undefined ? undefined : new MemoryAdmission(available, 'host');
+  }
+  try {
+    return new MemoryAdmission(parseSize(flag), 'flag');
+  } catch (e) {
+    throw new ConfigError((e as Error).message, { field: '--max-memory' });
+  }
 }
 
 function isCi(): boolean {

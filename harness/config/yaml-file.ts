@@ -28,10 +28,10 @@ export function readYamlFile<S extends z.ZodType>(file: string, schema: S, Error
   const data: unknown = doc.toJS();
   const result = schema.safeParse(data ?? {});
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = issue.path.map(String).join('.') || undefined;
-  const pos = positionOf(doc, issue.path, lineCounter);
-  throw new ErrorType(describeIssue(issue), { file, field, ...pos });
+  const { path, message } = describeIssue(firstToTell(result.error.issues), [], data, schema);
+  const field = path.map(String).join('.') || undefined;
+  const pos = positionOf(doc, path, lineCounter);
+  throw new ErrorType(message, { file, field, ...pos });
 }
 
 /**
@@ -59,12 +59,106 @@ function positionOf(doc: Document, path: readonly PropertyKey[], lineCounter: Li
   return {};
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
-  if (issue.code === 'invalid_union') {
-    // zod reports every branch; the first branch's first complaint is usually the helpful one.
-    const first = issue.errors.flat()[0];
-    if (first) return first.message;
+/**
+ * One issue as a person can act on it. For a union (an image given as a path or as {path,
+ * sha256}, a pattern as a string or {regex}), zod reports every form's complaint; the form meant
+ * is the one whose type the value has, and its own complaint, at its own path, is the one shown.
+ */
+function describeIssue(issue: z.core.$ZodIssue, base: readonly PropertyKey[], data: unknown, schema: z.ZodType): { path: PropertyKey[]; message: string } {
+  const path = [...base, ...issue.path];
+  if (issue.code === 'unrecognized_keys') {
+    const known = objectKeys(schema);
+    const hints = issue.keys.map((k) => {
+      const near = closest(k, known);
+      return `unknown field ${JSON.stringify(k)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`;
+    });
+    return { path, message: hints.join(', ') };
   }
-  return issue.message;
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    // A form that refused the value's type at the union itself was not the form meant.
+    const meant = issue.errors.filter((b) => !refusedType(b));
+    if (meant.length === 0) {
+      const expected = (i: z.core.$ZodIssue): string[] => (i.code === 'invalid_type' ? [String(i.expected)] : i.code === 'invalid_union' ? i.errors.flat().flatMap(expected) : []);
+      const forms = [...new Set(issue.errors.flat().flatMap(expected))];
+      return { path, message: `expected ${forms.map(article).join(' or ')}, got ${article(typeOf(valueAt(data, path)))}` };
+    }
+    // The form that got furthest into the value: its complaint names the real problem.
+    const best = meant.reduce((a, b) => (depth(b) > depth(a) ? b : a));
+    return describeIssue(firstToTell(best), path, data, schema);
+  }
+  if (issue.code === 'invalid_type') {
+    const got = typeOf(valueAt(data, path));
+    // YAML reads 0000 or 1e3 as numbers; a quoted value stays a string.
+    const quote = issue.expected === 'string' && got === 'number' ? ' (quote it: YAML reads it as a number)' : '';
+    if (got === 'nothing') return { path, message: `missing: expected ${article(String(issue.expected))}` };
+    return { path, message: `expected ${article(String(issue.expected))}, got ${article(got)}${quote}` };
+  }
+  return { path, message: issue.message };
+}
+
+/** A misspelt field explains the required one that then seems missing: tell it first. */
+function firstToTell(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue {
+  return issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;
+}
+
+function refusedType(issues: readonly z.core.$ZodIssue[]): boolean {
+  return issues.length > 0 && issues.every((i) => i.path.length === 0 && (i.code === 'invalid_type' || (i.code === 'invalid_union' && i.errors.every(refusedType))));
+}
+
+function depth(issues: readonly z.core.$ZodIssue[]): number {
+  return Math.max(...issues.map((i) => i.path.length + (i.code === 'unrecognized_keys' ? 1 : 0)));
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), data);
+}
+
+function typeOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : value === undefined ? 'nothing' : typeof value === 'object' ? 'object' : typeof value;
+}
+
+function article(type: string): string {
+  return type === 'nothing' || type === 'null' ? type : `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+}
+
+/** Every field name any object in the schema has: what an unknown field was probably meant to be. */
+function objectKeys(schema: z.ZodType): string[] {
+  const keys = new Set<string>();
+  const seen = new Set<unknown>();
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
+    const def = (node as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+    if (!def) return;
+    if (def.type === 'object' && def.shape) Object.keys(def.shape).forEach((k) => keys.add(k));
+    for (const value of Object.values(def)) {
+      if (Array.isArray(value)) value.forEach(walk);
+      else if (value && typeof value === 'object') {
+        if ('_zod' in value) walk(value);
+        else Object.values(value).forEach(walk);
+      }
+    }
+  };
+  walk(schema);
+  return [...keys];
+}
+
+/** The known name within two edits of `name`, if one is. */
+function closest(name: string, known: readonly string[]): string | undefined {
+  let best: { key: string; d: number } | undefined;
+  for (const key of known) {
+    const d = editDistance(name.toLowerCase(), key.toLowerCase());
+    if (d <= 2 && d < name.length && (!best || d < best.d)) best = { key, d };
+  }
+  return best?.key;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
 }

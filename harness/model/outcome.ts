@@ -17,9 +17,11 @@ export type Outcome =
   /** The backend cannot emulate the profile; never run on other hardware instead. */
   | 'skipped'
   /** Failed the way the scenario declares it must (known incompatibility, known emulator bug). */
-  | 'expected-failure';
+  | 'expected-failure'
+  /** The run was stopped (Ctrl-C, SIGTERM, SIGHUP, or killed) before this job had a verdict: nothing is known about the image. */
+  | 'interrupted';
 
-export const OUTCOMES: readonly Outcome[] = ['passed', 'failed', 'infra-error', 'config-error', 'flaky', 'skipped', 'expected-failure'];
+export const OUTCOMES: readonly Outcome[] = ['passed', 'failed', 'infra-error', 'config-error', 'flaky', 'skipped', 'expected-failure', 'interrupted'];
 
 /** The outcomes that let a gate pass: the rest mean the image, the input or the host broke. */
 export function holdsGate(outcome: string): boolean {
@@ -34,16 +36,23 @@ export function outcomeOfErrorClass(errorClass: ErrorClass | undefined): Outcome
       return 'config-error';
     case 'unsupported':
       return 'skipped';
+    case 'interrupted':
+      return 'interrupted';
     default:
       // Anything unclassified is our bug or the host's, not the image's.
       return 'infra-error';
   }
 }
 
-/** Exit codes (docs/architecture.md, "Outcomes and exit codes"): a definite image failure outranks an infra error, which outranks success. */
+/**
+ * Exit codes (docs/architecture.md, "Outcomes and exit codes"): an interrupted run says so first
+ * (its other verdicts are partial), then a definite image failure outranks an infra error, which
+ * outranks success.
+ */
 export const EXIT = { passed: 0, failed: 1, config: 2, infra: 3, interrupted: 130 } as const;
 
 export function exitCodeFor(outcomes: readonly Outcome[]): number {
+  if (outcomes.includes('interrupted')) return EXIT.interrupted;
   if (outcomes.includes('failed')) return EXIT.failed;
   if (outcomes.includes('config-error')) return EXIT.config;
   if (outcomes.includes('infra-error')) return EXIT.infra;

@@ -107,6 +107,12 @@ export interface RunSummary {
 
 export interface RunResult {
   readonly version: 1;
+  /**
+   * Set while the run goes on: results are rewritten as each job ends, so a run that is killed
+   * (SIGKILL, OOM killer, CI timeout) leaves this report with its finished verdicts, the rest
+   * interrupted. A run that ends, even by Ctrl-C, writes its report without it.
+   */
+  readonly incomplete?: true;
   readonly tool: { readonly name: 'bootgate'; readonly version: string };
   readonly startedAt: string;
   readonly durationMs: number;

@@ -1,7 +1,7 @@
 /** Live progress lines while jobs run, then a summary table with one row per backend and the cross-emulator verdict. */
 import { dirname, relative } from 'node:path';
 import type { Job } from '../model/job.js';
-import { OUTCOMES, type Outcome } from '../model/outcome.js';
+import { holdsGate, OUTCOMES, type Outcome } from '../model/outcome.js';
 import { formatDuration } from '../config/duration.js';
 import { groupByScenario, whereItFailed } from './cross-backend.js';
 import { phaseTimeText } from './phase-times.js';
@@ -15,6 +15,7 @@ const SYMBOL: Readonly<Record<Outcome, string>> = {
   flaky: 'FLAKY',
   skipped: 'SKIP',
   'expected-failure': 'XFAIL',
+  interrupted: 'INTR',
 };
 
 export class ConsoleReporter {
@@ -59,8 +60,10 @@ export class ConsoleReporter {
     const counts = OUTCOMES.filter((o) => run.summary.counts[o] > 0).map((o) => `${run.summary.counts[o]} ${o}`);
     this.write('');
     this.write(`${counts.join(', ') || 'no jobs'} in ${formatDuration(run.durationMs)}; report: ${relative(process.cwd(), reportDir) || '.'}`);
-    // The plain "N passed, N failed" closing line CI systems read.
-    this.write(`${run.summary.counts.passed + run.summary.counts.flaky} passed, ${run.summary.counts.failed} failed`);
+    // The plain "N passed, N failed" closing line CI systems read: "failed" counts every outcome
+    // that breaks the gate (infra and config errors, interrupted jobs too), so the line agrees with the exit code.
+    const breaking = OUTCOMES.filter((o) => !holdsGate(o)).reduce((n, o) => n + run.summary.counts[o], 0);
+    this.write(`${run.summary.counts.passed + run.summary.counts.flaky} passed, ${breaking} failed`);
   }
 }
 

@@ -4,19 +4,20 @@
  * wrote beside it by relative paths, so the folder works offline and as a CI artifact. Each
  * job's serial log tail is embedded, since a page opened from file:// cannot read files itself.
  */
-import { statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPORT_SCRIPT } from './html/report-script.js';
 import { REPORT_STYLE } from './html/report-style.js';
 import type { JobResult, RunResult } from '../model/results.js';
 import { readTail } from '../util/read-tail.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 /** Enough of a serial log to show how a boot ended; 500 jobs stay under 4 MB of page. */
 const SERIAL_TAIL_BYTES = 8000;
 
 export function writeHtml(run: RunResult, reportDir: string): string {
   const file = join(reportDir, 'index.html');
-  writeFileSync(file, renderHtml(run, reportDir));
+  writeFileAtomic(file, renderHtml(run, reportDir));
   return file;
 }
 
@@ -32,6 +33,7 @@ export function renderHtml(run: RunResult, reportDir: string): string {
 <title>bootgate report: ${esc(counts || 'no jobs')}</title>
 <style>${REPORT_STYLE}</style></head><body>
 <header><h1>bootgate report</h1>
+${run.incomplete ? '<p class="incomplete"><b>Incomplete:</b> this report was written while the run went on, and the run ended (killed) before it was final. Jobs without a verdict say interrupted.</p>' : ''}
 <div class="meta">${esc(run.startedAt)} · ${(run.durationMs / 1000).toFixed(1)} s · ${esc(counts || 'no jobs')} · exit code ${run.summary.exitCode}${shard} · bootgate ${esc(run.tool.version)}</div>
 <div class="chips"><span id="chips" class="chips" style="margin:0"></span><input id="search" type="search" placeholder="search jobs, errors… (/)" aria-label="search"></div>
 </header>

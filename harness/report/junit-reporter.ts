@@ -1,14 +1,14 @@
 /** JUnit XML, the one format every CI system reads: a suite per scenario, a test case per backend × profile. */
 import { budgetText, guestTimeText } from './phase-times.js';
 import { formatDuration } from '../config/duration.js';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { groupByScenario, whereItFailed } from './cross-backend.js';
 import type { JobResult, RunResult } from '../model/results.js';
 
+const INCOMPLETE = 'written while the run went on, which ended before this report was final (killed): jobs without a verdict say interrupted';
+
 export function writeJunit(run: RunResult, file: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, renderJunit(run));
+  writeFileAtomic(file, renderJunit(run));
 }
 
 export function renderJunit(run: RunResult): string {
@@ -16,13 +16,14 @@ export function renderJunit(run: RunResult): string {
   const verdicts = new Map<string, string[]>();
   for (const row of groupByScenario(run.jobs)) {
     bySuite.set(row.scenario, [...(bySuite.get(row.scenario) ?? []), ...row.jobs]);
+    if (run.incomplete && !verdicts.has(row.scenario)) verdicts.set(row.scenario, [`      <property name="incomplete" value="${INCOMPLETE}"/>`]);
     if (row.verdict) verdicts.set(row.scenario, [...(verdicts.get(row.scenario) ?? []), `      <property name="across emulators on ${esc(row.profile)}" value="${esc(row.verdict)}"/>`]);
   }
   const suites = [...bySuite.entries()].map(([name, jobs]) => {
     const count = (pred: (j: JobResult) => boolean) => jobs.filter(pred).length;
     const time = jobs.reduce((t, j) => t + j.durationMs, 0) / 1000;
     return [
-      `  <testsuite name="${esc(name)}" tests="${jobs.length}" failures="${count((j) => j.outcome === 'failed')}" errors="${count((j) => j.outcome === 'infra-error' || j.outcome === 'config-error')}" skipped="${count((j) => j.outcome === 'skipped' || j.outcome === 'expected-failure')}" time="${time.toFixed(3)}">`,
+      `  <testsuite name="${esc(name)}" tests="${jobs.length}" failures="${count((j) => j.outcome === 'failed')}" errors="${count((j) => j.outcome === 'infra-error' || j.outcome === 'config-error' || j.outcome === 'interrupted')}" skipped="${count((j) => j.outcome === 'skipped' || j.outcome === 'expected-failure')}" time="${time.toFixed(3)}">`,
       ...(verdicts.has(name) ? ['    <properties>', ...verdicts.get(name)!, '    </properties>'] : []),
       ...jobs.map(testCase),
       '  </testsuite>',
@@ -43,6 +44,7 @@ function testCase(job: JobResult): string {
       break;
     case 'infra-error':
     case 'config-error':
+    case 'interrupted':
       body.push(`      <error type="${esc(job.outcome)}" message="${esc(firstLine(message))}">${esc(message)}</error>`);
       break;
     case 'skipped':

@@ -11,7 +11,6 @@ import type { BackendName } from '../machine/machine.js';
 import type { Job } from '../model/job.js';
 import { resolveProfile } from '../vm-config/load-profile.js';
 import type { Scenario } from '../scenario/scenario.js';
-import { stepAction } from '../steps/step-schema.js';
 import { sha256File } from '../util/sha256-file.js';
 
 export interface PlanFilters {
@@ -71,15 +70,4 @@ export async function preflight(scenario: Scenario): Promise<void> {
       }
     }
   }
-  scenario.phases.forEach((phase, p) =>
-    phase.steps.forEach((step, s) => {
-      const field = `phases.${p}.steps.${s}`;
-      try {
-        const { kind, value } = stepAction(step);
-        kind.check?.(value);
-      } catch (e) {
-        throw new ConfigError((e as Error).message.replace(/^[^:]*: /, ''), { file: scenario.file, field });
-      }
-    }),
-  );
 }

@@ -21,6 +21,8 @@ import type { Job } from '../model/job.js';
 import { scenarioMedia } from '../scenario/scenario.js';
 import { outcomeOfErrorClass, type Outcome } from '../model/outcome.js';
 import { JobStates, type StartPoint } from './job-states.js';
+import { sourceStack } from '../util/source-stack.js';
+import type { MemoryAdmission } from './memory-admission.js';
 import type { SnapshotCache } from './snapshot-cache.js';
 
 export interface AttemptOptions {
@@ -28,7 +30,7 @@ export interface AttemptOptions {
   readonly updateMode: UpdateMode;
   readonly timeoutScale: number;
   readonly createMachine: MachineFactory;
-  /** Aborted on Ctrl-C: the attempt stops its machine and reports infra-error. */
+  /** Aborted on Ctrl-C, SIGTERM or SIGHUP: the attempt stops its machine and reports interrupted. */
   readonly signal?: AbortSignal;
   readonly onStep?: (job: Job, phase: string, description: string) => void;
   /** Record the boot as a filmstrip: kept for failed attempts, for every attempt, or not recorded. */
@@ -47,6 +49,8 @@ export interface AttemptOptions {
   readonly fromState?: string;
   /** Save the machine into the report folder when an attempt fails, to go on from there later. */
   readonly saveStateOnFailure?: boolean;
+  /** Waits for the memory the machine may take before it starts (none: start at once). */
+  readonly memory?: MemoryAdmission;
 }
 
 export type FilmstripMode = 'on-failure' | 'always' | 'off';
@@ -73,12 +77,13 @@ const EVIDENCE_TIMEOUT_MS = 5000;
 
 /** `snapshots` is required here: runJobs makes the one cache a run's jobs share. */
 export async function runAttempt(job: Job, attempt: number, options: AttemptOptions & { readonly snapshots: SnapshotCache }): Promise<Attempt> {
-  const started = performance.now();
+  let started = performance.now();
   const artifacts = new JobArtifacts(options.reportDir, job.id, attempt);
   const workDir = await mkdtemp(join(tmpdir(), 'bootgate-'));
   const controller = new AbortController();
   const jobTimeoutMs = job.scenario.timeoutMs * options.timeoutScale;
-  const timer = setTimeout(() => controller.abort(new WaitTimeoutError('the whole job to finish', jobTimeoutMs, '')), jobTimeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  let releaseMemory: (() => void) | undefined;
   const onInterrupt = () => controller.abort(new InterruptedError(String(options.signal?.reason ?? 'signal')));
   options.signal?.addEventListener('abort', onInterrupt);
   if (options.signal?.aborted) onInterrupt();
@@ -96,9 +101,15 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
   let start: StartPoint = { resumeAt: 0 };
   const cursor = { step: 0 };
   try {
+    // Waiting for memory is not the job's time: its timeout and durations start once admitted.
+    releaseMemory = await options.memory?.admit(job, controller.signal);
+    started = performance.now();
+    timer = setTimeout(() => controller.abort(new WaitTimeoutError('the whole job to finish', jobTimeoutMs, '')), jobTimeoutMs);
     images = measureImages(job.scenario);
     checkSizeBudgets(job.scenario, images);
     start = await states.start();
+    // Interrupted while a state was looked up: start no machine at all.
+    controller.signal.throwIfAborted();
     machine = options.createMachine(job.backend, {
       profile: job.profile,
       media: scenarioMedia(job.scenario, await makeBlankDisk(job, workDir)),
@@ -162,7 +173,7 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
         const frame = gone ? undefined : await withTimeout(m.screenshot(), EVIDENCE_TIMEOUT_MS).catch(() => undefined);
         const last = frame ?? ctx?.lastFrame;
         if (last) files.lastFrame = await artifacts.image('last-frame', last);
-        if (options.saveStateOnFailure && !gone) {
+        if (options.saveStateOnFailure && !gone && !(error instanceof InterruptedError)) {
           const dir = join(artifacts.dir, 'state');
           await states.saveFailure(m, dir, cursor.step);
           files.state = relative(options.reportDir, dir);
@@ -179,6 +190,7 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
     warnings.push(`hand-over ended with an error: ${(e as Error).message}`);
   } finally {
     await machine?.stop();
+    releaseMemory?.();
     await rm(workDir, { recursive: true, force: true });
   }
   // Guest time is known only now: QEMU's counts are in a log that is complete once QEMU is gone.
@@ -252,7 +264,7 @@ async function runPhases(job: Job, ctx: StepContext, run: PhaseRun, options: Att
 }
 
 /** Phases and steps the attempt never reached, so the report shows the whole scenario. */
-function markNotRun(job: Job, phases: PhaseResult[]): void {
+export function markNotRun(job: Job, phases: PhaseResult[]): void {
   let index = phases.reduce((n, p) => n + p.steps.length, 0);
   const ranPhases = phases.length;
   const last = phases[ranPhases - 1];
@@ -281,7 +293,7 @@ function toJobError(error: unknown): JobError {
   }
   const e = error instanceof Error ? error : new Error(String(error));
   // An unexpected exception is our bug or the host's: report it whole so it can be fixed.
-  return { class: 'infra', type: e.name, message: `${e.message}${e.stack ? `\n${e.stack.split('\n').slice(1, 4).join('\n')}` : ''}` };
+  return { class: 'infra', type: e.name, message: `${e.message}${e.stack ? `\n${sourceStack(e.stack).split('\n').slice(1, 4).join('\n')}` : ''}` };
 }
 
 /** A sparse raw file in the job's own temp folder: fresh for every attempt, never shared, removed with the folder. */
@@ -294,12 +306,13 @@ async function makeBlankDisk(job: Job, workDir: string): Promise<string | undefi
   return path;
 }
 
+/** Settles with `promise` or the abort, whichever comes first; `promise` is always handled, so its later rejection (a machine stopped while it started) is never unhandled. */
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
     const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 

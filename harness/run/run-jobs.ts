@@ -5,7 +5,7 @@
 import PQueue from 'p-queue';
 import type { JobResult } from '../model/results.js';
 import type { Job } from '../model/job.js';
-import { runAttempt, type Attempt, type AttemptOptions } from './run-attempt.js';
+import { markNotRun, runAttempt, type Attempt, type AttemptOptions } from './run-attempt.js';
 import type { Outcome } from '../model/outcome.js';
 import { SnapshotCache } from './snapshot-cache.js';
 import type { Scenario } from '../scenario/scenario.js';
@@ -36,8 +36,37 @@ export async function runJobs(jobs: readonly Job[], runOptions: RunJobsOptions):
   return results;
 }
 
+/** The result of a job the run ended before it had a verdict: every step not run. */
+export function interruptedJobResult(job: Job, startedAt: string, why: string): JobResult {
+  const phases: JobResult['phases'][number][] = [];
+  markNotRun(job, phases);
+  return {
+    ...jobFields(job),
+    outcome: 'interrupted',
+    error: { class: 'interrupted', type: 'InterruptedError', message: why },
+    attempts: [],
+    startedAt,
+    durationMs: 0,
+    phases,
+    host: {},
+    artifacts: {},
+  };
+}
+
+function jobFields(job: Job) {
+  return {
+    id: job.id,
+    scenario: { name: job.scenario.name, file: job.scenario.file, description: job.scenario.description, failOn: job.scenario.failOn.map((p) => ({ source: p.source, regex: p.regex.source, flags: p.regex.flags })) },
+    backend: job.backend,
+    profile: job.profile.name,
+    memoryMiB: job.profile.memoryMiB,
+  };
+}
+
 async function runJobWithRetries(job: Job, options: RunJobsOptions & { readonly snapshots: SnapshotCache }): Promise<JobResult> {
   const startedAt = new Date().toISOString();
+  // Jobs still queued when the run is interrupted start no machine.
+  if (options.signal?.aborted) return interruptedJobResult(job, startedAt, `interrupted by ${String(options.signal.reason)} before it started`);
   const attempts: Attempt[] = [];
   for (let n = 1; n <= 1 + options.retries; n++) {
     if (n > 1 && options.signal?.aborted) break;
@@ -50,11 +79,7 @@ async function runJobWithRetries(job: Job, options: RunJobsOptions & { readonly 
   const last = attempts[attempts.length - 1]!;
   const verdict = judge(job, attempts);
   return {
-    id: job.id,
-    scenario: { name: job.scenario.name, file: job.scenario.file, description: job.scenario.description, failOn: job.scenario.failOn.map((p) => ({ source: p.source, regex: p.regex.source, flags: p.regex.flags })) },
-    backend: job.backend,
-    profile: job.profile.name,
-    memoryMiB: job.profile.memoryMiB,
+    ...jobFields(job),
     outcome: verdict.outcome,
     ...(verdict.expectedReason ? { expectedReason: verdict.expectedReason } : {}),
     ...(verdict.error ?? last.error ? { error: verdict.error ?? last.error } : {}),

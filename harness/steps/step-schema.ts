@@ -26,6 +26,14 @@ export const stepSchema = z
         code: 'custom',
         message: actions.length === 0 ? `a step needs one action: ${STEP_ACTIONS.join(', ')}` : `a step has one action, this one has ${actions.join(' and ')}`,
       });
+      return;
+    }
+    // A value the kind cannot perform (an unknown key name) is refused here, so its error has the file's line.
+    const kind = STEP_KINDS.find((k) => k.key === actions[0])!;
+    try {
+      kind.check?.(s[kind.key as keyof typeof s] as never);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message.replace(/^[^:]*: /, ''), path: [kind.key] });
     }
   });
 

@@ -103,7 +103,7 @@ describe('bootgate run, end to end', () => {
     expect(code).toBe(130);
     expect(ours.filter(alive)).toEqual([]);
     const [job] = readJobs(report);
-    expect(job!.outcome).toBe('infra-error');
+    expect(job!.outcome).toBe('interrupted');
     expect(job!.error!.message).toMatch(/interrupted by SIGINT/);
   });
 
@@ -112,7 +112,7 @@ describe('bootgate run, end to end', () => {
     writeFileSync(scenario, 'image: {cdrom: /usr/lib/grub-rescue/grub-rescue-cdrom.iso}\nprofile: p3-i440fx\nsteps:\n  - waitText: x\n    timout: 3s\n');
     const run = await runCli(['run', scenario, '--report-dir', join(work, 'broken-report')]);
     expect(run.code).toBe(2);
-    expect(run.stderr.trim()).toBe(`bootgate: ${scenario}:4:5: steps.0: unknown field "timout"`);
+    expect(run.stderr.trim()).toBe(`bootgate: ${scenario}:4:5: steps.0: unknown field "timout" (did you mean "timeout"?)`);
   });
 
   it('keeps what it caches under BOOTGATE_CACHE, and nothing under the default cache folder', async () => {

@@ -84,8 +84,8 @@ describe('the shipped mini-setup preset', () => {
 
 describe('preset errors name the file and the field, on one line', () => {
   const cases: [string, (y: string) => string, RegExp, RegExp][] = [
-    ['a missing budget', (y) => y.replace(/^  imageMiB: 16\n/m, ''), /budgets\.imageMiB/, /expected number/],
-    ['a wrong type', (y) => y.replace('ramMiB: 48', 'ramMiB: lots'), /budgets\.ramMiB/, /expected number/],
+    ['a missing budget', (y) => y.replace(/^  imageMiB: 16\n/m, ''), /budgets\.imageMiB/, /expected a number/],
+    ['a wrong type', (y) => y.replace('ramMiB: 48', 'ramMiB: lots'), /budgets\.ramMiB/, /expected a number/],
     ['an unknown field', (y) => y.replace('budgets:\n', 'budgets:\n  diskMiB: 3\n'), /budgets/, /unknown field "diskMiB"/],
     ['a bad profile name', (y) => y.replace('claimed: [p2-i440fx', 'claimed: [P2 i440FX'), /profiles\.claimed\.0/, /./],
     ['a kernel from an unlisted package', (y) => y.replace('  kernel:\n    package: debian-installer-12-netboot-i386', '  kernel:\n    package: linux-image-686'), /recipe\.kernel\.package/, /linux-image-686 is not listed in recipe\.packages/],

@@ -97,14 +97,20 @@ describe('running jobs on a fake machine', () => {
     expect(results[0]!.error!.message).toMatch(/the whole job/);
   });
 
-  it('an interrupt stops the machine and reports infra-error', async () => {
+  it('an interrupt stops the machine and reports interrupted; queued jobs start no machine; the run exits 130', async () => {
     project = new TempProject();
     const controller = new AbortController();
-    setTimeout(() => controller.abort('SIGINT'), 100);
-    const { results, machines } = await runFake(project, `${HEAD}steps:\n  - waitText: never\n    timeout: 20s\n`, {}, { signal: controller.signal });
-    expect(results[0]!.outcome).toBe('infra-error');
+    let waiting = 0;
+    // Three profiles, two at once: the interrupt comes once both wait, while the third is queued.
+    const onStep = () => ++waiting === 2 && setTimeout(() => controller.abort('SIGINT'), 50);
+    const { results, machines } = await runFake(project, `${HEAD}profiles: [p3-i440fx, 486-isa, p5-i440fx]\nsteps:\n  - waitText: never\n    timeout: 20s\n`, {}, { signal: controller.signal, onStep });
+    expect(results.map((r) => r.outcome)).toEqual(['interrupted', 'interrupted', 'interrupted']);
     expect(results[0]!.error!.message).toMatch(/interrupted by SIGINT/);
-    expect(machines[0]!.stopped).toBe(true);
+    expect(results[2]!.error!.message).toMatch(/before it started/);
+    expect(results[2]!.phases[0]!.steps[0]!.outcome).toBe('not-run');
+    expect(machines.length).toBe(2);
+    expect(machines.every((m) => m.stopped)).toBe(true);
+    expect(exitCodeFor(results.map((r) => r.outcome))).toBe(130);
   });
 
   it('a pass on retry is flaky, and every attempt is recorded', async () => {

@@ -12,7 +12,7 @@ export const REPORT_SCRIPT = String.raw`
   var jobs = data.jobs;
   var byId = {};
   jobs.forEach(function (j) { byId[j.id] = j; });
-  var SEVERITY = ['failed', 'infra-error', 'config-error', 'flaky', 'expected-failure', 'skipped', 'passed'];
+  var SEVERITY = ['failed', 'infra-error', 'config-error', 'interrupted', 'flaky', 'expected-failure', 'skipped', 'passed'];
   var state = { outcomes: [], q: '', job: '', all: false };
   // Rows of the job list drawn at first, worst first: a table of 500 rows takes a busy browser most of a second to lay out.
   var LIST_ROWS = 100;

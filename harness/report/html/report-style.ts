@@ -17,10 +17,10 @@ th{background:var(--bg);font-weight:600}
 .matrix td.cell{padding:0;min-width:7em}
 .matrix td.cell button{display:block;width:100%;border:0;padding:.3em .55em;font:inherit;cursor:pointer;text-align:left;background:transparent}
 .matrix td.dim{opacity:.25}
-.o-passed{background:#dafbe1}.o-failed{background:#ffebe9}.o-infra-error,.o-config-error{background:#fff1e5}
+.o-passed{background:#dafbe1}.o-failed{background:#ffebe9}.o-infra-error,.o-config-error,.o-interrupted{background:#fff1e5}
 .o-flaky{background:#fff8c5}.o-skipped,.o-expected-failure{background:#eaeef2}
 .badge{display:inline-block;border-radius:1em;padding:0 .6em;font-size:12px;font-weight:600;color:#fff;background:var(--skip)}
-.b-passed{background:var(--pass)}.b-failed{background:var(--fail)}.b-infra-error,.b-config-error{background:var(--infra)}.b-flaky{background:var(--flaky)}
+.b-passed{background:var(--pass)}.b-failed{background:var(--fail)}.b-infra-error,.b-config-error,.b-interrupted{background:var(--infra)}.b-flaky{background:var(--flaky)}
 .list{table-layout:fixed;width:100%}.list tr{cursor:pointer}
 .list td{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .list th:nth-child(1){width:8em}.list th:nth-child(2){width:32%}.list th:nth-child(3){width:6em}.list tr:hover td{background:#f3f8ff}
@@ -46,4 +46,5 @@ pre.serial{background:#0d1117;color:#c9d1d9;padding:.6em;max-height:30em;overflo
 pre.serial .hit{background:#1f6f3f;color:#fff}pre.serial .bad{background:#b62324;color:#fff}
 .repro{display:flex;gap:.5em;align-items:center}.repro code{background:var(--bg);padding:.3em .5em;border-radius:4px;flex:1;overflow:auto;white-space:nowrap}
 .empty{color:#57606a;font-style:italic}
+.incomplete{background:#fff1e5;border:1px solid #d4a72c;padding:.4em .6em;border-radius:4px}
 `;
