@@ -121,7 +121,8 @@ export async function runScenarios(
     onJobStart: (job, attempt) => reporter.jobStarted(job, attempt),
     onJobEnd: (result) => reporter.jobEnded(result),
   });
-  const run = buildRunResult(results, startedAt, performance.now() - started, { updateGoldens: updateMode, timeoutScale, jobs: concurrency, retries });
+  // Goldens written in the default mode must be looked at first; an update mode asked for is that look.
+  const run = buildRunResult(results, startedAt, performance.now() - started, { updateGoldens: updateMode, timeoutScale, jobs: concurrency, retries }, options.updateGoldens === undefined);
   writeResults(run, join(reportDir, RESULTS_FILE));
   writeJunit(run, options.junit ? resolve(options.junit) : join(reportDir, 'junit.xml'));
   writeHtml(run, reportDir);

@@ -40,8 +40,12 @@ export function outcomeOfErrorClass(errorClass: ErrorClass | undefined): Outcome
   }
 }
 
-/** Exit codes (docs/architecture.md, "Outcomes and exit codes"): a definite image failure outranks an infra error, which outranks success. */
-export const EXIT = { passed: 0, failed: 1, config: 2, infra: 3, interrupted: 130 } as const;
+/**
+ * Exit codes (docs/architecture.md, "Outcomes and exit codes"): a definite image failure outranks
+ * an infra error, which outranks success. `review`: every job passed, but goldens were written in
+ * the default mode and nobody has looked at them yet.
+ */
+export const EXIT = { passed: 0, failed: 1, config: 2, infra: 3, review: 4, interrupted: 130 } as const;
 
 export function exitCodeFor(outcomes: readonly Outcome[]): number {
   if (outcomes.includes('failed')) return EXIT.failed;

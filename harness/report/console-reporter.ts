@@ -1,9 +1,10 @@
 /** Live progress lines while jobs run, then a summary table with one row per backend and the cross-emulator verdict. */
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Job } from '../model/job.js';
-import { OUTCOMES, type Outcome } from '../model/outcome.js';
+import { EXIT, OUTCOMES, type Outcome } from '../model/outcome.js';
 import { formatDuration } from '../config/duration.js';
 import { groupByScenario, whereItFailed } from './cross-backend.js';
+import { writtenGoldens } from './run-result.js';
 import { phaseTimeText } from './phase-times.js';
 import type { JobResult, RunResult } from '../model/results.js';
 
@@ -35,6 +36,7 @@ export class ConsoleReporter {
     this.write(`${SYMBOL[result.outcome].padEnd(6)} [${this.done}/${this.total}] ${result.id} (${formatDuration(result.durationMs)}${rss})`);
     if (result.outcome === 'expected-failure') this.write(`         expected: ${result.expectedReason}`);
     for (const warning of result.warnings ?? []) this.write(`         warning: ${warning}`);
+    for (const { golden } of writtenGoldens([result])) this.write(`         golden ${golden.status}: ${relative(process.cwd(), golden.file)} (frame: ${golden.actual})`);
     if (result.error && result.outcome !== 'passed' && result.outcome !== 'flaky') {
       this.write(`         ${result.error.type}${whereItFailed(result)}: ${result.error.message.split('\n')[0]}`);
     }
@@ -55,6 +57,11 @@ export class ConsoleReporter {
     this.write(`${counts.join(', ') || 'no jobs'} in ${formatDuration(run.durationMs)}; report: ${relative(process.cwd(), reportDir) || '.'}`);
     // The plain "N passed, N failed" closing line CI systems read.
     this.write(`${run.summary.counts.passed + run.summary.counts.flaky} passed, ${run.summary.counts.failed} failed`);
+    const written = run.summary.goldensWritten ?? 0;
+    if (written > 0) {
+      const report = join(relative(process.cwd(), reportDir) || '.', 'index.html');
+      this.write(`${written} golden${written === 1 ? '' : 's'} written, review them: ${report}${run.summary.exitCode === EXIT.review ? ' (then run again; bootgate accept takes a frame from a report)' : ''}`);
+    }
   }
 }
 

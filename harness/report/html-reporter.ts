@@ -40,6 +40,7 @@ figure{display:inline-block;margin:.3em}figcaption{font-size:12px}pre{background
 </style></head><body>
 <h1>bootgate report</h1>
 <p>${esc(run.startedAt)} · ${(run.durationMs / 1000).toFixed(1)} s · ${esc(counts)} · exit code ${run.summary.exitCode}</p>
+${run.summary.goldensWritten ? `<p class="flaky">${run.summary.goldensWritten} golden(s) written by this run: review them below (new golden, and the one it replaced).</p>` : ''}
 <table><tr><th>scenario</th><th>profile</th><th colspan="${columns}">backends</th><th>across emulators</th></tr>
 ${rows}
 </table>
@@ -82,11 +83,26 @@ ${phaseRows}
 <table><tr><th>phase</th><th>#</th><th>step</th><th>outcome</th><th>time</th><th>detail</th></tr>
 ${steps}
 </table>
-<div>${figures}</div>
+${renderGoldens(job)}<div>${figures}</div>
 ${film}
 ${serial ? `<p>serial log (last ${SERIAL_TAIL_BYTES} bytes; <a href="${esc(job.artifacts.serialLog!)}">full</a>)</p><pre>${esc(serial)}</pre>` : '<p>no serial output</p>'}
 ${job.command ? `<details><summary>reproduce without bootgate</summary><pre>${esc(job.command)}</pre></details>` : ''}
 </section>`;
+}
+
+/** Each golden a step wrote or could take: the frames side by side, and how to accept it. */
+function renderGoldens(job: JobResult): string {
+  const rows = job.phases.flatMap((p) =>
+    p.steps.flatMap((s) => [
+      ...(s.goldens ?? []).map((g) => {
+        const frames = [g.expected && ['golden before', g.expected], ['actual', g.actual], g.diff && ['diff', g.diff]].filter((f): f is string[] => !!f);
+        const accept = g.status === 'mismatch' || g.status === 'missing' ? `<br>accept: <code>bootgate accept &lt;report-dir&gt; --grep '${esc(job.id)}' --step ${s.index}</code>` : '';
+        return `<tr><td>${s.index}</td><td>${esc(g.name)}: ${g.status}<br><code>${esc(g.file)}</code>${accept}</td><td>${frames.map(([c, f]) => `<figure><a href="${esc(f!)}"><img src="${esc(f!)}" alt="${c}"></a><figcaption>${c}</figcaption></figure>`).join('')}</td></tr>`;
+      }),
+      ...(s.moving ? [`<tr><td>${s.index}</td><td>the screen kept changing in ${s.moving.width}×${s.moving.height} at x=${s.moving.x}, y=${s.moving.y} (outlined in red in the <i>moving</i> frame)</td><td></td></tr>`] : []),
+    ]),
+  );
+  return rows.length ? `<table><tr><th>#</th><th>golden</th><th>frames</th></tr>\n${rows.join('\n')}\n</table>` : '';
 }
 
 function esc(text: string): string {

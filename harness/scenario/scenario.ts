@@ -63,6 +63,11 @@ export interface Scenario {
   /** Patterns that fail any wait at once, defaults included. */
   readonly failOn: readonly Pattern[];
   readonly goldenDir: string;
+  /**
+   * Whose goldens the steps a `from:` scenario takes from its origin use: the origin's, up to
+   * and including step `throughStep` (from 0), nearest origin last. Empty without `from:`.
+   */
+  readonly originGoldens?: readonly { readonly throughStep: number; readonly dir: string; readonly scenario: string }[];
   readonly expect: readonly Expectation[];
   readonly phases: readonly Phase[];
   /** Run on guest time and record each phase's guest time (always true when a phase has a guest budget). */
