@@ -18,7 +18,7 @@ import { FilmstripRecorder } from './filmstrip-recorder.js';
 import { writeFilmstrip } from './write-filmstrip.js';
 import { checkSizeBudgets, measureImages, type MeasuredImage } from '../budget/size-budget.js';
 import type { Job } from '../model/job.js';
-import { scenarioMedia } from '../scenario/scenario.js';
+import { goldenOwner, scenarioMedia } from '../scenario/scenario.js';
 import { outcomeOfErrorClass, type Outcome } from '../model/outcome.js';
 import { JobStates, type StartPoint } from './job-states.js';
 import type { SnapshotCache } from './snapshot-cache.js';
@@ -95,10 +95,10 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
   const states = new JobStates(job, guestClock, { snapshots: options.snapshots, ...(options.fromState ? { fromState: options.fromState } : {}) });
   let start: StartPoint = { resumeAt: 0 };
   const cursor = { step: 0 };
-  const store = (dir: string, scenario: string) => new GoldenStore(dir, scenario, job.backend, options.updateMode);
-  const own = store(job.scenario.goldenDir, job.scenario.name);
-  const origins = (job.scenario.originGoldens ?? []).map((o) => ({ throughStep: o.throughStep, store: store(o.dir, o.scenario) }));
-  const goldensOf = (step: number) => origins.find((o) => step <= o.throughStep)?.store ?? own;
+  const goldensOf = (step: number) => {
+    const owner = goldenOwner(job.scenario, step);
+    return new GoldenStore(owner.dir, owner.scenario, job.backend, options.updateMode);
+  };
   try {
     images = measureImages(job.scenario);
     checkSizeBudgets(job.scenario, images);

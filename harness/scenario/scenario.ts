@@ -77,6 +77,11 @@ export interface Scenario {
 
 export const DEFAULT_PROFILE = 'p3-i440fx';
 
+/** Whose goldens step `step` (from 0 over all phases) uses: an origin's for the steps taken from it, else the scenario's own. */
+export function goldenOwner(scenario: Scenario, step: number): { readonly dir: string; readonly scenario: string } {
+  return scenario.originGoldens?.find((o) => step <= o.throughStep) ?? { dir: scenario.goldenDir, scenario: scenario.name };
+}
+
 /**
  * The phases up to and including step `step` of phase `phase` (both 0-based). A phase cut short
  * loses its budgets: they are for the whole phase, and a part of it says nothing about them.

@@ -56,6 +56,7 @@ export const waitScreenStep = defineStep({
   schema: screenMatchSchema,
   wait: true,
   run: (ctx, spec, step, label) => waitScreen(ctx, spec, waitTimeoutMs(ctx, step), label, step.failOn),
+  goldens: (spec) => spec.anyOf,
   describe: (spec) => `wait for screen ${spec.anyOf.join(' | ')}`,
 });
 
