@@ -1,7 +1,7 @@
 /** Live progress lines while jobs run, then a summary table with one row per backend and the cross-emulator verdict. */
 import { join, relative } from 'node:path';
 import type { Job } from '../model/job.js';
-import { EXIT, OUTCOMES, type Outcome } from '../model/outcome.js';
+import { OUTCOMES, type Outcome } from '../model/outcome.js';
 import { formatDuration } from '../config/duration.js';
 import { groupByScenario, whereItFailed } from './cross-backend.js';
 import { writtenGoldens } from './run-result.js';
@@ -60,7 +60,7 @@ export class ConsoleReporter {
     const written = run.summary.goldensWritten ?? 0;
     if (written > 0) {
       const report = join(relative(process.cwd(), reportDir) || '.', 'index.html');
-      this.write(`${written} golden${written === 1 ? '' : 's'} written, review them: ${report}${run.summary.exitCode === EXIT.review ? ' (then run again; bootgate accept takes a frame from a report)' : ''}`);
+      this.write(`${written} golden${written === 1 ? '' : 's'} written, review them: ${report}`);
     }
   }
 }

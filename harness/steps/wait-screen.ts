@@ -106,9 +106,11 @@ async function waitScreen(ctx: StepContext, spec: ScreenMatchData, timeoutMs: nu
       const updated = await writeGolden(ctx, best.golden, spec, timeoutMs, label, failOn);
       return { matched: best.golden.name, note: `golden updated: ${updated.file} (was: ${best.comparison.summary})`, goldens: [updated], artifacts: [updated.actual] };
     }
-    const diff = best.comparer.diff(best.frame);
+    // The screen as it is now, once still, is what a person accepts: the closest frame seen may be a passing one.
+    const now = await reviewFrame(ctx, spec, settleTimeout(spec, 0), label, best.golden.name, failOn);
+    const diff = best.comparer.diff(now);
     const artifacts = {
-      actual: await ctx.artifacts.image(`${label}-actual`, best.frame),
+      actual: await ctx.artifacts.image(`${label}-actual`, now),
       expected: await ctx.artifacts.image(`${label}-expected`, best.golden.image!),
       ...(diff ? { diff: await ctx.artifacts.image(`${label}-diff`, diff) } : {}),
     };
@@ -128,11 +130,7 @@ async function createMissing(ctx: StepContext, missing: readonly Golden[], spec:
     const created = await writeGolden(ctx, golden, spec, timeoutMs, label, failOn);
     return { matched: golden.name, note: `golden created: ${created.file}`, goldens: [created], artifacts: [created.actual] };
   }
-  // The frame to accept from the report: a settled one when the screen settles, else the last.
-  const frame = await settledFrame(ctx, { ...settleOptions(spec, timeoutMs, label), what: `a frame for ${golden.name}`, ...(failOn ? { failOn } : {}) }).catch((e: unknown) => {
-    if (ctx.lastFrame && (e instanceof ScreenUnstableError || e instanceof WaitTimeoutError)) return ctx.lastFrame;
-    throw e;
-  });
+  const frame = await reviewFrame(ctx, spec, timeoutMs, label, golden.name, failOn);
   const actual = await ctx.artifacts.image(`${label}-actual`, frame);
   throw new ScreenMismatchError(missing.map((g) => g.path).join(', '), 'golden missing (run with --update-goldens=missing outside CI to create it, or bootgate accept the report)', { actual }, {
     name: golden.name,
@@ -141,11 +139,22 @@ async function createMissing(ctx: StepContext, missing: readonly Golden[], spec:
   });
 }
 
+/** The frame to accept from the report: a settled one when the screen settles, else the last. */
+async function reviewFrame(ctx: StepContext, spec: ScreenMatchData, timeoutMs: number, label: string, golden: string, failOn?: readonly Pattern[]): Promise<RawImage> {
+  return settledFrame(ctx, { ...settleOptions(spec, timeoutMs, label), what: `a frame for ${golden}`, ...(failOn ? { failOn } : {}) }).catch((e: unknown) => {
+    if (ctx.lastFrame && (e instanceof ScreenUnstableError || e instanceof WaitTimeoutError)) return ctx.lastFrame;
+    throw e;
+  });
+}
+
+/** Time for the screen to settle even when the wait before used up the step's timeout. */
+function settleTimeout(spec: ScreenMatchData, timeoutMs: number): number {
+  return Math.max(timeoutMs, 3 * (spec.settle ?? DEFAULT_SETTLE_MS));
+}
+
 /** Waits for the screen to settle and writes it as the golden. */
 async function writeGolden(ctx: StepContext, golden: Golden, spec: ScreenMatchData, timeoutMs: number, label: string, failOn?: readonly Pattern[]): Promise<GoldenRecord> {
-  // Time for the screen to settle even when the wait before this used up the step's timeout.
-  const settleTimeoutMs = Math.max(timeoutMs, 3 * (spec.settle ?? DEFAULT_SETTLE_MS));
-  const frame = await settledFrame(ctx, { ...settleOptions(spec, settleTimeoutMs, label), what: `golden ${golden.name}`, ...(failOn ? { failOn } : {}) });
+  const frame = await settledFrame(ctx, { ...settleOptions(spec, settleTimeout(spec, timeoutMs), label), what: `golden ${golden.name}`, ...(failOn ? { failOn } : {}) });
   const { file, status } = await ctx.goldens.write(golden.name, frame);
   return { name: golden.name, file, status, actual: await ctx.artifacts.image(label, frame), ...(golden.image ? { expected: await ctx.artifacts.image(`${label}-was`, golden.image) } : {}) };
 }
