@@ -118,6 +118,15 @@ describe('recording a golden takes a settled frame', () => {
     expect((await readPng(join(reportDir, shot!.artifacts[0]!))).data).toEqual(MENU.data);
   });
 
+  it('a screenshot of a screen that never holds still is kept as last seen, with a note of what moved', async () => {
+    project = new TempProject();
+    const { results } = await runFake(project, `${SCENARIO}  - screenshot: {name: shot, settle: 500ms}\n    timeout: 1200ms\n`, {
+      timeline: [{ at: 0, frame: MENU }, ...blinking(MENU, MENU_CURSOR, 130, 3000)],
+    });
+    expect(results[0]!.outcome).toBe('passed');
+    expect(results[0]!.phases[0]!.steps[0]!.note).toMatch(/never held still \(it kept changing in 9×16 at x=27, y=16\)/);
+  });
+
   it('a run that wrote goldens in the default mode exits with "review" unless an update mode was asked for', async () => {
     project = new TempProject();
     const { results } = await runFake(project, `${SCENARIO}  - waitScreen: {golden: menu, settle: 200ms}\n`, { timeline: [{ at: 0, frame: MENU }] }, { updateMode: 'missing' });
