@@ -67,8 +67,25 @@ export class ScreenMismatchError extends BootgateError {
     readonly golden: string,
     readonly detail: string,
     readonly artifacts: { actual?: string; diff?: string; expected?: string } = {},
+    /** What `bootgate accept` would do with the actual frame: the golden's name, the file, and why. */
+    readonly review?: { readonly name: string; readonly file: string; readonly status: 'mismatch' | 'missing' },
   ) {
     super(`screen did not match golden ${golden}: ${detail}`);
+  }
+}
+
+/**
+ * The screen never held still long enough to be recorded. `box` bounds the pixels that kept
+ * changing (a clock, a spinner, a blinking character), and `artifacts.moving` shows it drawn.
+ */
+export class ScreenUnstableError extends BootgateError {
+  readonly errorClass = 'failed' as const;
+  constructor(
+    timeoutMessage: string,
+    readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number },
+    readonly artifacts: { actual?: string; moving?: string } = {},
+  ) {
+    super(`${timeoutMessage}; the pixels that kept changing lie in ${box.width}×${box.height} at x=${box.x}, y=${box.y} (mask them or raise the step's timeout)`);
   }
 }
 

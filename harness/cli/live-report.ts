@@ -26,6 +26,8 @@ export class LiveReport {
     private readonly files: { readonly reportDir: string; readonly junit: string },
     private readonly options: RunResult['options'],
     private readonly shard?: RunResult['shard'],
+    /** Goldens written in the default mode must be looked at first; an update mode asked for is that look. */
+    private readonly reviewGoldens = false,
   ) {
     this.write({ ...this.build('the run was killed before this job had a verdict'), incomplete: true });
     process.on('exit', this.onExit);
@@ -48,7 +50,7 @@ export class LiveReport {
   private build(why: string): RunResult {
     const startedAt = this.startedAt.toISOString();
     const jobs = this.jobs.map((job) => this.finished.get(job.id) ?? interruptedJobResult(job, startedAt, why));
-    const run = buildRunResult(jobs, this.startedAt, performance.now() - this.started, this.options);
+    const run = buildRunResult(jobs, this.startedAt, performance.now() - this.started, this.options, this.reviewGoldens);
     return this.shard ? { ...run, shard: this.shard } : run;
   }
 

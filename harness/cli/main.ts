@@ -157,6 +157,27 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
 
   program
+    .command('accept')
+    .description("make the frames a run left for review its goldens, without booting again: every step that missed or mismatched its golden (see the report's goldens table)")
+    .argument('<report-dir>', 'the report folder of a run')
+    .option('--grep <regex>', 'only jobs whose id (scenario--backend--profile) matches')
+    .option('--step <step>', "only this step: its number, its name, or the golden's name")
+    .action(async (reportDir: string, options: { grep?: string; step?: string }) => {
+      const { acceptCommand } = await import('./accept-command.js');
+      exitCode = acceptCommand(reportDir, options);
+    });
+
+  program
+    .command('goldens')
+    .description('list goldens: --unused lists those no scenario refers to')
+    .argument('[paths...]', 'scenario files or folders (default: scenarios/)')
+    .option('--unused', 'list the golden files no scenario (on any of its backends) refers to')
+    .action(async (paths: string[], options: { unused?: boolean }) => {
+      const { goldensCommand } = await import('./goldens-command.js');
+      exitCode = goldensCommand(paths, options);
+    });
+
+  program
     .command('profiles')
     .description('list the machine profiles, what each emulates and which backends can run it')
     .action(async () => {

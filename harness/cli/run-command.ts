@@ -133,6 +133,7 @@ export async function runScenarios(
     { reportDir, junit: options.junit ? resolve(options.junit) : join(reportDir, 'junit.xml') },
     { updateGoldens: updateMode, timeoutScale, jobs: concurrency, retries },
     plan && shard ? { ...shard, planned: plan } : undefined,
+    options.updateGoldens === undefined,
   );
   const results = await runJobs(jobs, {
     concurrency,

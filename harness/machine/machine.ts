@@ -48,6 +48,14 @@ export interface MachineExit {
   readonly reason: string;
 }
 
+/** Where the text cursor sits: a character cell of a `columns`×`rows` text page. */
+export interface CursorCell {
+  readonly column: number;
+  readonly row: number;
+  readonly columns: number;
+  readonly rows: number;
+}
+
 export interface MachineStats {
   /** Resident memory of the emulator on the host (QEMU process, v86 worker), now and at its peak. */
   readonly hostRssBytes?: number;
@@ -73,6 +81,11 @@ export interface Machine {
    */
   peekText(): Promise<string | undefined>;
   screenshot(): Promise<RawImage>;
+  /**
+   * The cell of a text cursor the emulator blinks in its screenshots, for telling a still screen;
+   * undefined in a graphics mode, with the cursor off, or when the backend draws it steadily.
+   */
+  blinkingCursor?(): Promise<CursorCell | undefined>;
   /** Presses the keys of one chord together and releases them. */
   pressKeys(chord: Chord): Promise<void>;
   /** Types text with a pause per character, so the guest's keyboard buffer never overflows. */

@@ -34,3 +34,34 @@ export function sameFrame(a: RawImage, b: RawImage, masks: readonly Rect[] = [])
   }
   return true;
 }
+
+/**
+ * The smallest rectangle holding every pixel that differs between two same-sized frames, outside
+ * the masks; undefined when none does. Tells a person where a screen that never held still moved.
+ */
+export function changedBox(a: RawImage, b: RawImage, masks: readonly Rect[] = []): Rect | undefined {
+  if (a.width !== b.width || a.height !== b.height) return { x: 0, y: 0, width: Math.max(a.width, b.width), height: Math.max(a.height, b.height) };
+  const [wa, wb] = [words(a), words(b)];
+  let [x0, y0, x1, y1] = [a.width, a.height, -1, -1];
+  for (let y = 0; y < a.height; y++) {
+    for (let x = 0; x < a.width; x++) {
+      const i = y * a.width + x;
+      if (wa[i] === wb[i] || masks.some((m) => x >= m.x && x < m.x + m.width && y >= m.y && y < m.y + m.height)) continue;
+      [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+    }
+  }
+  return x1 < 0 ? undefined : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
+
+/** The smallest rectangle holding both. */
+export function unionBox(a: Rect | undefined, b: Rect): Rect {
+  if (!a) return b;
+  const [x, y] = [Math.min(a.x, b.x), Math.min(a.y, b.y)];
+  return { x, y, width: Math.max(a.x + a.width, b.x + b.width) - x, height: Math.max(a.y + a.height, b.y + b.height) - y };
+}
+
+function words(image: RawImage): Uint32Array {
+  // Frames from a PPM decode or a PNG read are 4-byte aligned; copy the rare one that is not.
+  const d = image.data;
+  return d.byteOffset % 4 === 0 ? new Uint32Array(d.buffer, d.byteOffset, d.byteLength / 4) : new Uint32Array(d.slice().buffer);
+}

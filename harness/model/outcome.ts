@@ -47,9 +47,10 @@ export function outcomeOfErrorClass(errorClass: ErrorClass | undefined): Outcome
 /**
  * Exit codes (docs/architecture.md, "Outcomes and exit codes"): an interrupted run says so first
  * (its other verdicts are partial), then a definite image failure outranks an infra error, which
- * outranks success.
+ * outranks success. `review`: every job passed, but goldens were written in the default mode and
+ * nobody has looked at them yet.
  */
-export const EXIT = { passed: 0, failed: 1, config: 2, infra: 3, interrupted: 130 } as const;
+export const EXIT = { passed: 0, failed: 1, config: 2, infra: 3, review: 4, interrupted: 130 } as const;
 
 export function exitCodeFor(outcomes: readonly Outcome[]): number {
   if (outcomes.includes('interrupted')) return EXIT.interrupted;

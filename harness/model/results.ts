@@ -3,7 +3,11 @@
  * and `compare` reads it back, so it is versioned and plain JSON.
  */
 import type { BackendName } from '../machine/machine.js';
+import type { Rect } from '../machine/same-frame.js';
+import type { GoldenRecord } from '../screen/golden-store.js';
 import type { Outcome } from './outcome.js';
+
+export type { GoldenRecord } from '../screen/golden-store.js';
 
 export interface StepResult {
   readonly index: number;
@@ -18,6 +22,9 @@ export interface StepResult {
   readonly artifacts: readonly string[];
   /** Where the step is written (1-based line), for CI annotations and the report; the file differs from the job's for a `from:` scenario's inherited steps. */
   readonly source?: { readonly file: string; readonly line: number };
+  readonly goldens?: readonly GoldenRecord[];
+  /** The screen never held still: the box of the pixels that kept changing. */
+  readonly moving?: Rect;
 }
 
 export interface PhaseResult {
@@ -102,6 +109,8 @@ export interface RunSummary {
   /** One line per scenario × profile run on several backends: same outcome, or which one failed where. */
   readonly crossBackend?: readonly { readonly scenario: string; readonly profile: string; readonly verdict: string }[];
   readonly counts: Readonly<Record<Outcome, number>>;
+  /** Goldens this run created or updated: to be looked at before they gate. */
+  readonly goldensWritten?: number;
   readonly exitCode: number;
 }
 

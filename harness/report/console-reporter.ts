@@ -1,9 +1,10 @@
 /** Live progress lines while jobs run, then a summary table with one row per backend and the cross-emulator verdict. */
-import { dirname, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { Job } from '../model/job.js';
 import { holdsGate, OUTCOMES, type Outcome } from '../model/outcome.js';
 import { formatDuration } from '../config/duration.js';
 import { groupByScenario, whereItFailed } from './cross-backend.js';
+import { writtenGoldens } from './run-result.js';
 import { phaseTimeText } from './phase-times.js';
 import type { JobResult, RunResult } from '../model/results.js';
 
@@ -42,6 +43,7 @@ export class ConsoleReporter {
         this.write(`         attempt ${i + 1} ${a.outcome}${a.error ? `: ${a.error.type}: ${a.error.message.split('\n')[0]}` : ''}${where}`);
       }
     }
+    for (const { golden } of writtenGoldens([result])) this.write(`         golden ${golden.status}: ${relative(process.cwd(), golden.file)} (frame: ${golden.actual})`);
     if (result.error && result.outcome !== 'passed' && result.outcome !== 'flaky') {
       this.write(`         ${result.error.type}${whereItFailed(result)}: ${result.error.message.split('\n')[0]}`);
     }
@@ -64,6 +66,13 @@ export class ConsoleReporter {
     // that breaks the gate (infra and config errors, interrupted jobs too), so the line agrees with the exit code.
     const breaking = OUTCOMES.filter((o) => !holdsGate(o)).reduce((n, o) => n + run.summary.counts[o], 0);
     this.write(`${run.summary.counts.passed + run.summary.counts.flaky} passed, ${breaking} failed`);
+    // The plain "N passed, N failed" closing line CI systems read.
+    this.write(`${run.summary.counts.passed + run.summary.counts.flaky} passed, ${run.summary.counts.failed} failed`);
+    const written = run.summary.goldensWritten ?? 0;
+    if (written > 0) {
+      const report = join(relative(process.cwd(), reportDir) || '.', 'index.html');
+      this.write(`${written} golden${written === 1 ? '' : 's'} written, review them: ${report}`);
+    }
   }
 }
 

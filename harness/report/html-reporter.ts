@@ -34,6 +34,7 @@ export function renderHtml(run: RunResult, reportDir: string): string {
 <style>${REPORT_STYLE}</style></head><body>
 <header><h1>bootgate report</h1>
 ${run.incomplete ? '<p class="incomplete"><b>Incomplete:</b> this report was written while the run went on, and the run ended (killed) before it was final. Jobs without a verdict say interrupted.</p>' : ''}
+${run.summary.goldensWritten ? `<p class="incomplete">${run.summary.goldensWritten} golden(s) written by this run: review them in the jobs below, then <code>bootgate accept</code> them or commit them.</p>` : ''}
 <div class="meta">${esc(run.startedAt)} · ${(run.durationMs / 1000).toFixed(1)} s · ${esc(counts || 'no jobs')} · exit code ${run.summary.exitCode}${shard} · bootgate ${esc(run.tool.version)}</div>
 <div class="chips"><span id="chips" class="chips" style="margin:0"></span><input id="search" type="search" placeholder="search jobs, errors… (/)" aria-label="search"></div>
 </header>
@@ -55,6 +56,21 @@ function serialTail(job: JobResult, reportDir: string): { serialTail?: string; s
   } catch {
     return {};
   }
+}
+
+/** Each golden a step wrote or could take: the frames side by side, and how to accept it. */
+function renderGoldens(job: JobResult): string {
+  const rows = job.phases.flatMap((p) =>
+    p.steps.flatMap((s) => [
+      ...(s.goldens ?? []).map((g) => {
+        const frames = [g.expected && ['golden before', g.expected], ['actual', g.actual], g.diff && ['diff', g.diff]].filter((f): f is string[] => !!f);
+        const accept = g.status === 'mismatch' || g.status === 'missing' ? `<br>accept: <code>bootgate accept &lt;report-dir&gt; --grep '${esc(job.id)}' --step ${s.index}</code>` : '';
+        return `<tr><td>${s.index}</td><td>${esc(g.name)}: ${g.status}<br><code>${esc(g.file)}</code>${accept}</td><td>${frames.map(([c, f]) => `<figure><a href="${esc(f!)}"><img src="${esc(f!)}" alt="${c}"></a><figcaption>${c}</figcaption></figure>`).join('')}</td></tr>`;
+      }),
+      ...(s.moving ? [`<tr><td>${s.index}</td><td>the screen kept changing in ${s.moving.width}×${s.moving.height} at x=${s.moving.x}, y=${s.moving.y} (outlined in red in the <i>moving</i> frame)</td><td></td></tr>`] : []),
+    ]),
+  );
+  return rows.length ? `<table><tr><th>#</th><th>golden</th><th>frames</th></tr>\n${rows.join('\n')}\n</table>` : '';
 }
 
 function esc(text: string): string {

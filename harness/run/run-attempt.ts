@@ -5,11 +5,11 @@
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { BootgateError, InterruptedError, WaitTimeoutError, ScreenMismatchError } from '../errors.js';
+import { BootgateError, InterruptedError, WaitTimeoutError, ScreenMismatchError, ScreenUnstableError } from '../errors.js';
 import type { GuestEvent } from '../budget/guest-time.js';
 import { checkGuestBudgets, phaseBudgets, wallBudgetError } from '../budget/phase-budgets.js';
 import type { Machine, MachineFactory } from '../machine/machine.js';
-import type { JobError, PhaseResult, StepResult } from '../model/results.js';
+import type { GoldenRecord, JobError, PhaseResult, StepResult } from '../model/results.js';
 import { GoldenStore, type UpdateMode } from '../screen/golden-store.js';
 import { describeStep, runStep, stepKind } from '../steps/run-step.js';
 import type { StepContext } from '../steps/step-context.js';
@@ -18,7 +18,7 @@ import { FilmstripRecorder } from './filmstrip-recorder.js';
 import { writeFilmstrip } from './write-filmstrip.js';
 import { checkSizeBudgets, measureImages, type MeasuredImage } from '../budget/size-budget.js';
 import type { Job } from '../model/job.js';
-import { scenarioMedia } from '../scenario/scenario.js';
+import { goldenOwner, scenarioMedia } from '../scenario/scenario.js';
 import { outcomeOfErrorClass, type Outcome } from '../model/outcome.js';
 import { JobStates, type StartPoint } from './job-states.js';
 import { sourceStack } from '../util/source-stack.js';
@@ -100,6 +100,10 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
   const states = new JobStates(job, guestClock, { snapshots: options.snapshots, ...(options.fromState ? { fromState: options.fromState } : {}) });
   let start: StartPoint = { resumeAt: 0 };
   const cursor = { step: 0 };
+  const goldensOf = (step: number) => {
+    const owner = goldenOwner(job.scenario, step);
+    return new GoldenStore(owner.dir, owner.scenario, job.backend, options.updateMode);
+  };
   try {
     // Waiting for memory is not the job's time: its timeout and durations start once admitted.
     releaseMemory = await options.memory?.admit(job, controller.signal);
@@ -125,14 +129,14 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
     ctx = {
       machine,
       signal: controller.signal,
-      goldens: new GoldenStore(job.scenario.goldenDir, job.scenario.name, job.backend, options.updateMode),
+      goldens: goldensOf(0),
       artifacts,
       timeoutScale: options.timeoutScale,
       defaultTimeoutMs: job.scenario.stepTimeoutMs,
       failOn: job.scenario.failOn,
       serialCursor: 0,
     };
-    await runPhases(job, ctx, { phases, guestEvents, cursor, resumeAt: start.resumeAt, states }, options, started);
+    await runPhases(job, ctx, { phases, guestEvents, cursor, resumeAt: start.resumeAt, states, goldensOf }, options, started);
   } catch (e) {
     error = e;
   } finally {
@@ -213,10 +217,12 @@ interface PhaseRun {
   /** Steps before this one were restored from a saved state. */
   readonly resumeAt: number;
   readonly states: JobStates;
+  /** The goldens of step i (from 0): an origin scenario's for the steps a `from:` scenario takes from it. */
+  readonly goldensOf: (step: number) => GoldenStore;
 }
 
 async function runPhases(job: Job, ctx: StepContext, run: PhaseRun, options: AttemptOptions, attemptStart: number): Promise<void> {
-  const { phases, guestEvents, cursor, resumeAt, states } = run;
+  const { phases, guestEvents, cursor, resumeAt, states, goldensOf } = run;
   let stepIndex = 0;
   for (const [phaseIndex, phase] of job.scenario.phases.entries()) {
     const phaseStart = performance.now();
@@ -240,6 +246,7 @@ async function runPhases(job: Job, ctx: StepContext, run: PhaseRun, options: Att
       const label = `${String(stepIndex).padStart(2, '0')}-${step.name ?? stepKind(step)}`;
       options.onStep?.(job, phase.name, description);
       const stepStart = performance.now();
+      ctx.goldens = goldensOf(stepIndex - 1);
       try {
         const { guest, ...report } = await runStep(ctx, step, label);
         if (guest) guestEvents.push({ phase: phaseIndex, ...guest });
@@ -247,8 +254,19 @@ async function runPhases(job: Job, ctx: StepContext, run: PhaseRun, options: Att
         const note = [report.note, saved].filter(Boolean).join('; ');
         steps.push({ index: stepIndex, kind: stepKind(step), description, outcome: 'passed', durationMs: performance.now() - stepStart, ...report, ...(note ? { note } : {}), artifacts: report.artifacts ?? [] });
       } catch (e) {
-        const artifacts = e instanceof ScreenMismatchError ? Object.values(e.artifacts).filter((a): a is string => !!a) : [];
-        steps.push({ index: stepIndex, kind: stepKind(step), description, outcome: 'failed', durationMs: performance.now() - stepStart, error: (e as Error).message, artifacts });
+        const artifacts = e instanceof ScreenMismatchError || e instanceof ScreenUnstableError ? Object.values(e.artifacts).filter((a): a is string => !!a) : [];
+        const review = reviewOf(e);
+        steps.push({
+          index: stepIndex,
+          kind: stepKind(step),
+          description,
+          outcome: 'failed',
+          durationMs: performance.now() - stepStart,
+          error: (e as Error).message,
+          artifacts,
+          ...(review ? { goldens: [review] } : {}),
+          ...(e instanceof ScreenUnstableError ? { moving: e.box } : {}),
+        });
         record('failed');
         throw e;
       }
@@ -280,6 +298,13 @@ export function markNotRun(job: Job, phases: PhaseResult[]): void {
 
 function notRun(step: Job['scenario']['phases'][number]['steps'][number], index: number): StepResult {
   return { index, kind: stepKind(step), description: describeStep(step), outcome: 'not-run', durationMs: 0, artifacts: [] };
+}
+
+/** The frame a failed screen step leaves for `bootgate accept`. */
+function reviewOf(error: unknown): GoldenRecord | undefined {
+  if (!(error instanceof ScreenMismatchError) || !error.review || !error.artifacts.actual) return undefined;
+  const { expected, diff } = error.artifacts;
+  return { ...error.review, actual: error.artifacts.actual, ...(expected ? { expected } : {}), ...(diff ? { diff } : {}) };
 }
 
 function toJobError(error: unknown): JobError {

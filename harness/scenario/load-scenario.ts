@@ -6,7 +6,6 @@ import { DEFAULT_PROFILE, phasesThrough, type ImageFile, type Pattern, type Phas
 import { readYamlFile, yamlPosition } from '../config/yaml-file.js';
 import { ScenarioError } from '../errors.js';
 import { findUpward } from '../util/find-upward.js';
-import { PROJECT_ROOT } from '../util/project-root.js';
 
 /** Fail at once on what every PC guest prints when the boot is lost, instead of waiting out a timeout. */
 export const DEFAULT_FAIL_ON: readonly Pattern[] = [
@@ -52,6 +51,7 @@ export function loadScenario(file: string, loading: readonly string[] = []): Sce
     stepTimeoutMs: data.stepTimeout,
     failOn: [...(data.defaultFailOn ? DEFAULT_FAIL_ON : []), ...data.failOn],
     goldenDir: data.goldens ? resolvePath(dir, data.goldens) : defaultGoldenDir(dir),
+    ...(source ? { originGoldens: originGoldens(source.scenario, source.afterStep) } : {}),
     expect: data.expect,
     phases,
     // The snapshot was taken on guest time or not: a job starting from it must run the same way.
@@ -87,6 +87,12 @@ function loadSource(file: string, sourceFile: string, snapshot: string, loading:
   throw new ScenarioError(`${sourceFile} has no step with snapshot: ${snapshot}${names.length ? ` (it has: ${names.join(', ')})` : ' (it has no snapshot points)'}`, where('snapshot'));
 }
 
+/** The origin's goldens for its steps through `afterStep`, and for the ones before, whatever it took from its own origin. */
+function originGoldens(origin: Scenario, afterStep: number): NonNullable<Scenario['originGoldens']> {
+  const inherited = (origin.originGoldens ?? []).filter((o) => o.throughStep < afterStep);
+  return [...inherited, { throughStep: afterStep, dir: origin.goldenDir, scenario: origin.name }];
+}
+
 function toPhase(p: NonNullable<ScenarioData['phases']>[number]): Phase {
   const b = p.budget;
   const guest = b && (b.guest !== undefined || b.instructions !== undefined) ? { ...(b.guest !== undefined ? { ms: b.guest } : {}), ...(b.instructions !== undefined ? { instructions: b.instructions } : {}) } : undefined;
@@ -97,7 +103,19 @@ function resolvePath(dir: string, path: string): string {
   return isAbsolute(path) ? path : join(dir, path);
 }
 
-/** The nearest golden-screens/ above the scenario, else the project's own. */
+/**
+ * The nearest golden-screens/ above the scenario, else a new one at its project's root (the
+ * nearest folder with a package.json or .git), or beside the scenario when it is in no project.
+ * Never bootgate's own for a scenario outside it: installed as a dependency, that is inside
+ * node_modules.
+ */
 function defaultGoldenDir(dir: string): string {
-  return findUpward(dir, 'golden-screens') ?? join(PROJECT_ROOT, 'golden-screens');
+  return findUpward(dir, 'golden-screens') ?? join(projectRootOf(dir), 'golden-screens');
+}
+
+function projectRootOf(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, 'package.json')) || existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) return dir;
+  }
 }

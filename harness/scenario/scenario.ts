@@ -63,6 +63,11 @@ export interface Scenario {
   /** Patterns that fail any wait at once, defaults included. */
   readonly failOn: readonly Pattern[];
   readonly goldenDir: string;
+  /**
+   * Whose goldens the steps a `from:` scenario takes from its origin use: the origin's, up to
+   * and including step `throughStep` (from 0), nearest origin last. Empty without `from:`.
+   */
+  readonly originGoldens?: readonly { readonly throughStep: number; readonly dir: string; readonly scenario: string }[];
   readonly expect: readonly Expectation[];
   readonly phases: readonly Phase[];
   /** Run on guest time and record each phase's guest time (always true when a phase has a guest budget). */
@@ -71,6 +76,11 @@ export interface Scenario {
 }
 
 export const DEFAULT_PROFILE = 'p3-i440fx';
+
+/** Whose goldens step `step` (from 0 over all phases) uses: an origin's for the steps taken from it, else the scenario's own. */
+export function goldenOwner(scenario: Scenario, step: number): { readonly dir: string; readonly scenario: string } {
+  return scenario.originGoldens?.find((o) => step <= o.throughStep) ?? { dir: scenario.goldenDir, scenario: scenario.name };
+}
 
 /**
  * The phases up to and including step `step` of phase `phase` (both 0-based). A phase cut short

@@ -19,6 +19,22 @@ export interface Golden {
   readonly image?: RawImage;
 }
 
+/**
+ * A golden a step wrote, or the frame that could become it: what a person reviews in the report
+ * and `bootgate accept` copies into place.
+ */
+export interface GoldenRecord {
+  readonly name: string;
+  /** The golden file this job reads and writes (absolute): where the frame went, or would go. */
+  readonly file: string;
+  /** created/updated: this run wrote it, review it; mismatch: the screen never matched it; missing: none existed and none was written. */
+  readonly status: 'created' | 'updated' | 'mismatch' | 'missing';
+  /** The frame written, or to accept (relative to the report folder). */
+  readonly actual: string;
+  readonly expected?: string;
+  readonly diff?: string;
+}
+
 export class GoldenStore {
   constructor(
     readonly dir: string,
@@ -40,13 +56,16 @@ export class GoldenStore {
     return this.mode === 'all' || this.mode === kind || (this.mode === 'changed' && kind === 'missing');
   }
 
-  async write(name: string, image: RawImage): Promise<string> {
-    const path = this.ownPath(name);
-    await writePng(path, image);
-    return path;
+  /** Writes the backend's own golden; says whether it replaced one. */
+  async write(name: string, image: RawImage): Promise<{ file: string; status: 'created' | 'updated' }> {
+    const file = this.ownPath(name);
+    const status = existsSync(file) ? 'updated' : 'created';
+    await writePng(file, image);
+    return { file, status };
   }
 
-  private ownPath(name: string): string {
+  /** The file write() writes and `bootgate accept` replaces: the backend's own. */
+  ownPath(name: string): string {
     return join(this.dir, this.scenario, `${name}.${this.backend}.png`);
   }
 }

@@ -18,3 +18,9 @@ export function describeStep(step: StepData): string {
 export function stepKind(step: StepData): string {
   return stepAction(step).kind.key;
 }
+
+/** The names of the goldens the step compares with. */
+export function stepGoldens(step: StepData): readonly string[] {
+  const { kind, value } = stepAction(step);
+  return kind.goldens?.(value) ?? [];
+}

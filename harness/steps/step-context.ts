@@ -3,7 +3,8 @@ import type { GuestMark } from '../machine/guest-clock.js';
 import type { Machine } from '../machine/machine.js';
 import type { RawImage } from '../machine/raw-image.js';
 import type { Pattern } from '../config/pattern.js';
-import type { GoldenStore } from '../screen/golden-store.js';
+import type { GoldenRecord, GoldenStore } from '../screen/golden-store.js';
+
 
 export interface ArtifactSink {
   /** Saves a frame into the job's report folder and returns its path relative to the report root. */
@@ -14,7 +15,8 @@ export interface StepContext {
   readonly machine: Machine;
   /** Aborted when the job's overall timeout passes or the run is interrupted; its reason is the error to throw. */
   readonly signal: AbortSignal;
-  readonly goldens: GoldenStore;
+  /** The goldens of the step running: a `from:` scenario's first steps use its origin's. */
+  goldens: GoldenStore;
   readonly artifacts: ArtifactSink;
   /** Multiplies every wait's timeout (slow hosts). */
   readonly timeoutScale: number;
@@ -32,6 +34,8 @@ export interface StepReport {
   readonly matched?: string;
   readonly note?: string;
   readonly artifacts?: readonly string[];
+  /** Goldens the step wrote, for review. */
+  readonly goldens?: readonly GoldenRecord[];
   /** Where the guest was at the match (a wait) or when it took the input (an input step), for guest time. */
   readonly guest?: { readonly kind: 'match' | 'input'; readonly mark: GuestMark };
 }

@@ -24,6 +24,8 @@ export interface StepKind<K extends string = string, S extends z.ZodType = z.Zod
   /** Refuses, before any machine starts, a value the schema lets through but the step cannot perform. */
   check?(value: z.output<S>): void;
   run(ctx: StepContext, value: z.output<S>, step: StepOptions, label: string): Promise<StepReport>;
+  /** The goldens the step compares with, by name (`bootgate goldens --unused`). */
+  goldens?(value: z.output<S>): readonly string[];
   /** A short description for progress lines and reports. */
   describe(value: z.output<S>): string;
 }

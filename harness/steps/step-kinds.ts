@@ -6,8 +6,9 @@ import { sendSerialStep } from './send-serial.js';
 import { typeStep } from './type-text.js';
 import { waitScreenStep } from './wait-screen.js';
 import { waitSerialStep } from './wait-serial.js';
+import { waitStillStep } from './wait-still.js';
 import { waitTextStep } from './wait-text.js';
 
-export const STEP_KINDS = [waitSerialStep, waitTextStep, waitScreenStep, typeStep, pressStep, sendSerialStep, rebootStep, screenshotStep] as const;
+export const STEP_KINDS = [waitSerialStep, waitTextStep, waitScreenStep, typeStep, pressStep, sendSerialStep, rebootStep, screenshotStep, waitStillStep] as const;
 
 export const STEP_ACTIONS = STEP_KINDS.map((k) => k.key);

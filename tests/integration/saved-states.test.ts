@@ -33,7 +33,7 @@ describe('saved states', () => {
     const first = await bootgate(['run', failing, '--save-state-on-failure'], join(work, 'stuck'));
     expect(first.code).toBe(1);
     // Resumed at the failed step, which now asks for what the screen shows, with a frame to compare.
-    const resumed = scenario('resumed', `image: {cdrom: ${CD}}\nbackends: [qemu, v86]\nstepTimeout: 10s\nsteps:\n  - waitText: "executed automatically"\n  - screenshot: resumed\n  - waitText: "GNU GRUB"\n`);
+    const resumed = scenario('resumed', `image: {cdrom: ${CD}}\nbackends: [qemu, v86]\nstepTimeout: 10s\nsteps:\n  - waitText: "executed automatically"\n  - screenshot: {name: resumed, masks: [{x: 0, y: 352, width: 720, height: 16}]}\n  - waitText: "GNU GRUB"\n`);
     for (const job of first.jobs) {
       expect(job.outcome).toBe('failed');
       expect(job.artifacts.state).toBe(`jobs/${job.id}/state`);

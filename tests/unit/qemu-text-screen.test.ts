@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeTextPage, peekTextWindow, readTextScreen, textGeometry, type TextPeek } from '../../harness/machine/qemu/qemu-text-screen.js';
+import { cursorOnPage, decodeTextPage, peekTextWindow, readTextScreen, textGeometry, type TextPeek } from '../../harness/machine/qemu/qemu-text-screen.js';
 import type { QmpClient } from '../../harness/machine/qemu/qmp-client.js';
 
 describe('VGA text geometry', () => {
@@ -10,10 +10,18 @@ describe('VGA text geometry', () => {
   const crtc = { 0x01: 0x4f, 0x07: 0x1f, 0x09: 0x4f, 0x0c: 0x00, 0x0d: 0x00, 0x12: 0x8f, 0x13: 0x28 };
 
   it('reads 80×25 at 0xb8000 and undefined in a graphics mode', () => {
-    expect(textGeometry({ gcMisc: 0x0e, crtc })).toEqual({ windowBase: 0xb8000, windowBytes: 0x8000, startCell: 0, strideCells: 80, columns: 80, rows: 25 });
+    expect(textGeometry({ gcMisc: 0x0e, crtc })).toEqual({ windowBase: 0xb8000, windowBytes: 0x8000, startCell: 0, strideCells: 80, columns: 80, rows: 25, cursorCell: 0, cursorOff: false });
     expect(textGeometry({ gcMisc: 0x05, crtc })).toBeUndefined();
     // An 8-line font on the same 400 lines is 80×50.
     expect(textGeometry({ gcMisc: 0x0e, crtc: { ...crtc, 0x09: 0x47 } })?.rows).toBe(50);
+  });
+
+  it('finds the cursor on the visible page, and not when it is off or elsewhere', () => {
+    const at = (regs: Record<number, number>) => cursorOnPage(textGeometry({ gcMisc: 0x0e, crtc: { ...crtc, ...regs } })!);
+    expect(at({ 0x0e: 0x00, 0x0f: 0xa5 })).toEqual({ column: 5, row: 2 }); // cell 165
+    expect(at({ 0x0c: 0x00, 0x0d: 0x50, 0x0e: 0x00, 0x0f: 0xa5 })).toEqual({ column: 5, row: 1 }); // the page starts a row on
+    expect(at({ 0x0a: 0x20, 0x0e: 0x00, 0x0f: 0xa5 })).toBeUndefined(); // CR0A bit 5: cursor off
+    expect(at({ 0x0e: 0x10, 0x0f: 0x00 })).toBeUndefined(); // cell 4096: off the page
   });
 
   it('starts the page at the CRTC start address and wraps within the window', () => {

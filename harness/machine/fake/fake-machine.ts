@@ -6,7 +6,7 @@
 import type { Chord } from '../keys.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BackendName, Machine, MachineExit, MachineSpec, MachineStats } from '../machine.js';
+import type { BackendName, CursorCell, Machine, MachineExit, MachineSpec, MachineStats } from '../machine.js';
 import type { RawImage } from '../raw-image.js';
 import { SerialLog } from '../serial-log.js';
 import { CountingGuestClock } from '../counting-guest-clock.js';
@@ -20,6 +20,8 @@ export interface FakeEvent {
   /** The text screen from now on; `null` switches to a graphics mode. */
   readonly text?: readonly string[] | null;
   readonly frame?: RawImage;
+  /** Where the text cursor blinks from now on (as QEMU blinks it in screenshots); `null`: nowhere. */
+  readonly cursor?: CursorCell | null;
   /** The emulator dies with this reason. */
   readonly crash?: string;
   /** The guest's instruction count from this event on (its serial bytes, screens and inputs get it). */
@@ -68,6 +70,7 @@ export class FakeMachine implements Machine {
   resets = 0;
   private text: readonly string[] | null = [''];
   private frame: RawImage = BLANK_FRAME;
+  private cursor: CursorCell | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
   private resolveExit!: (exit: MachineExit) => void;
   private dead = false;
@@ -105,6 +108,7 @@ export class FakeMachine implements Machine {
     }
     if (event.text !== undefined) this.text = event.text;
     if (event.frame) this.frame = event.frame;
+    if (event.cursor !== undefined) this.cursor = event.cursor;
     if (event.crash) this.end({ requested: false, reason: event.crash });
   }
 
@@ -125,6 +129,11 @@ export class FakeMachine implements Machine {
     const frame = { ...this.frame };
     this.guestClock.recordScreen(frame, this.instructions);
     return frame;
+  }
+
+  async blinkingCursor(): Promise<CursorCell | undefined> {
+    this.assertAlive();
+    return this.cursor ?? undefined;
   }
 
   async pressKeys(chord: Chord): Promise<void> {

@@ -9,9 +9,10 @@ import { join, relative } from 'node:path';
 import { copySparse } from '../../util/copy-sparse.js';
 import { ConfigError, InfraError, MachineCrashedError, oneLine, UnsupportedProfileError } from '../../errors.js';
 import type { Chord } from '../keys.js';
-import type { Machine, MachineExit, MachineSpec, MachineStats } from '../machine.js';
+import type { CursorCell, Machine, MachineExit, MachineSpec, MachineStats } from '../machine.js';
 import type { Media } from '../media.js';
 import type { RawImage } from '../raw-image.js';
+import { sameFrame } from '../same-frame.js';
 import { SerialLog } from '../serial-log.js';
 import { createDiskOverlay, detectDiskFormat, overlayCommand, restoreDiskOverlay, type DiskFormat } from './disk-overlay.js';
 import { loadMigration, saveMigration } from './qemu-migration.js';
@@ -26,7 +27,7 @@ import { qemuPointerButton, qemuPointerMove, qemuPointerScroll } from './qemu-po
 import { requirePointer, type PointerButton } from '../pointer.js';
 import { QemuProcess, type QemuExit } from './qemu-process.js';
 import { takeScreenshot, type Screenshot } from './qemu-screenshot.js';
-import { peekTextWindow, readTextScreen, type TextPeek, type VgaTextGeometry } from './qemu-text-screen.js';
+import { cursorOnPage, peekTextWindow, readTextScreen, type TextPeek, type VgaTextGeometry } from './qemu-text-screen.js';
 import { createWorkFiles, planWorkFiles, removeWorkFiles, scratchFile, type QemuWorkFiles } from './qemu-work-files.js';
 import { QmpClient, type QmpEvent } from './qmp-client.js';
 import { HmpMonitor } from './hmp-monitor.js';
@@ -82,6 +83,8 @@ export class QemuMachine implements Machine {
   /** The last peek and shot: the next of each recognises an unchanged screen by them. */
   private lastPeek: TextPeek | undefined;
   private lastShot: Screenshot | undefined;
+  /** What QEMU shows before the guest sets a video mode, shot while the guest has not run yet. */
+  private placeholder: RawImage | undefined;
 
   constructor(
     private readonly spec: MachineSpec,
@@ -110,15 +113,26 @@ export class QemuMachine implements Machine {
   }
 
   async textScreen(): Promise<string[] | undefined> {
+    return (await this.readText()).rows;
+  }
+
+  /** QEMU blinks the text cursor in its screendumps; the CRTC says where it is. */
+  async blinkingCursor(): Promise<CursorCell | undefined> {
+    const { geometry } = await this.readText();
+    const cell = geometry && cursorOnPage(geometry);
+    return cell && { ...cell, columns: geometry.columns, rows: geometry.rows };
+  }
+
+  private readText() {
     const qmp = this.liveQmp();
     return this.underScreenLock(async () => {
       const stopIndex = qmp.sentCount('stop'); // readTextScreen sends its one `stop` before it first waits
-      const { rows, geometry } = await readTextScreen(qmp, this.liveHmp(), scratchFile(this.files, 'vga', 'bin'));
-      if (rows) this.guestClock?.recordScreen(rows, 'stop', stopIndex);
+      const read = await readTextScreen(qmp, this.liveHmp(), scratchFile(this.files, 'vga', 'bin'));
+      if (read.rows) this.guestClock?.recordScreen(read.rows, 'stop', stopIndex);
       // A graphics mode has no text to peek at (null). Before the VGA BIOS has run the registers
       // read as zeros, a 1×1 page, so peeks keep to the layout every PC starts with (undefined).
-      this.lastGeometry = geometry === undefined ? null : geometry.columns >= 40 ? geometry : undefined;
-      return rows;
+      this.lastGeometry = read.geometry === undefined ? null : read.geometry.columns >= 40 ? read.geometry : undefined;
+      return read;
     });
   }
 
@@ -133,7 +147,8 @@ export class QemuMachine implements Machine {
   async screenshot(): Promise<RawImage> {
     const qmp = this.liveQmp();
     const index = qmp.sentCount('screendump'); // takeScreenshot sends it before it first waits
-    const shot = await this.explainIfDead(takeScreenshot(qmp, scratchFile(this.files, 'screen', 'ppm'), this.lastShot));
+    let shot = await this.explainIfDead(takeScreenshot(qmp, scratchFile(this.files, 'screen', 'ppm'), this.lastShot));
+    if (shot !== this.lastShot && this.placeholder && sameFrame(shot.frame, this.placeholder)) shot = { ...shot, frame: { ...shot.frame, placeholder: true } };
     this.lastShot = shot;
     this.guestClock?.recordScreen(shot.frame, 'screendump', index);
     return shot.frame;
@@ -286,6 +301,8 @@ export class QemuMachine implements Machine {
       this.serialWriter = new FifoWriter(this.files.serialIn);
       this.throwIfStopping();
       if (this.spec.vnc !== undefined && this.spec.vncPassword) await qmp.execute('set_password', { protocol: 'vnc', password: this.spec.vncPassword });
+      // Before any guest code ran, the screen is QEMU's placeholder picture: keep it to recognise it later.
+      this.placeholder = (await takeScreenshot(qmp, scratchFile(this.files, 'screen', 'ppm'))).frame;
       if (this.spec.restoreFrom) await loadMigration(qmp, this.files.migrationSocket, join(this.spec.restoreFrom, STATE_FILES.machine));
       await qmp.execute('cont');
     } catch (e) {

@@ -22,15 +22,18 @@ export interface VgaTextGeometry {
   readonly strideCells: number;
   readonly columns: number;
   readonly rows: number;
+  /** CRTC cursor location, in character cells from the window base, and whether the cursor is off (CR0A bit 5). */
+  readonly cursorCell: number;
+  readonly cursorOff: boolean;
 }
 
 /** The raw register values the geometry is computed from. */
 export interface VgaRegisters {
   readonly gcMisc: number; // graphics controller 6
-  readonly crtc: Readonly<Record<number, number>>; // 0x01, 0x07, 0x09, 0x0c, 0x0d, 0x12, 0x13
+  readonly crtc: Readonly<Record<number, number>>; // 0x01, 0x07, 0x09, 0x0a, 0x0c–0x0f, 0x12, 0x13
 }
 
-const CRTC_REGS = [0x01, 0x07, 0x09, 0x0c, 0x0d, 0x12, 0x13] as const;
+const CRTC_REGS = [0x01, 0x07, 0x09, 0x0a, 0x0c, 0x0d, 0x0e, 0x0f, 0x12, 0x13] as const;
 
 /**
  * Pure: registers → geometry, or undefined in a graphics mode. GC6 bit 0 is exactly the test
@@ -58,7 +61,17 @@ export function textGeometry(regs: VgaRegisters): VgaTextGeometry | undefined {
     strideCells: stride >= columns ? stride : columns,
     columns,
     rows,
+    cursorCell: (r(0x0e) << 8) | r(0x0f),
+    cursorOff: (r(0x0a) & 0x20) !== 0,
   };
+}
+
+/** The cursor's cell on the visible page, or undefined when it is off or off the page. */
+export function cursorOnPage(g: VgaTextGeometry): { column: number; row: number } | undefined {
+  const offset = g.cursorCell - g.startCell;
+  if (g.cursorOff || offset < 0) return undefined;
+  const [row, column] = [Math.floor(offset / g.strideCells), offset % g.strideCells];
+  return row < g.rows && column < g.columns ? { column, row } : undefined;
 }
 
 /**
@@ -141,7 +154,7 @@ export async function peekTextWindow(qmp: QmpClient, geometry: VgaTextGeometry |
     // Most peeks of a wait find memory as the last one left it: no need to decode 16 K cells again.
     if (previous && previous.layout === layout && previous.bytes.equals(bytes)) return previous;
     const rows = Math.floor(windowBytes / 2 / strideCells);
-    return { bytes, layout, text: decodeTextPage(bytes, { windowBase, windowBytes, startCell: 0, strideCells, columns: strideCells, rows }).join('\n') };
+    return { bytes, layout, text: decodeTextPage(bytes, { windowBase, windowBytes, startCell: 0, strideCells, columns: strideCells, rows, cursorCell: 0, cursorOff: true }).join('\n') };
   } finally {
     await rm(dumpFile, { force: true });
   }

@@ -1,0 +1,73 @@
+/**
+ * `bootgate accept <report-dir>`: makes the frames a run left for review the goldens, without
+ * booting again. Every step that did not match its golden, or had none, recorded which golden
+ * file its frame belongs in (results.json, `goldens`); this copies the chosen ones into place.
+ * Each file is replaced through a temp name and a rename, and every source is checked before
+ * the first is copied, so a bad choice changes nothing.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { EXIT } from '../model/outcome.js';
+import type { GoldenRecord } from '../model/results.js';
+import { readResults } from '../report/json-reporter.js';
+import { RESULTS_FILE } from '../report/report-dir.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
+import { parseGrep } from './parse-options.js';
+
+export interface AcceptOptions {
+  readonly grep?: string;
+  /** A step's number (over all phases), its name or description, or the golden's name. */
+  readonly step?: string;
+}
+
+/** One golden to accept: the frame from the report and the file it becomes. */
+interface Acceptance {
+  readonly job: string;
+  readonly record: GoldenRecord;
+  readonly source: string;
+}
+
+export function acceptCommand(reportDir: string, options: AcceptOptions, write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): number {
+  const resultsFile = join(reportDir, RESULTS_FILE);
+  if (!existsSync(resultsFile)) throw new ConfigError(`no ${RESULTS_FILE} in ${reportDir}: give the report folder of a run`, { field: 'report-dir' });
+  const run = readResults(resultsFile);
+  const grep = options.grep ? parseGrep(options.grep) : undefined;
+  const chosen: Acceptance[] = [];
+  for (const job of run.jobs) {
+    if (grep && !grep.test(job.id)) continue;
+    for (const step of job.phases.flatMap((p) => p.steps)) {
+      for (const record of step.goldens ?? []) {
+        if (record.status !== 'mismatch' && record.status !== 'missing') continue;
+        if (options.step && ![String(step.index), step.description, record.name].includes(options.step)) continue;
+        chosen.push({ job: job.id, record, source: join(reportDir, record.actual) });
+      }
+    }
+  }
+  if (chosen.length === 0) {
+    throw new ConfigError(`nothing to accept in ${reportDir}${grep || options.step ? ' for these filters' : ''}: no step there missed or mismatched a golden`, { field: options.step ? '--step' : options.grep ? '--grep' : 'report-dir' });
+  }
+  checkChoice(chosen);
+  for (const a of chosen) acceptOne(a);
+  for (const a of chosen) write(`accepted ${a.record.name} (${a.job}): ${relative(process.cwd(), a.record.file)}`);
+  write(`${chosen.length} golden${chosen.length === 1 ? '' : 's'} accepted`);
+  return EXIT.passed;
+}
+
+/** Every frame is there, and no golden file gets two of them. */
+function checkChoice(chosen: readonly Acceptance[]): void {
+  for (const a of chosen) {
+    if (!existsSync(a.source)) throw new ConfigError(`the frame ${a.source} is gone from the report: run again`, { field: 'report-dir' });
+  }
+  const byFile = new Map<string, string>();
+  for (const a of chosen) {
+    const other = byFile.get(a.record.file);
+    if (other) throw new ConfigError(`${other} and ${a.job} both offer ${a.record.file}: choose one with --grep`, { field: '--grep' });
+    byFile.set(a.record.file, a.job);
+  }
+}
+
+/** The golden's picture; region goldens will add their sidecar here. */
+function acceptOne(a: Acceptance): void {
+  writeFileAtomic(a.record.file, readFileSync(a.source));
+}
