@@ -14,6 +14,7 @@ import { GoldenComparer, type Comparison } from '../screen/compare-screens.js';
 import type { Golden } from '../screen/golden-store.js';
 import { failureChecker } from './failure-patterns.js';
 import { pollUntil, SCREEN_INTERVALS } from './poll-until.js';
+import { regionSpecs, waitRegions } from './region-wait.js';
 import type { StepContext, StepReport } from './step-context.js';
 import { defineStep, waitTimeoutMs } from './step-kind.js';
 
@@ -60,6 +61,8 @@ async function waitScreen(ctx: StepContext, spec: ScreenMatchData, timeoutMs: nu
   const goldens = await Promise.all(spec.anyOf.map((name) => ctx.goldens.load(name)));
   const missing = goldens.filter((g) => !g.image);
   if (missing.length > 0) return createMissing(ctx, missing, spec.masks, timeoutMs, label, failOn);
+  const specs = regionSpecs(goldens);
+  if (specs.some(Boolean)) return waitRegions({ ctx, goldens, specs, compare: spec, timeoutMs, label, failOn });
 
   const comparers = goldens.map((golden) => ({ golden, comparer: new GoldenComparer(golden.image!, spec) }));
   let best: { golden: Golden; comparer: GoldenComparer; comparison: Comparison; frame: RawImage } | undefined;
