@@ -27,7 +27,9 @@ export const stepSchema = z
         message: actions.length === 0 ? `a step needs one action: ${STEP_ACTIONS.join(', ')}` : `a step has one action, this one has ${actions.join(' and ')}`,
       });
     }
-  });
+  })
+  // Named, so the JSON schema's recursion (repeat and waitAny hold steps) reads as `step` for editors.
+  .meta({ id: 'step' });
 
 export type StepData = z.output<typeof stepSchema>;
 
