@@ -89,7 +89,7 @@ export async function waitRegions({ ctx, goldens, specs, compare, timeoutMs, lab
       lastSeen: () => (best ? `closest ${best.golden.name}: ${best.summary}` : 'no frame'),
     });
     const mark = ctx.machine.guestClock?.screenMark(hit.frame!);
-    const region = hit.regions && regionReport(hit.golden.name, hit.spec!, hit.regions);
+    const region = hit.regions && regionReport(hit.golden.name, hit.spec!, hit.regions, hit.frame!);
     if (region) ctx.lastRegion = region;
     const shot = await ctx.artifacts.image(label, hit.frame!);
     let note: string | undefined;
@@ -110,9 +110,10 @@ async function writeAreas(ctx: StepContext, c: Candidate): Promise<string> {
   return ctx.goldens.write(c.golden.name, updateAreas(c.golden.image!, c.frame!, c.spec!, c.regions!.areas));
 }
 
-function regionReport(golden: string, spec: RegionSpec, regions: RegionsMatch): RegionReport {
+function regionReport(golden: string, spec: RegionSpec, regions: RegionsMatch, frame: RawImage): RegionReport {
   return {
     golden,
+    frame: { width: frame.width, height: frame.height },
     areas: regions.areas.map((m, i) => ({ x: m.x, y: m.y, width: spec.areas[i]!.width, height: spec.areas[i]!.height, similarity: Number(m.similarity.toFixed(4)), found: m.found })),
     click: regions.click,
   };

@@ -32,6 +32,8 @@ export interface StepContext {
 /** Where a region golden's areas were found (or their best candidates), and where a click on it goes. */
 export interface RegionReport {
   readonly golden: string;
+  /** The frame the areas were found on, so a report can draw them over it to scale. */
+  readonly frame: { readonly width: number; readonly height: number };
   readonly areas: readonly { readonly x: number; readonly y: number; readonly width: number; readonly height: number; readonly similarity: number; readonly found: boolean }[];
   readonly click: { readonly x: number; readonly y: number };
 }

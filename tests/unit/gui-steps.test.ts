@@ -40,7 +40,7 @@ describe('region goldens in screen waits', () => {
     const { results } = await runFake(project, `${SCENARIO}  - waitScreen: button\n`, { timeline: [{ at: 0, frame: MOVED }] });
     const step = results[0]!.phases[0]!.steps[0]!;
     expect(results[0]!.outcome).toBe('passed');
-    expect(step.region).toEqual({ golden: 'button', areas: [{ x: 125, y: 112, width: 120, height: 40, similarity: 1, found: true }], click: { x: 135, y: 132 } });
+    expect(step.region).toEqual({ golden: 'button', frame: { width: 320, height: 240 }, areas: [{ x: 125, y: 112, width: 120, height: 40, similarity: 1, found: true }], click: { x: 135, y: 132 } });
   });
 
   it('fails when an area is not within its margin, naming the best candidate and its score', async () => {
