@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { durationSchema } from '../config/value-schemas.js';
 import { ScreenMismatchError } from '../errors.js';
+import { GoldenStore } from '../screen/golden-store.js';
 import { checkSteps, nestedStepsSchema, runSteps } from './nested-steps.js';
 import type { StepReport } from './step-context.js';
 import { defineStep } from './step-kind.js';
@@ -27,11 +28,19 @@ export const repeatStep = defineStep({
   wait: true,
   check: ({ steps }) => checkSteps(steps),
   run: async (ctx, { steps, until, maxTries, wait }, step, label) => {
-    const look = (ms: number) => waitScreenStep.run(ctx, until, { ...step, timeout: ms / ctx.timeoutScale }, `${label}-until`);
+    const look = async (ms: number, last: boolean) => {
+      // Only the last look may write a golden: an update mode would otherwise take the screen before the first try for the one awaited.
+      const view = last ? ctx : { ...ctx, goldens: new GoldenStore(ctx.goldens.dir, ctx.goldens.scenario, ctx.goldens.backend, 'none') };
+      try {
+        return await waitScreenStep.run(view, until, { ...step, timeout: ms / ctx.timeoutScale }, `${label}-until`);
+      } finally {
+        if (view !== ctx) Object.assign(ctx, { lastFrame: view.lastFrame, lastRegion: view.lastRegion });
+      }
+    };
     const notes: string[] = [];
     for (let tries = 0; ; tries++) {
       try {
-        const found: StepReport = await look(tries === 0 ? FIRST_LOOK_MS : wait);
+        const found: StepReport = await look(tries === 0 ? FIRST_LOOK_MS : wait, tries === maxTries);
         return { ...found, note: [...notes, `${tries} ${tries === 1 ? 'try' : 'tries'}`].join('; ') };
       } catch (e) {
         if (!(e instanceof ScreenMismatchError)) throw e;

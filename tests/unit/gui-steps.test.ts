@@ -116,6 +116,15 @@ describe('repeat and waitAny', () => {
     expect(results[0]!.phases[0]!.steps[0]!.note).toBe('3 tries');
   });
 
+  it('repeat in an update mode still presses until the screen appears instead of taking the first screen as the golden', async () => {
+    project = new TempProject();
+    await regionGolden('button', RECORDED, BUTTON_AREA);
+    const yaml = `${SCENARIO}  - repeat: {steps: [{press: down}], until: button, maxTries: 5, wait: 300ms}\n`;
+    const { results, machines } = await runFake(project, yaml, pressesShowButton(), { updateMode: 'changed' });
+    expect(results[0]!.phases[0]!.steps[0]!.note).toBe('3 tries');
+    expect(machines[0]!.keys).toHaveLength(3);
+  });
+
   it('repeat fails after maxTries with the best candidate', async () => {
     project = new TempProject();
     await regionGolden('button', RECORDED, BUTTON_AREA);
