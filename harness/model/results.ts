@@ -6,6 +6,7 @@ import type { BackendName } from '../machine/machine.js';
 import type { Rect } from '../machine/same-frame.js';
 import type { GoldenRecord } from '../screen/golden-store.js';
 import type { Outcome } from './outcome.js';
+import type { RegionReport } from '../steps/step-context.js';
 
 export type { GoldenRecord } from '../screen/golden-store.js';
 
@@ -17,6 +18,10 @@ export interface StepResult {
   readonly outcome: 'passed' | 'failed' | 'not-run' | 'restored';
   readonly durationMs: number;
   readonly matched?: string;
+  /** A region golden's match: where each area was found and where a click on it goes, in the frame's pixels. */
+  readonly region?: RegionReport;
+  /** Where the pointer is after the step, in screen pixels. */
+  readonly pointer?: { readonly x: number; readonly y: number };
   readonly note?: string;
   readonly error?: string;
   readonly artifacts: readonly string[];

@@ -27,6 +27,17 @@ export interface StepContext {
   serialCursor: number;
   /** The most recent frame taken, kept for the report's last-frame artifact. */
   lastFrame?: RawImage;
+  /** The last region golden matched, so a click can go where it was found. */
+  lastRegion?: RegionReport;
+}
+
+/** Where a region golden's areas were found (or their best candidates), and where a click on it goes. */
+export interface RegionReport {
+  readonly golden: string;
+  /** The frame the areas were found on, so a report can draw them over it to scale. */
+  readonly frame: { readonly width: number; readonly height: number };
+  readonly areas: readonly { readonly x: number; readonly y: number; readonly width: number; readonly height: number; readonly similarity: number; readonly found: boolean }[];
+  readonly click: { readonly x: number; readonly y: number };
 }
 
 export interface StepReport {
@@ -38,4 +49,8 @@ export interface StepReport {
   readonly goldens?: readonly GoldenRecord[];
   /** Where the guest was at the match (a wait) or when it took the input (an input step), for guest time. */
   readonly guest?: { readonly kind: 'match' | 'input'; readonly mark: GuestMark };
+  /** A region golden's match, for the report to draw on the step's frame. */
+  readonly region?: RegionReport;
+  /** Where the pointer is after the step, in screen pixels. */
+  readonly pointer?: { readonly x: number; readonly y: number };
 }

@@ -35,7 +35,9 @@ export const stepSchema = z
     } catch (e) {
       ctx.addIssue({ code: 'custom', message: (e as Error).message.replace(/^[^:]*: /, ''), path: [kind.key] });
     }
-  });
+  })
+  // Named, so the JSON schema's recursion (repeat and waitAny hold steps) reads as `step` for editors.
+  .meta({ id: 'step' });
 
 export type StepData = z.output<typeof stepSchema>;
 

@@ -16,6 +16,7 @@ import type { Golden, GoldenRecord } from '../screen/golden-store.js';
 import { failureChecker } from './failure-patterns.js';
 import { pollUntil, SCREEN_INTERVALS } from './poll-until.js';
 import { DEFAULT_SETTLE_MS, rectSchema, settledFrame, settleSchema } from './settle-screen.js';
+import { regionSpecs, waitRegions } from './region-wait.js';
 import type { StepContext, StepReport } from './step-context.js';
 import { defineStep, waitTimeoutMs } from './step-kind.js';
 
@@ -64,6 +65,8 @@ async function waitScreen(ctx: StepContext, spec: ScreenMatchData, timeoutMs: nu
   const goldens = await Promise.all(spec.anyOf.map((name) => ctx.goldens.load(name)));
   const missing = goldens.filter((g) => !g.image);
   if (missing.length > 0) return createMissing(ctx, missing, spec, timeoutMs, label, failOn);
+  const specs = regionSpecs(goldens);
+  if (specs.some(Boolean)) return waitRegions({ ctx, goldens, specs, compare: spec, timeoutMs, label, failOn });
 
   const comparers = goldens.map((golden) => ({ golden, comparer: new GoldenComparer(golden.image!, spec) }));
   let best: { golden: Golden; comparer: GoldenComparer; comparison: Comparison; frame: RawImage } | undefined;

@@ -11,6 +11,6 @@ describe('docs/scenario.schema.json', () => {
 
   it('knows every step action and image form editors should complete', () => {
     const text = JSON.stringify(scenarioJsonSchema());
-    for (const key of ['waitSerial', 'waitText', 'waitScreen', 'sendSerial', 'blank', 'preset', 'maxSize', 'bootOrder']) expect(text).toContain(`"${key}"`);
+    for (const key of ['waitSerial', 'waitText', 'waitScreen', 'sendSerial', 'click', 'repeat', 'waitAny', 'blank', 'preset', 'maxSize', 'bootOrder']) expect(text).toContain(`"${key}"`);
   });
 });

@@ -185,7 +185,7 @@ export const REPORT_SCRIPT = String.raw`
     var html = '<table><thead><tr><th>phase</th><th>#</th><th>step</th><th>outcome</th><th>time</th><th>detail</th><th>where</th></tr></thead><tbody>';
     j.phases.forEach(function (p) {
       p.steps.forEach(function (s) {
-        var detail = [s.matched ? 'matched ' + s.matched : '', s.note || '', s.error || ''].filter(Boolean).join(' · ');
+        var detail = [s.matched ? 'matched ' + s.matched : '', s.region ? s.region.areas.map(function (r, i) { return 'area ' + (i + 1) + ' at ' + r.x + ',' + r.y + ' (' + r.similarity + ')'; }).join(', ') : '', s.pointer ? 'pointer at ' + s.pointer.x + ',' + s.pointer.y : '', s.note || '', s.error || ''].filter(Boolean).join(' · ');
         var frames = s.artifacts.map(function (a) { return '<a href="' + esc(a) + '">' + esc(base(a)) + '</a>'; }).join(' ');
         html += '<tr class="o-' + (s.outcome === 'failed' ? 'failed' : s.outcome === 'passed' ? 'passed' : 'skipped') + '"><td>' + esc(p.name) + '</td><td>' + s.index + '</td><td>' + esc(s.description) + '</td><td>' + esc(s.outcome) + '</td><td>' + (s.outcome === 'passed' || s.outcome === 'failed' ? secs(s.durationMs) : '–') + '</td><td>' + esc(detail) + (frames ? '<div class="small">' + frames + '</div>' : '') + '</td><td class="small">' + (s.source ? esc(base(s.source.file) + ':' + s.source.line) : '') + '</td></tr>';
       });
@@ -201,6 +201,14 @@ export const REPORT_SCRIPT = String.raw`
       html += '<tr class="o-' + esc(a.outcome) + '"><td>' + (i + 1) + '</td><td>' + esc(a.outcome) + '</td><td>' + secs(a.durationMs) + '</td><td>' + esc(a.error ? a.error.type + (a.failedStep ? ' at step ' + a.failedStep.index + ' (' + a.failedStep.description + ')' : '') + ': ' + firstLine(a.error.message) : '') + '</td><td>' + links + '</td></tr>';
     });
     return html + '</tbody></table>';
+  }
+
+  /** A region match drawn over the step's frame, in the frame's own pixels so it scales with the image. */
+  function regionView(s) {
+    var r = s.region, w = r.frame.width, h = r.frame.height, c = r.click;
+    var boxes = r.areas.map(function (a) { return '<rect x="' + a.x + '" y="' + a.y + '" width="' + a.width + '" height="' + a.height + '" fill="none" stroke-width="2" stroke="' + (a.found ? '#1a7f37' : '#cf222e') + '"><title>similarity ' + a.similarity + '</title></rect>'; }).join('');
+    var cross = '<path d="M' + (c.x - 8) + ' ' + c.y + 'h16M' + c.x + ' ' + (c.y - 8) + 'v16" stroke="#d4a72c" stroke-width="3"/>';
+    return '<figure><figcaption class="small">step ' + s.index + ': ' + esc(r.golden) + '</figcaption><svg class="shot" style="width:min(100%,' + w + 'px)" viewBox="0 0 ' + w + ' ' + h + '"><image href="' + esc(s.artifacts[0]) + '" width="' + w + '" height="' + h + '"/>' + boxes + cross + '</svg></figure>';
   }
 
   function reproCommand(j) {
@@ -226,6 +234,9 @@ export const REPORT_SCRIPT = String.raw`
     html += '<h3>budgets</h3>' + budgetsView(j);
     html += '<h3>steps</h3>' + stepsView(j);
     html += attemptsView(j);
+    var marked = [];
+    j.phases.forEach(function (p) { p.steps.forEach(function (s) { if (s.region && s.artifacts.length) marked.push(regionView(s)); }); });
+    if (marked.length) html += '<h3>matched areas</h3><p class="small">green: found, red: the best candidate of an area not found; the cross is where a click goes</p>' + marked.join('');
     if (steps.length) html += '<h3>frames</h3><div class="frames">' + steps.map(function (f) { return '<a href="' + esc(f.src) + '" title="' + esc(f.caption) + '">' + img(f.src, f.caption, '') + '</a>'; }).join('') + '</div>';
     if (j.artifacts.filmstrip) html += '<h3>filmstrip</h3><p class="small"><a href="' + esc(j.artifacts.filmstrip) + '">the boot as an animation</a></p><a href="' + esc(j.artifacts.contactSheet || j.artifacts.filmstrip) + '">' + img(j.artifacts.contactSheet || j.artifacts.filmstrip, 'filmstrip') + '</a>';
     html += '<h3>serial log</h3>' + serialView(j);

@@ -1,0 +1,47 @@
+/**
+ * Clicks at a point in screen pixels, or on a region golden: waits for it (at once when it is
+ * already on the screen) and clicks where it was found, on its click point or its first area's
+ * centre. A golden's whole wait goes in the step, so a click never lands on a stale position.
+ */
+import * as z from 'zod';
+import { goldenNameSchema } from '../config/value-schemas.js';
+import { ConfigError } from '../errors.js';
+import { clickAt } from '../machine/pointer.js';
+import { buttonSchema, pointSchema } from './point-schema.js';
+import type { RegionReport } from './step-context.js';
+import { inputReport } from './input-report.js';
+import { defineStep } from './step-kind.js';
+import { waitScreenStep } from './wait-screen.js';
+
+const how = { button: buttonSchema.default('left'), double: z.boolean().default(false) };
+
+const clickSchema = z.union([
+  goldenNameSchema.transform((golden) => ({ golden, button: 'left' as const, double: false })),
+  pointSchema.extend(how),
+  z.strictObject({ golden: goldenNameSchema, ...how }),
+]);
+
+export const clickStep = defineStep({
+  key: 'click',
+  schema: clickSchema,
+  wait: true,
+  run: async (ctx, spec, step, label) => {
+    let report = {};
+    let at: { x: number; y: number };
+    if ('golden' in spec) {
+      ctx.lastRegion = undefined;
+      report = await waitScreenStep.run(ctx, waitScreenStep.schema.parse(spec.golden), step, label);
+      // The wait sets it; the compiler still sees the undefined assigned above.
+      const region = ctx.lastRegion as RegionReport | undefined;
+      if (region?.golden !== spec.golden) {
+        throw new ConfigError(`golden ${spec.golden} has no areas to click: give it a sidecar ${spec.golden}.regions.yaml (docs/region-matching.md)`, { field: 'click' });
+      }
+      at = region.click;
+    } else {
+      at = spec;
+    }
+    await clickAt(ctx.machine, at.x, at.y, spec.button, { double: spec.double });
+    return { ...report, ...inputReport(ctx), pointer: { x: at.x, y: at.y } };
+  },
+  describe: (spec) => `${spec.double ? 'double-click' : 'click'}${spec.button === 'left' ? '' : ` ${spec.button}`} ${'golden' in spec ? spec.golden : `at ${spec.x},${spec.y}`}`,
+});
