@@ -66,8 +66,6 @@ export class ConsoleReporter {
     // that breaks the gate (infra and config errors, interrupted jobs too), so the line agrees with the exit code.
     const breaking = OUTCOMES.filter((o) => !holdsGate(o)).reduce((n, o) => n + run.summary.counts[o], 0);
     this.write(`${run.summary.counts.passed + run.summary.counts.flaky} passed, ${breaking} failed`);
-    // The plain "N passed, N failed" closing line CI systems read.
-    this.write(`${run.summary.counts.passed + run.summary.counts.flaky} passed, ${run.summary.counts.failed} failed`);
     const written = run.summary.goldensWritten ?? 0;
     if (written > 0) {
       const report = join(relative(process.cwd(), reportDir) || '.', 'index.html');

@@ -150,10 +150,10 @@ describe('repeat and waitAny', () => {
     expect(button.machines[0]!.pointer[0]).toEqual({ kind: 'move', x: 135, y: 132 });
   });
 
-  it('a bad nested step is a config error naming the scenario file', async () => {
+  it('a bad nested step is refused as the scenario loads, naming its file, line and field', async () => {
     project = new TempProject();
-    const { results } = await runFake(project, `${SCENARIO}  - repeat: {steps: [{press: nosuchkey}], until: button}\n`, { timeline: [{ at: 0, frame: BASE }] });
-    expect(results[0]!.outcome).toBe('config-error');
-    expect(results[0]!.error!.message).toMatch(/nosuchkey/);
+    await expect(runFake(project, `${SCENARIO}  - repeat: {steps: [{press: nosuchkey}], until: button}\n`, { timeline: [{ at: 0, frame: BASE }] })).rejects.toThrow(
+      /fake\.yaml:\d+:\d+: steps\.\d+\.repeat\.steps\.0\.press: unknown key "nosuchkey"/,
+    );
   });
 });
