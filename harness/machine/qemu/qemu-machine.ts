@@ -19,7 +19,7 @@ import { requireExecutable } from './find-executable.js';
 import { guestClockPlugin } from './guest-clock-plugin.js';
 import { supportsSandbox } from './qemu-capabilities.js';
 import { QemuGuestClock } from './qemu-guest-clock.js';
-import { QEMU_BINARY, qemuCommandLine, shellQuote } from './qemu-command-line.js';
+import { QEMU_BINARY, QEMU_INSTALL_HINT, qemuCommandLine, shellQuote } from './qemu-command-line.js';
 import { pressChord, typeText } from './qemu-keys.js';
 import { qemuPointerButton, qemuPointerMove, qemuPointerScroll } from './qemu-pointer.js';
 import { requirePointer, type PointerButton } from '../pointer.js';
@@ -236,7 +236,7 @@ export class QemuMachine implements Machine {
     try {
       if (this.argvError) throw this.argvError;
       await checkMedia(this.spec.media);
-      const binary = requireExecutable(this.binary, 'apt-get install qemu-system-x86');
+      const binary = requireExecutable(this.binary, QEMU_INSTALL_HINT);
       // Independent and each an exec or a file read: done at once, they cost one wait.
       const [sandbox, diskFormat, plugin] = await Promise.all([
         supportsSandbox(binary),
