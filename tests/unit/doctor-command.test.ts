@@ -17,11 +17,11 @@ async function doctor(): Promise<{ code: number; lines: string[] }> {
 describe('bootgate doctor', () => {
   it('names a missing QEMU and an unwritable cache with their fixes, and exits 3', async () => {
     process.env.PATH = '/nonexistent';
-    process.env.BOOTGATE_CACHE = '/proc/bootgate-cache';
+    process.env.BOOTGATE_CACHE = '/etc/hostname/bootgate-cache';
     const { code, lines } = await doctor();
     expect(code).toBe(3);
     expect(lines).toContain('MISSING qemu-system-i386: not on PATH: apt-get install qemu-system-x86 seabios');
-    expect(lines).toContain('MISSING cache folder: /proc/bootgate-cache not writable: set BOOTGATE_CACHE to a writable folder');
+    expect(lines).toContain('MISSING cache folder: /etc/hostname/bootgate-cache not writable: set BOOTGATE_CACHE to a writable folder');
     expect(lines.at(-1)).toBe('2 thing(s) missing: bootgate run will fail on them');
   });
 
