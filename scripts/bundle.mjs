@@ -1,14 +1,15 @@
 // Packs the compiled CLI (tsc's dist/) into dist/bundle/: Node then loads one file instead of
 // resolving and linking some 300 ES modules, which `bootgate run` otherwise pays before its first
-// job (docs/benchmarks.md). tsc stays the compiler and type checker. The v86 worker is its own
-// entry, started by path (v86-machine.ts finds it next to the CLI). sharp (native) and v86 (wasm
+// job (docs/benchmarks.md). tsc stays the compiler and type checker (its .d.ts files type the
+// package's API). The v86 worker is its own entry, started by path (v86-machine.ts finds it next
+// to the CLI and the API, which is the third entry). sharp (native) and v86 (wasm
 // beside its code) load from node_modules.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 rmSync('dist/bundle', { recursive: true, force: true });
 await build({
-  entryPoints: { main: 'dist/harness/cli/main.js', 'v86-worker': 'dist/harness/machine/v86/v86-worker.js' },
+  entryPoints: { main: 'dist/harness/cli/main.js', api: 'dist/harness/api/index.js', 'v86-worker': 'dist/harness/machine/v86/v86-worker.js' },
   outdir: 'dist/bundle',
   bundle: true,
   platform: 'node',

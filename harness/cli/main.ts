@@ -186,6 +186,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
 
   program
+    .command('doctor')
+    .description('check what this host needs (QEMU, SeaBIOS, the v86 files, a writable cache), each with its fix; exit 3 when something is missing')
+    .action(async () => {
+      const { doctorCommand } = await import('./doctor-command.js');
+      exitCode = await doctorCommand();
+    });
+
+  program
     .command('schema')
     .description('print (or write) the JSON Schema of scenario files, for editors')
     .option('--out <file>', 'write to this file instead of stdout')

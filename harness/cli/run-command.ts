@@ -55,6 +55,11 @@ export interface RunEnvironment {
 }
 
 export async function runCommand(paths: readonly string[], options: RunCommandOptions, env: RunEnvironment = {}): Promise<number> {
+  return (await runTargets(paths, options, env)).exitCode;
+}
+
+/** `run` with its result: what the typed API (harness/api/) returns. */
+export async function runTargets(paths: readonly string[], options: RunCommandOptions, env: RunEnvironment = {}): Promise<{ run: RunResult; exitCode: number }> {
   const write = env.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const { scenarios, presets } = loadTargets(paths.length ? paths : ['scenarios']);
   const { run, exitCode } = await runScenarios(scenarios, options, env);
@@ -74,7 +79,7 @@ export async function runCommand(paths: readonly string[], options: RunCommandOp
     const rest = run.jobs.filter((j) => !groups.some((g) => g.jobs.includes(j)));
     reportToGithub(run, [...groups, ...(rest.length ? [{ title: presets.length ? 'other scenarios' : 'jobs', jobs: rest }] : [])], write);
   }
-  return broken && exitCode === EXIT.passed ? EXIT.failed : exitCode;
+  return { run, exitCode: broken && exitCode === EXIT.passed ? EXIT.failed : exitCode };
 }
 
 /**

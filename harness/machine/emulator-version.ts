@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { PromiseMemo } from '../util/promise-memo.js';
 import type { BackendName } from './machine.js';
 import { requireExecutable } from './qemu/find-executable.js';
-import { QEMU_BINARY } from './qemu/qemu-command-line.js';
+import { QEMU_BINARY, QEMU_INSTALL_HINT } from './qemu/qemu-command-line.js';
 import { v86Version } from './v86/v86-host.js';
 
 const versions = new PromiseMemo<string>();
@@ -17,7 +17,7 @@ export function emulatorVersion(backend: BackendName): Promise<string> {
 }
 
 async function qemuVersion(): Promise<string> {
-  const binary = requireExecutable(QEMU_BINARY, 'apt-get install qemu-system-x86');
+  const binary = requireExecutable(QEMU_BINARY, QEMU_INSTALL_HINT);
   const { stdout } = await execa(binary, ['--version'], { stdin: 'ignore', timeout: 10_000 });
   return stdout.split('\n')[0]!.trim();
 }

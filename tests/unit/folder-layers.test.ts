@@ -21,6 +21,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['run', 'report'], // running jobs; reporters, which read results only
   ['repro'], // a person at the machine of a failed job
   ['cli'], // the commands
+  ['api'], // the typed library face of the commands (`import { run } from 'bootgate'`)
 ];
 
 const layerOf = new Map(LAYERS.flatMap((folders, layer) => folders.map((f) => [f, layer] as const)));

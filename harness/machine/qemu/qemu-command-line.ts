@@ -13,6 +13,8 @@ import type { BootDevice, Profile } from '../profile.js';
 import { GUEST_CLOCK_TRACE_EVENTS } from './guest-clock-log.js';
 
 export const QEMU_BINARY = 'qemu-system-i386';
+/** What a host without QEMU needs; `bootgate doctor` says the same. */
+export const QEMU_INSTALL_HINT = 'apt-get install qemu-system-x86 seabios';
 
 export interface QemuPaths {
   /** Unix socket QEMU listens on for QMP. */

@@ -20,7 +20,7 @@ import { requireExecutable } from './find-executable.js';
 import { guestClockPlugin } from './guest-clock-plugin.js';
 import { supportsSandbox } from './qemu-capabilities.js';
 import { QemuGuestClock } from './qemu-guest-clock.js';
-import { QEMU_BINARY, qemuCommandLine, type QemuCommandLineOptions } from './qemu-command-line.js';
+import { QEMU_BINARY, QEMU_INSTALL_HINT, qemuCommandLine, type QemuCommandLineOptions } from './qemu-command-line.js';
 import { REPRO_DIR, reproLine } from './qemu-repro-line.js';
 import { pressChord, typeText } from './qemu-keys.js';
 import { qemuPointerButton, qemuPointerMove, qemuPointerScroll } from './qemu-pointer.js';
@@ -262,7 +262,7 @@ export class QemuMachine implements Machine {
     try {
       if (this.argvError) throw this.argvError;
       await checkMedia(this.spec.media);
-      const binary = requireExecutable(this.binary, 'apt-get install qemu-system-x86');
+      const binary = requireExecutable(this.binary, QEMU_INSTALL_HINT);
       // Independent and each an exec or a file read: done at once, they cost one wait.
       const [sandbox, diskFormat, plugin] = await Promise.all([
         supportsSandbox(binary),

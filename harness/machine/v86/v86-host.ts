@@ -24,13 +24,18 @@ export function v86Version(): string {
   return `v86 ${(JSON.parse(readFileSync(v86PackageJson(), 'utf8')) as { version: string }).version}`;
 }
 
+/** Every file v86 needs from the host, with what installs it; `bootgate doctor` lists the same. */
+export function v86HostFiles(paths: { wasmPath: string; biosPath: string; vgaBiosPath: string }): { what: string; path: string; fix: string }[] {
+  return [
+    { what: 'v86 wasm build', path: paths.wasmPath, fix: 'npm install v86' },
+    { what: 'SeaBIOS', path: paths.biosPath, fix: 'apt-get install seabios' },
+    { what: 'SeaBIOS std VGA BIOS', path: paths.vgaBiosPath, fix: 'apt-get install seabios' },
+  ];
+}
+
 export function checkHostFiles(paths: { wasmPath: string; biosPath: string; vgaBiosPath: string }): void {
-  for (const [what, path] of [
-    ['v86 wasm build (npm package v86)', paths.wasmPath],
-    ['SeaBIOS (Debian package seabios)', paths.biosPath],
-    ['SeaBIOS std VGA BIOS (Debian package seabios)', paths.vgaBiosPath],
-  ] as const) {
-    if (!existsSync(path)) throw new InfraError(`v86 needs the ${what} at ${path}, which is missing`);
+  for (const { what, path, fix } of v86HostFiles(paths)) {
+    if (!existsSync(path)) throw new InfraError(`v86 needs the ${what} at ${path}, which is missing: ${fix}`);
   }
 }
 
