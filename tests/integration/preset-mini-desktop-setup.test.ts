@@ -92,7 +92,7 @@ describe('mini-desktop-setup on QEMU', () => {
     expect(image.sizeBytes).toBeLessThanOrEqual(preset.budgets.imageMiB * 1024 * 1024);
   });
 
-  it.each<PointerDevice>(['ps2'])('installs, clicks through the wizard, opens a terminal from the Start menu (%s)', async (pointer) => {
+  it.each<PointerDevice>(['ps2', 'usb-tablet'])('installs, clicks through the wizard, opens a terminal from the Start menu (%s)', async (pointer) => {
     const disk = join(workDir, `disk-${pointer}.img`);
     await writeFile(disk, '');
     await truncate(disk, preset.media!.disk!.sizeMiB * 1024 * 1024);
