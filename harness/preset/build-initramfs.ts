@@ -73,6 +73,8 @@ export async function buildInitramfs(spec: InitramfsSpec): Promise<{ applets: nu
     cwd: tree,
     input: paths.join('\n') + '\n',
     encoding: 'buffer',
+    // execa's default 100 MB stdout cap kills cpio on a desktop-sized tree ("write error").
+    maxBuffer: 1024 * 1024 * 1024,
     reject: false,
   });
   if (cpio.exitCode !== 0) throw new InfraError(`cpio failed: ${Buffer.from(cpio.stderr).toString().trim()}`);
