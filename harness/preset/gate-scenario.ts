@@ -42,7 +42,7 @@ export function gateScenario(loaded: LoadedPreset): Scenario {
     profiles: [...preset.profiles.claimed, ...incompatible.map((i) => i.profile)],
     memoryMiB: preset.budgets.ramMiB,
     ...(preset.media?.bootOrder ? { bootOrder: preset.media.bootOrder } : {}),
-    backends: BACKENDS,
+    backends: preset.backends ?? BACKENDS,
     timeoutMs: totalBudgetMs * STEP_TIMEOUT_FACTOR + 60_000,
     stepTimeoutMs: 60_000,
     // The incompatibility evidence only ever shows on an incompatible machine: end its wait at once.

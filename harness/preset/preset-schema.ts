@@ -4,6 +4,7 @@
  * machine profiles it claims and the ones it is known not to run on, with the kernel's own words).
  */
 import * as z from 'zod';
+import { BACKENDS } from '../machine/machine.js';
 
 const kebab = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const debianName = /^[a-z0-9][a-z0-9+.-]+$/;
@@ -145,6 +146,8 @@ export const presetSchema = z
         bootOrder: z.array(z.enum(['cdrom', 'disk', 'floppy'])).min(1).optional(),
       })
       .optional(),
+    /** The emulators the gate runs on (default: both); a backend left out is one whose budgets nobody has measured. */
+    backends: z.array(z.enum(BACKENDS)).min(1).optional(),
     profiles: z.strictObject({
       claimed: z.array(z.string().regex(kebab)).min(1),
       incompatible: z.array(incompatibleSchema).default([]),
