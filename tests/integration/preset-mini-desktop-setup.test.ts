@@ -100,14 +100,11 @@ describe('mini-desktop-setup on QEMU', () => {
     await truncate(disk, preset.media!.disk!.sizeMiB * 1024 * 1024);
     const profile = { ...p3, memoryMiB: preset.budgets.ramMiB, bootOrder: preset.media!.bootOrder!, pointer };
     const m = new QemuMachine({ profile, media: { cdrom: image.imagePath, disk, diskWritable: true }, workDir });
-    const t0 = Date.now();
-    const times: string[] = [];
     try {
       await m.start();
       let at = 0;
       for (const phase of preset.phases) {
         for (const c of [...phase.checkpoints, phase.marker]) at = await waitSerial(m, c, at, phase.withinSeconds * 1000);
-        times.push(`${phase.name} at ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       }
       await shot(m, 'wizard-1');
 
@@ -136,7 +133,6 @@ describe('mini-desktop-setup on QEMU', () => {
       await click(m, CLICKS.page3Finish);
       at = await waitSerial(m, 'bootgate-wizard: finished', at, 20_000);
       at = await waitSerial(m, 'bootgate-desktop-setup: desktop ready', at, 60_000);
-      times.push(`wizard done, desktop at ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       await sleep(1000);
       await shot(m, 'desktop');
 
@@ -146,7 +142,6 @@ describe('mini-desktop-setup on QEMU', () => {
       for (let i = 0; i < 50 && !(menu = await menuBox(m)); i++) await sleep(200);
       await shot(m, 'menu');
       expect(menu, 'the Start menu opened').toBeDefined();
-      console.log(`menu at ${JSON.stringify(menu)}; ${times.join('; ')}`);
       // Terminal is the menu's first entry.
       await click(m, [menu!.x + 30, menu!.y + 10]);
       const from = m.serial.text.length;
