@@ -58,21 +58,6 @@ function serialTail(job: JobResult, reportDir: string): { serialTail?: string; s
   }
 }
 
-/** Each golden a step wrote or could take: the frames side by side, and how to accept it. */
-function renderGoldens(job: JobResult): string {
-  const rows = job.phases.flatMap((p) =>
-    p.steps.flatMap((s) => [
-      ...(s.goldens ?? []).map((g) => {
-        const frames = [g.expected && ['golden before', g.expected], ['actual', g.actual], g.diff && ['diff', g.diff]].filter((f): f is string[] => !!f);
-        const accept = g.status === 'mismatch' || g.status === 'missing' ? `<br>accept: <code>bootgate accept &lt;report-dir&gt; --grep '${esc(job.id)}' --step ${s.index}</code>` : '';
-        return `<tr><td>${s.index}</td><td>${esc(g.name)}: ${g.status}<br><code>${esc(g.file)}</code>${accept}</td><td>${frames.map(([c, f]) => `<figure><a href="${esc(f!)}"><img src="${esc(f!)}" alt="${c}"></a><figcaption>${c}</figcaption></figure>`).join('')}</td></tr>`;
-      }),
-      ...(s.moving ? [`<tr><td>${s.index}</td><td>the screen kept changing in ${s.moving.width}×${s.moving.height} at x=${s.moving.x}, y=${s.moving.y} (outlined in red in the <i>moving</i> frame)</td><td></td></tr>`] : []),
-    ]),
-  );
-  return rows.length ? `<table><tr><th>#</th><th>golden</th><th>frames</th></tr>\n${rows.join('\n')}\n</table>` : '';
-}
-
 function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

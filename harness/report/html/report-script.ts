@@ -122,6 +122,21 @@ export const REPORT_SCRIPT = String.raw`
   }
 
   // --- one job ---------------------------------------------------------------------------------
+  // Each golden a step wrote or could take, its frames side by side and how to accept it; and where a screen never held still.
+  function goldensView(j) {
+    var rows = [];
+    j.phases.forEach(function (p) { p.steps.forEach(function (s) {
+      (s.goldens || []).forEach(function (g) {
+        var frames = [g.expected && ['golden before', g.expected], ['actual', g.actual], g.diff && ['diff', g.diff]].filter(Boolean);
+        var accept = g.status === 'mismatch' || g.status === 'missing' ? '<br>accept: <code>bootgate accept &lt;report-dir&gt; --grep \'' + esc(j.id) + '\' --step ' + s.index + '</code>' : '';
+        rows.push('<tr><td>' + s.index + '</td><td>' + esc(g.name) + ': ' + esc(g.status) + '<br><code>' + esc(g.file) + '</code>' + accept + '</td><td>' +
+          frames.map(function (f) { return '<a href="' + esc(f[1]) + '" title="' + f[0] + '">' + img(f[1], f[0], '') + '</a>'; }).join('') + '</td></tr>');
+      });
+      if (s.moving) rows.push('<tr><td>' + s.index + '</td><td colspan="2">the screen kept changing in ' + s.moving.width + '×' + s.moving.height + ' at x=' + s.moving.x + ', y=' + s.moving.y + ' (outlined in red in the <i>moving</i> frame)</td></tr>');
+    }); });
+    return rows.length ? '<table><tr><th>#</th><th>golden</th><th>frames</th></tr>' + rows.join('') + '</table>' : '';
+  }
+
   function img(src, alt, cls) {
     return '<img loading="lazy" class="' + (cls || 'shot') + '" src="' + esc(src) + '" alt="' + esc(alt) + '">';
   }
@@ -232,6 +247,8 @@ export const REPORT_SCRIPT = String.raw`
     html += '<h3>reproduce</h3><div class="repro"><code id="repro">' + esc(reproCommand(j)) + '</code><button class="chip" id="copy">copy</button></div>';
     if (j.command) html += '<details><summary class="small">the emulator command line</summary><pre>' + esc(j.command) + '</pre></details>';
     html += '<h3>budgets</h3>' + budgetsView(j);
+    var goldens = goldensView(j);
+    if (goldens) html += '<h3>goldens</h3>' + goldens;
     html += '<h3>steps</h3>' + stepsView(j);
     html += attemptsView(j);
     var marked = [];
