@@ -12,7 +12,6 @@ import type { Chord } from '../keys.js';
 import type { CursorCell, Machine, MachineExit, MachineSpec, MachineStats } from '../machine.js';
 import type { Media } from '../media.js';
 import type { RawImage } from '../raw-image.js';
-import { sameFrame } from '../same-frame.js';
 import { SerialLog } from '../serial-log.js';
 import { createDiskOverlay, detectDiskFormat, overlayCommand, restoreDiskOverlay, type DiskFormat } from './disk-overlay.js';
 import { loadMigration, saveMigration } from './qemu-migration.js';
@@ -26,7 +25,7 @@ import { pressChord, typeText } from './qemu-keys.js';
 import { qemuPointerButton, qemuPointerMove, qemuPointerScroll } from './qemu-pointer.js';
 import { requirePointer, type PointerButton } from '../pointer.js';
 import { QemuProcess, type QemuExit } from './qemu-process.js';
-import { takeScreenshot, type Screenshot } from './qemu-screenshot.js';
+import { dumpPpm, takeScreenshot, type Screenshot } from './qemu-screenshot.js';
 import { cursorOnPage, peekTextWindow, readTextScreen, type TextPeek, type VgaTextGeometry } from './qemu-text-screen.js';
 import { createWorkFiles, planWorkFiles, removeWorkFiles, scratchFile, type QemuWorkFiles } from './qemu-work-files.js';
 import { QmpClient, type QmpEvent } from './qmp-client.js';
@@ -84,7 +83,8 @@ export class QemuMachine implements Machine {
   private lastPeek: TextPeek | undefined;
   private lastShot: Screenshot | undefined;
   /** What QEMU shows before the guest sets a video mode, shot while the guest has not run yet. */
-  private placeholder: RawImage | undefined;
+  /** QEMU's picture before any guest code ran, as PPM bytes: comparing bytes needs no decode before `cont`. */
+  private placeholder: Buffer | undefined;
 
   constructor(
     private readonly spec: MachineSpec,
@@ -148,7 +148,7 @@ export class QemuMachine implements Machine {
     const qmp = this.liveQmp();
     const index = qmp.sentCount('screendump'); // takeScreenshot sends it before it first waits
     let shot = await this.explainIfDead(takeScreenshot(qmp, scratchFile(this.files, 'screen', 'ppm'), this.lastShot));
-    if (shot !== this.lastShot && this.placeholder && sameFrame(shot.frame, this.placeholder)) shot = { ...shot, frame: { ...shot.frame, placeholder: true } };
+    if (shot !== this.lastShot && this.placeholder?.equals(shot.ppm)) shot = { ...shot, frame: { ...shot.frame, placeholder: true } };
     this.lastShot = shot;
     this.guestClock?.recordScreen(shot.frame, 'screendump', index);
     return shot.frame;
@@ -302,7 +302,7 @@ export class QemuMachine implements Machine {
       this.throwIfStopping();
       if (this.spec.vnc !== undefined && this.spec.vncPassword) await qmp.execute('set_password', { protocol: 'vnc', password: this.spec.vncPassword });
       // Before any guest code ran, the screen is QEMU's placeholder picture: keep it to recognise it later.
-      this.placeholder = (await takeScreenshot(qmp, scratchFile(this.files, 'screen', 'ppm'))).frame;
+      this.placeholder = await dumpPpm(qmp, scratchFile(this.files, 'screen', 'ppm'));
       if (this.spec.restoreFrom) await loadMigration(qmp, this.files.migrationSocket, join(this.spec.restoreFrom, STATE_FILES.machine));
       await qmp.execute('cont');
     } catch (e) {

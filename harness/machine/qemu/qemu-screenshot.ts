@@ -21,10 +21,15 @@ export interface Screenshot {
  * comparing the frame again cost several, and the 1.2 MB frame would be garbage at once.
  */
 export async function takeScreenshot(qmp: QmpClient, ppmFile: string, previous?: Screenshot): Promise<Screenshot> {
+  const ppm = await dumpPpm(qmp, ppmFile);
+  return previous?.ppm.equals(ppm) ? previous : { ppm, frame: decodePpm(ppm) };
+}
+
+/** The screen as QEMU's PPM bytes, undecoded. */
+export async function dumpPpm(qmp: QmpClient, ppmFile: string): Promise<Buffer> {
   try {
     await qmp.execute('screendump', { filename: ppmFile });
-    const ppm = await readFile(ppmFile);
-    return previous?.ppm.equals(ppm) ? previous : { ppm, frame: decodePpm(ppm) };
+    return await readFile(ppmFile);
   } finally {
     await rm(ppmFile, { force: true });
   }
