@@ -19,7 +19,7 @@ function bundleStack(text: string): string {
 describe.skipIf(!existsSync(`${BUNDLE}.map`))('an internal error', () => {
   it('is one line naming the harness/…ts line, without bundle source or a stack', () => {
     const error = new TypeError('boom');
-    error.stack = bundleStack('throw new MachineCrashedError("v86", this.exitReason)');
+    error.stack = bundleStack('throw new MachineCrashedError("v86",this.exitReason)');
     const text = internalErrorText(error);
     expect(text).toMatch(/^bootgate: internal error: TypeError: boom \(at harness\/machine\/v86\/v86-machine\.ts:\d+:\d+\); BOOTGATE_DEBUG=1 shows the stack\n$/);
   });
@@ -27,7 +27,7 @@ describe.skipIf(!existsSync(`${BUNDLE}.map`))('an internal error', () => {
   it('with BOOTGATE_DEBUG is the whole stack, mapped to the TypeScript source', () => {
     process.env.BOOTGATE_DEBUG = '1';
     const error = new TypeError('boom');
-    error.stack = bundleStack('throw new MachineCrashedError("v86", this.exitReason)');
+    error.stack = bundleStack('throw new MachineCrashedError("v86",this.exitReason)');
     const text = internalErrorText(error);
     expect(text).toContain(`at V86Machine.start (${join(ROOT, 'harness/machine/v86/v86-machine.ts')}:`);
     expect(text).not.toContain('main.js');

@@ -77,7 +77,7 @@ export const REPORT_SCRIPT = String.raw`
     var rows = [];
     var cells = {};
     jobs.forEach(function (j) {
-      var col = j.profile + ' · ' + j.backend;
+      var col = j.profile + ' \u00b7 ' + j.backend;
       if (columns.indexOf(col) < 0) columns.push(col);
       if (!cells[j.scenario.name]) { cells[j.scenario.name] = {}; rows.push(j.scenario.name); }
       cells[j.scenario.name][col] = j;
@@ -132,7 +132,7 @@ export const REPORT_SCRIPT = String.raw`
         rows.push('<tr><td>' + s.index + '</td><td>' + esc(g.name) + ': ' + esc(g.status) + '<br><code>' + esc(g.file) + '</code>' + accept + '</td><td>' +
           frames.map(function (f) { return '<a href="' + esc(f[1]) + '" title="' + f[0] + '">' + img(f[1], f[0], '') + '</a>'; }).join('') + '</td></tr>');
       });
-      if (s.moving) rows.push('<tr><td>' + s.index + '</td><td colspan="2">the screen kept changing in ' + s.moving.width + '×' + s.moving.height + ' at x=' + s.moving.x + ', y=' + s.moving.y + ' (outlined in red in the <i>moving</i> frame)</td></tr>');
+      if (s.moving) rows.push('<tr><td>' + s.index + '</td><td colspan="2">the screen kept changing in ' + s.moving.width + '\u00d7' + s.moving.height + ' at x=' + s.moving.x + ', y=' + s.moving.y + ' (outlined in red in the <i>moving</i> frame)</td></tr>');
     }); });
     return rows.length ? '<table><tr><th>#</th><th>golden</th><th>frames</th></tr>' + rows.join('') + '</table>' : '';
   }
@@ -175,8 +175,8 @@ export const REPORT_SCRIPT = String.raw`
       return cls ? '<span class="' + cls + '">' + esc(clean) + '</span>' : esc(clean);
     }).join('\n');
     var legend = '<p class="small">' + (j.serialTruncated ? 'the last ' + j.serialTail.length + ' characters; ' : '') + '<a href="' + esc(j.artifacts.serialLog) + '">full log</a>' +
-      (hits ? ' · highlighted: <span style="background:#1f6f3f;color:#fff">&nbsp;lines a wait matched&nbsp;</span> <span style="background:#b62324;color:#fff">&nbsp;failure patterns&nbsp;</span>' : '') +
-      (bad.length ? ' · failure patterns: ' + (j.scenario.failOn || []).map(function (p) { return '<code>' + esc(p.source) + '</code>'; }).join(', ') : '') + '</p>';
+      (hits ? ' \u00b7 highlighted: <span style="background:#1f6f3f;color:#fff">&nbsp;lines a wait matched&nbsp;</span> <span style="background:#b62324;color:#fff">&nbsp;failure patterns&nbsp;</span>' : '') +
+      (bad.length ? ' \u00b7 failure patterns: ' + (j.scenario.failOn || []).map(function (p) { return '<code>' + esc(p.source) + '</code>'; }).join(', ') : '') + '</p>';
     return legend + '<pre class="serial">' + out + '</pre>';
   }
 
@@ -185,9 +185,9 @@ export const REPORT_SCRIPT = String.raw`
     j.phases.forEach(function (p) {
       var ran = p.outcome !== 'not-run' && p.outcome !== 'restored';
       var over = p.budgetMs != null && ran && p.durationMs > p.budgetMs;
-      var guest = p.guest ? (p.guest.exact ? '' : '≈') + secs(p.guest.ms) + ' <span class="small">(' + p.guest.instructions.toLocaleString('en') + ' instr.)</span>' : '–';
-      var gb = p.guestBudget ? [p.guestBudget.ms != null ? secs(p.guestBudget.ms) : '', p.guestBudget.instructions != null ? p.guestBudget.instructions.toLocaleString('en') + ' instr.' : ''].filter(Boolean).join(', ') : '–';
-      html += '<tr class="o-' + (p.outcome === 'failed' ? 'failed' : p.outcome === 'passed' ? 'passed' : 'skipped') + '"><td>' + esc(p.name) + '</td><td>' + esc(p.outcome) + '</td><td>' + (ran ? secs(p.durationMs) : '–') + '</td><td' + (over ? ' class="err"' : '') + '>' + (p.budgetMs != null ? secs(p.budgetMs) : '–') + '</td><td>' + guest + '</td><td>' + gb + '</td></tr>';
+      var guest = p.guest ? (p.guest.exact ? '' : '\u2248') + secs(p.guest.ms) + ' <span class="small">(' + p.guest.instructions.toLocaleString('en') + ' instr.)</span>' : '\u2013';
+      var gb = p.guestBudget ? [p.guestBudget.ms != null ? secs(p.guestBudget.ms) : '', p.guestBudget.instructions != null ? p.guestBudget.instructions.toLocaleString('en') + ' instr.' : ''].filter(Boolean).join(', ') : '\u2013';
+      html += '<tr class="o-' + (p.outcome === 'failed' ? 'failed' : p.outcome === 'passed' ? 'passed' : 'skipped') + '"><td>' + esc(p.name) + '</td><td>' + esc(p.outcome) + '</td><td>' + (ran ? secs(p.durationMs) : '\u2013') + '</td><td' + (over ? ' class="err"' : '') + '>' + (p.budgetMs != null ? secs(p.budgetMs) : '\u2013') + '</td><td>' + guest + '</td><td>' + gb + '</td></tr>';
     });
     html += '</tbody></table><table><tbody><tr><th>memory</th><td>' + j.memoryMiB + ' MiB</td></tr>';
     if (j.host && j.host.peakRssBytes) html += '<tr><th>emulator peak RSS</th><td>' + (j.host.peakRssBytes / 1048576).toFixed(0) + ' MiB</td></tr>';
@@ -200,9 +200,9 @@ export const REPORT_SCRIPT = String.raw`
     var html = '<table><thead><tr><th>phase</th><th>#</th><th>step</th><th>outcome</th><th>time</th><th>detail</th><th>where</th></tr></thead><tbody>';
     j.phases.forEach(function (p) {
       p.steps.forEach(function (s) {
-        var detail = [s.matched ? 'matched ' + s.matched : '', s.region ? s.region.areas.map(function (r, i) { return 'area ' + (i + 1) + ' at ' + r.x + ',' + r.y + ' (' + r.similarity + ')'; }).join(', ') : '', s.pointer ? 'pointer at ' + s.pointer.x + ',' + s.pointer.y : '', s.note || '', s.error || ''].filter(Boolean).join(' · ');
+        var detail = [s.matched ? 'matched ' + s.matched : '', s.region ? s.region.areas.map(function (r, i) { return 'area ' + (i + 1) + ' at ' + r.x + ',' + r.y + ' (' + r.similarity + ')'; }).join(', ') : '', s.pointer ? 'pointer at ' + s.pointer.x + ',' + s.pointer.y : '', s.note || '', s.error || ''].filter(Boolean).join(' \u00b7 ');
         var frames = s.artifacts.map(function (a) { return '<a href="' + esc(a) + '">' + esc(base(a)) + '</a>'; }).join(' ');
-        html += '<tr class="o-' + (s.outcome === 'failed' ? 'failed' : s.outcome === 'passed' ? 'passed' : 'skipped') + '"><td>' + esc(p.name) + '</td><td>' + s.index + '</td><td>' + esc(s.description) + '</td><td>' + esc(s.outcome) + '</td><td>' + (s.outcome === 'passed' || s.outcome === 'failed' ? secs(s.durationMs) : '–') + '</td><td>' + esc(detail) + (frames ? '<div class="small">' + frames + '</div>' : '') + '</td><td class="small">' + (s.source ? esc(base(s.source.file) + ':' + s.source.line) : '') + '</td></tr>';
+        html += '<tr class="o-' + (s.outcome === 'failed' ? 'failed' : s.outcome === 'passed' ? 'passed' : 'skipped') + '"><td>' + esc(p.name) + '</td><td>' + s.index + '</td><td>' + esc(s.description) + '</td><td>' + esc(s.outcome) + '</td><td>' + (s.outcome === 'passed' || s.outcome === 'failed' ? secs(s.durationMs) : '\u2013') + '</td><td>' + esc(detail) + (frames ? '<div class="small">' + frames + '</div>' : '') + '</td><td class="small">' + (s.source ? esc(base(s.source.file) + ':' + s.source.line) : '') + '</td></tr>';
       });
     });
     return html + '</tbody></table>';
@@ -212,7 +212,7 @@ export const REPORT_SCRIPT = String.raw`
     if (j.attempts.length < 2) return '';
     var html = '<h3>attempts</h3><table><thead><tr><th>#</th><th>outcome</th><th>time</th><th>error</th><th>evidence</th></tr></thead><tbody>';
     j.attempts.forEach(function (a, i) {
-      var links = Object.keys(a.artifacts || {}).map(function (k) { return '<a href="' + esc(a.artifacts[k]) + '">' + esc(k) + '</a>'; }).concat(Object.keys((a.error && a.error.artifacts) || {}).map(function (k) { return '<a href="' + esc(a.error.artifacts[k]) + '">' + esc(k) + '</a>'; })).join(' · ');
+      var links = Object.keys(a.artifacts || {}).map(function (k) { return '<a href="' + esc(a.artifacts[k]) + '">' + esc(k) + '</a>'; }).concat(Object.keys((a.error && a.error.artifacts) || {}).map(function (k) { return '<a href="' + esc(a.error.artifacts[k]) + '">' + esc(k) + '</a>'; })).join(' \u00b7 ');
       html += '<tr class="o-' + esc(a.outcome) + '"><td>' + (i + 1) + '</td><td>' + esc(a.outcome) + '</td><td>' + secs(a.durationMs) + '</td><td>' + esc(a.error ? a.error.type + (a.failedStep ? ' at step ' + a.failedStep.index + ' (' + a.failedStep.description + ')' : '') + ': ' + firstLine(a.error.message) : '') + '</td><td>' + links + '</td></tr>';
     });
     return html + '</tbody></table>';
@@ -236,8 +236,8 @@ export const REPORT_SCRIPT = String.raw`
     var steps = [];
     j.phases.forEach(function (p) { p.steps.forEach(function (s) { s.artifacts.forEach(function (f) { steps.push({ src: f, caption: 'step ' + s.index + ': ' + base(f) }); }); }); });
     if (j.artifacts.lastFrame) steps.push({ src: j.artifacts.lastFrame, caption: 'last frame' });
-    var facts = [j.scenario.description, j.memoryMiB + ' MiB', secs(j.durationMs), j.attempts.length > 1 ? j.attempts.length + ' attempts' : ''].filter(Boolean).map(esc).join(' · ');
-    var html = '<button id="close" title="close (Esc)">×</button><h2>' + badge(j.outcome) + ' ' + esc(j.id) + '</h2><p class="meta">' + facts + '</p>' +
+    var facts = [j.scenario.description, j.memoryMiB + ' MiB', secs(j.durationMs), j.attempts.length > 1 ? j.attempts.length + ' attempts' : ''].filter(Boolean).map(esc).join(' \u00b7 ');
+    var html = '<button id="close" title="close (Esc)">\u00d7</button><h2>' + badge(j.outcome) + ' ' + esc(j.id) + '</h2><p class="meta">' + facts + '</p>' +
       '<p class="small">' + esc(j.scenario.file) + '</p>';
     if (j.outcome === 'flaky') html += '<p class="errbox" style="border-color:var(--flaky);background:#fff8c5">flaky: passed on attempt ' + j.attempts.length + ' after ' + j.attempts.slice(0, -1).map(function (x) { return x.outcome + (x.error ? ' (' + x.error.type + ')' : ''); }).join(', ') + '; every attempt\'s evidence is below</p>';
     if (j.expectedReason) html += '<p>expected failure: ' + esc(j.expectedReason) + '</p>';
