@@ -68,7 +68,7 @@ export class FilmstripRecorder {
       const frame = await this.machine.screenshot();
       if (this.last && sameFrame(this.last, frame)) return;
       this.last = frame;
-      const png = encodePng(frame, MEMORY_LEVEL);
+      const png = await encodePng(frame, MEMORY_LEVEL);
       this.frames.push({ atMs: performance.now() - this.started, png });
       this.bytes += png.length;
       while (this.bytes > this.maxBytes && this.frames.length > 1) {

@@ -29,14 +29,21 @@ export async function readPng(file: string, field = 'golden'): Promise<RawImage>
 /**
  * RGBA as a PNG, deflate `level` 0–9, filter None on every row: deflate alone makes a text screen
  * as small as adaptive filtering does, in a fraction of the time. zlib's default strategy, not
- * pngjs's run-length one, which leaves a text screen many times larger at any level.
+ * pngjs's run-length one, which leaves a text screen many times larger at any level. pngjs's
+ * packer deflates on libuv's thread pool: a frame encoded while the guest runs does not hold up
+ * the next step's polling.
  */
-export function encodePng(image: RawImage, level: number): Buffer {
+export function encodePng(image: RawImage, level: number): Promise<Buffer> {
   const { width, height, data } = image;
-  return PNG.sync.write({ width, height, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) } as PNG, { deflateLevel: level, deflateStrategy: 0, filterType: 0 });
+  const png = new PNG({ width, height, deflateLevel: level, deflateStrategy: 0, filterType: 0 });
+  png.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    png.pack().on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
+  });
 }
 
 /** Writes to a temp name then renames, so a crash never leaves a half-written golden. */
 export async function writePng(file: string, image: RawImage, level = GOLDEN_LEVEL): Promise<void> {
-  writeFileAtomic(file, encodePng(image, level));
+  writeFileAtomic(file, await encodePng(image, level));
 }

@@ -48,7 +48,7 @@ describe('png-file', () => {
   const image = busyImage(128, 64);
 
   it('writes PNGs that sharp reads back pixel for pixel', async () => {
-    for (const level of [0, 3, 9]) expect(await sharpPixels(encodePng(image, level))).toEqual(image);
+    for (const level of [0, 3, 9]) expect(await sharpPixels(await encodePng(image, level))).toEqual(image);
   });
 
   it('reads the RGBA, RGB, palette and interlaced PNGs other tools write as sharp does', async () => {
@@ -72,7 +72,7 @@ describe('png-file', () => {
 
   it('names the file and field of a PNG cut short, one with a wrong checksum, and one that is not a PNG', async () => {
     const file = join(dir, 'menu.qemu.png');
-    const png = encodePng(image, 6);
+    const png = await encodePng(image, 6);
     writeFileSync(file, png.subarray(0, 50));
     await expect(readPng(file, 'waitScreen.golden')).rejects.toThrow(`${file}: waitScreen.golden: not a readable PNG (cut short`);
     const corrupt = Buffer.from(png);
