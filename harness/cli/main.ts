@@ -101,7 +101,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   program
     .command('repro')
-    .description('run one job of a scenario and, when a step fails (or --until is reached), hand the running machine over: serial console on this terminal (Ctrl-] detaches), screen on a loopback VNC display (QEMU) and in a PNG')
+    .description('run one job of a scenario and, when a step fails (or --until is reached), hand the running machine over: serial console on this terminal (Ctrl-] detaches, Ctrl-T opens a prompt: pointer, move, click, region), screen on a loopback VNC display (QEMU) and in a PNG')
     .argument('<scenario>', 'scenario file')
     .option('--backend <name>', "the backend (default: the scenario's first)", collect)
     .option('--profile <name>', "the machine profile (default: the scenario's first)", collect)
@@ -111,6 +111,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--timeout-scale <x>', 'multiply every timeout', '1')
     .option('--save-state-on-failure', 'save the machine at the failure into the report folder (state/)')
     .option('--from-state <dir>', 'start from a saved state, at the step it was saved at, instead of booting')
+    .addOption(
+      new Option('--update-goldens [mode]', "let the session's `region` command save goldens: missing (new ones only), changed (flag alone; also replaces), all; never in CI. The replay itself never writes one").choices(['missing', 'changed', 'all', 'none']),
+    )
     .action(async (scenario: string, options: ReproOptions) => {
       const { reproCommand } = await import('./repro-command.js');
       // Its own exit code even after Ctrl-C: once the machine was handed over, Ctrl-C is how a person leaves.

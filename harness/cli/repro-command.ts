@@ -3,8 +3,11 @@
  * step fails (or the `--until` step is reached), hands the still-running machine to the person:
  * its serial console on the terminal, its screen on a loopback VNC display (QEMU) and in a PNG
  * refreshed every second (both backends), and the emulator command line that reproduces it
- * without bootgate. Detaching, the end of the input or Ctrl-C stops the machine and removes its
- * files; the exit code is the job's (1 failed, 0 reached --until or passed).
+ * without bootgate. Each step's line says where the pointer is after it, once a step has moved
+ * it; the session's prompt moves and clicks it and, with --update-goldens, saves region goldens
+ * (the replay itself never writes a golden: it fails where `run` would). Detaching, the end of
+ * the input or Ctrl-C stops the machine and removes its files; the exit code is the job's (1
+ * failed, 0 reached --until or passed).
  */
 import { randomBytes } from 'node:crypto';
 import { buildRunResult } from '../report/run-result.js';
@@ -16,17 +19,21 @@ import { writeHtml } from '../report/html-reporter.js';
 import { writeResults } from '../report/json-reporter.js';
 import { prepareReportDir, RESULTS_FILE } from '../report/report-dir.js';
 import { attachConsole, type ConsoleInput, type ConsoleOutput, type SessionResult } from '../repro/console-session.js';
-import { DETACH_KEY_NAME } from '../repro/detach-key.js';
+import { PointerTracker } from '../repro/pointer-tracker.js';
+import { sessionCommands } from '../repro/session-commands.js';
+import { COMMAND_KEY_NAME, DETACH_KEY_NAME } from '../repro/session-keys.js';
 import { ScreenRefresher } from '../repro/screen-refresher.js';
 import { jobUntil, resolveUntil, type UntilPoint } from '../repro/until.js';
 import { findFreeVncDisplay, VNC_BASE_PORT } from '../repro/vnc-display.js';
 import { JobArtifacts } from '../run/job-artifacts.js';
 import { EXIT, exitCodeFor } from '../model/outcome.js';
+import { GoldenStore, type UpdateMode } from '../screen/golden-store.js';
 import { runJobs } from '../run/run-jobs.js';
 import { planJobs, preflight } from '../run/plan-jobs.js';
 import { TOOL_VERSION } from '../util/tool-version.js';
 import { loadTargets } from './load-targets.js';
 import { parseBackends, positiveNumber, wholeNumber } from './parse-options.js';
+import { isCi, resolveUpdateMode } from './update-mode.js';
 
 export interface ReproOptions {
   readonly backend?: readonly string[];
@@ -38,6 +45,8 @@ export interface ReproOptions {
   readonly vnc?: string;
   readonly saveStateOnFailure?: boolean;
   readonly fromState?: string;
+  /** What the session may write: `region` saves goldens only with a mode other than none (the default). */
+  readonly updateGoldens?: string | boolean;
 }
 
 export interface ReproEnvironment {
@@ -50,6 +59,8 @@ export interface ReproEnvironment {
   readonly output?: ConsoleOutput;
   /** How often the screen file is refreshed. Default 1 s. */
   readonly screenIntervalMs?: number;
+  /** Running in CI (default: from $CI): no golden is written. */
+  readonly ci?: boolean;
 }
 
 /** How much of the serial log is replayed when the console is attached. */
@@ -61,6 +72,7 @@ export async function reproCommand(path: string, options: ReproOptions, env: Rep
   const write = (line: string) => output.write(`${line}\n`);
 
   const timeoutScale = positiveNumber(options.timeoutScale, '--timeout-scale');
+  const updateMode = resolveUpdateMode(options.updateGoldens, env.ci ?? isCi(), write, 'none');
   const loaded = loadTargets([path]).scenarios;
   if (loaded.length !== 1) throw new ConfigError(`${path} holds ${loaded.length} scenarios; repro takes one scenario file`, { field: 'scenario' });
   const scenarios = loaded.some((s) => s.imageFiles.some((f) => f.preset))
@@ -87,9 +99,10 @@ export async function reproCommand(path: string, options: ReproOptions, env: Rep
   const screenFile = join(artifacts.dir, 'screen.png');
 
   let machine: Machine | undefined;
+  const pointer = new PointerTracker();
   // A one-time password: the display's loopback port is open to every user of this host.
   const vncPassword = vnc !== undefined ? randomBytes(6).toString('base64url') : undefined;
-  const factory: MachineFactory = (backend, spec) => (machine = (env.createMachine ?? createMachine)(backend, { ...spec, ...(vnc !== undefined ? { vnc, vncPassword } : {}) }));
+  const factory: MachineFactory = (backend, spec) => (machine = pointer.track((env.createMachine ?? createMachine)(backend, { ...spec, ...(vnc !== undefined ? { vnc, vncPassword } : {}) })));
   let announced = false;
   let session: SessionResult | undefined;
 
@@ -99,7 +112,7 @@ export async function reproCommand(path: string, options: ReproOptions, env: Rep
     concurrency: 1,
     retries: 0,
     reportDir,
-    updateMode: 'none', // a repro never writes goldens
+    updateMode: 'none', // the replay fails where `run` fails; only the session writes goldens
     timeoutScale,
     filmstrip: 'off', // the person is about to see the machine itself; do not make them wait for an encoder
     createMachine: factory,
@@ -116,14 +129,21 @@ export async function reproCommand(path: string, options: ReproOptions, env: Rep
         );
         write(`  ${machine.describe()}`);
       }
-      write(`  ${phase}: ${description}`);
+      // The line ends once the step has, with where it left the pointer.
+      output.write(`  ${phase}: ${description}`);
+    },
+    onStepEnd: () => {
+      const at = pointer.describe();
+      write(at ? ` · ${at}` : '');
     },
     handOver: async (m, error) => {
       if (env.signal?.aborted) return;
       // Only an image that misbehaved (or a scenario that got as far as asked) leaves anything to look at.
       if (error !== undefined && !(error instanceof BootgateError && error.errorClass === 'failed')) return;
       if (!(await isAlive(m))) return;
-      session = await handOver(m, error, { until, vnc, ...(vncPassword ? { vncPassword } : {}), screenFile, input, output, write, env });
+      const goldens = new GoldenStore(job.scenario.goldenDir, job.scenario.name, job.backend, updateMode);
+      const commands = sessionCommands({ machine: m, pointer, goldens });
+      session = await handOver(m, error, { until, vnc, ...(vncPassword ? { vncPassword } : {}), screenFile, input, output, write, env, commands, updateMode, pointer });
     },
   });
   const job1 = result!;
@@ -154,6 +174,9 @@ interface HandOverContext {
   readonly output: ConsoleOutput;
   readonly write: (line: string) => void;
   readonly env: ReproEnvironment;
+  readonly commands: (line: string) => Promise<string>;
+  readonly updateMode: UpdateMode;
+  readonly pointer: PointerTracker;
 }
 
 async function handOver(machine: Machine, error: unknown, ctx: HandOverContext): Promise<SessionResult> {
@@ -168,12 +191,15 @@ async function handOver(machine: Machine, error: unknown, ctx: HandOverContext):
   await refresher.start();
   write(`  screen: ${ctx.screenFile} (rewritten every second while it changes)`);
   write(`  serial console attached below: what you type goes to the guest's serial port;`);
-  write(`  ${DETACH_KEY_NAME} (or the end of input, or Ctrl-C from outside) detaches and stops the machine`);
+  write(`  ${DETACH_KEY_NAME} (or the end of input, or Ctrl-C from outside) detaches and stops the machine;`);
+  write(`  ${COMMAND_KEY_NAME} opens a prompt: pointer, move, click, region (${ctx.updateMode === 'none' ? 'needs --update-goldens' : `saves goldens, --update-goldens=${ctx.updateMode}`}), help`);
+  const at = ctx.pointer.describe();
+  if (at) write(`  ${at} (where the steps left it)`);
   const { fromByte, skipped } = replayStart(machine);
   write(skipped > 0 ? `--- serial console (the last ${machine.serial.rawByteLength - fromByte} of ${machine.serial.rawByteLength} bytes so far; all of them in serial.log) ---` : '--- serial console ---');
   let session: SessionResult;
   try {
-    session = await attachConsole({ machine, input: ctx.input, output: ctx.output, ...(ctx.env.signal ? { signal: ctx.env.signal } : {}), fromByte });
+    session = await attachConsole({ machine, input: ctx.input, output: ctx.output, ...(ctx.env.signal ? { signal: ctx.env.signal } : {}), fromByte, commands: ctx.commands });
   } finally {
     await refresher.stop();
   }

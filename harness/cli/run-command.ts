@@ -22,7 +22,7 @@ import { onGithubActions, reportToGithub, type SummaryGroup } from '../report/gi
 import { formatSize } from '../config/size.js';
 import { planJobs, preflight } from '../run/plan-jobs.js';
 import type { Scenario } from '../scenario/scenario.js';
-import { UPDATE_MODES, type UpdateMode } from '../screen/golden-store.js';
+import { isCi, resolveUpdateMode } from './update-mode.js';
 import { TOOL_VERSION } from '../util/tool-version.js';
 import { parseBackends, parseGrep, positiveNumber, wholeNumber } from './parse-options.js';
 
@@ -93,7 +93,7 @@ export async function runScenarios(
 ): Promise<{ run: RunResult; exitCode: number }> {
   const write = env.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const ci = env.ci ?? isCi();
-  const updateMode = resolveUpdateMode(options.updateGoldens, ci, write);
+  const updateMode = resolveUpdateMode(options.updateGoldens, ci, write, 'missing');
   const concurrency = wholeNumber(options.jobs ?? String(availableParallelism()), '--jobs', 1);
   const retries = wholeNumber(options.retries, '--retries', 0);
   const timeoutScale = positiveNumber(options.timeoutScale, '--timeout-scale');
@@ -181,22 +181,4 @@ function memoryAdmission(flag: string | undefined): MemoryAdmission | undefined 
   } catch (e) {
     throw new ConfigError((e as Error).message, { field: '--max-memory' });
   }
-}
-
-function isCi(): boolean {
-  const ci = process.env.CI;
-  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
-}
-
-/** Default `missing` locally; in CI goldens are never written, whatever was asked. */
-function resolveUpdateMode(flag: string | boolean | undefined, ci: boolean, write: (line: string) => void): UpdateMode {
-  const asked = flag === undefined ? 'missing' : flag === true ? 'changed' : flag;
-  if (!UPDATE_MODES.includes(asked as UpdateMode)) {
-    throw new ConfigError(`--update-goldens must be one of ${UPDATE_MODES.join(', ')}, got "${String(asked)}"`, { field: '--update-goldens' });
-  }
-  if (ci && asked !== 'none') {
-    if (flag !== undefined) write(`note: CI is set, so goldens are not written (--update-goldens=${String(asked)} ignored)`);
-    return 'none';
-  }
-  return asked as UpdateMode;
 }

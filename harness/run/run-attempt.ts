@@ -33,6 +33,8 @@ export interface AttemptOptions {
   /** Aborted on Ctrl-C, SIGTERM or SIGHUP: the attempt stops its machine and reports interrupted. */
   readonly signal?: AbortSignal;
   readonly onStep?: (job: Job, phase: string, description: string) => void;
+  /** After each step that ran, passed or failed, with its result. */
+  readonly onStepEnd?: (job: Job, phase: string, step: StepResult) => void;
   /** Record the boot as a filmstrip: kept for failed attempts, for every attempt, or not recorded. */
   readonly filmstrip?: FilmstripMode;
   /**
@@ -253,6 +255,7 @@ async function runPhases(job: Job, ctx: StepContext, run: PhaseRun, options: Att
         const saved = await states.stepPassed(ctx.machine, stepIndex - 1, step);
         const note = [report.note, saved].filter(Boolean).join('; ');
         steps.push({ index: stepIndex, kind: stepKind(step), description, outcome: 'passed', durationMs: performance.now() - stepStart, ...report, ...(note ? { note } : {}), artifacts: report.artifacts ?? [] });
+        options.onStepEnd?.(job, phase.name, steps[steps.length - 1]!);
       } catch (e) {
         const artifacts = e instanceof ScreenMismatchError || e instanceof ScreenUnstableError ? Object.values(e.artifacts).filter((a): a is string => !!a) : [];
         const review = reviewOf(e);
@@ -267,6 +270,7 @@ async function runPhases(job: Job, ctx: StepContext, run: PhaseRun, options: Att
           ...(review ? { goldens: [review] } : {}),
           ...(e instanceof ScreenUnstableError ? { moving: e.box } : {}),
         });
+        options.onStepEnd?.(job, phase.name, steps[steps.length - 1]!);
         record('failed');
         throw e;
       }

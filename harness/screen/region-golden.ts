@@ -9,10 +9,12 @@
  *   excludes:
  *     - { x: 430, y: 310, width: 30, height: 10 }
  */
+import { Document, isCollection } from 'yaml';
 import * as z from 'zod';
 import { ConfigError } from '../errors.js';
 import type { RawImage } from '../machine/raw-image.js';
 import type { Rect } from '../machine/same-frame.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { clickPointOf, findRegion, RegionTemplate, type RegionArea, type RegionMatch } from './find-region.js';
 
 export interface RegionSpec {
@@ -34,6 +36,18 @@ export const regionSpecSchema = z.strictObject({ areas: z.array(area).min(1), ex
 /** `shell.png` → `shell.regions.yaml`, beside it. */
 export function regionSidecarPath(golden: string): string {
   return golden.replace(/\.png$/i, '') + '.regions.yaml';
+}
+
+/** Writes the sidecar of the golden PNG `golden` (atomically), one area or exclude a line as above; returns its path. */
+export function writeRegionSidecar(golden: string, spec: RegionSpec): string {
+  const doc = new Document(regionSpecSchema.parse(spec));
+  for (const list of ['areas', 'excludes']) {
+    const seq = doc.get(list);
+    if (isCollection(seq)) for (const item of seq.items) if (isCollection(item)) item.flow = true;
+  }
+  const file = regionSidecarPath(golden);
+  writeFileAtomic(file, doc.toString({ lineWidth: 0 })); // an area stays on one line, however many fields it has
+  return file;
 }
 
 /** What the schema cannot see: every area, and its click point, must lie inside the golden. */

@@ -1,8 +1,9 @@
 /**
  * `bootgate repro` end to end with real QEMU and the compiled CLI: a scenario that fails on the
  * GRUB rescue CD hands the live machine over with its serial console on a pipe; closing the pipe
- * stops it (exit 1) and leaves no QEMU and no temp folder. The command line it printed, run by
- * itself, boots the same image to the same screen.
+ * stops it (exit 1) and leaves no QEMU and no temp folder. Its prompt moves the pointer and saves
+ * a region golden of the live screen. The command line it printed, run by itself, boots the same
+ * image to the same screen.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { QmpClient } from '../../harness/machine/qemu/qmp-client.js';
 import { sameFrame } from '../../harness/machine/same-frame.js';
+import { GoldenStore } from '../../harness/screen/golden-store.js';
 import { readPng } from '../../harness/screen/png-file.js';
+import { RegionMatcher } from '../../harness/screen/region-golden.js';
+import { regionSpecs } from '../../harness/steps/region-wait.js';
 import { poll } from '../support/poll.js';
 import { qemuSerialFifoBase } from '../support/qemu-argv.js';
 import { alive, qemuPidsUnder } from '../support/qemu-processes.js';
@@ -50,7 +54,8 @@ describe('bootgate repro', () => {
     const scenario = join(work, 'never.yaml');
     writeFileSync(scenario, `image: {cdrom: ${GRUB_CD}}\nbackends: [qemu]\nsteps:\n  - waitText: "GNU GRUB"\n  - name: never\n    waitText: "text GRUB never shows"\n    timeout: 3s\n`);
     const report = join(work, 'report');
-    const cli = startCli(['repro', scenario, '--report-dir', report], { stdin: 'pipe', timeoutMs: 120_000 });
+    // Not as CI (which writes no golden): the prompt saves one below.
+    const cli = startCli(['repro', scenario, '--report-dir', report, '--update-goldens=missing'], { stdin: 'pipe', timeoutMs: 120_000, env: { CI: '0' } });
     const child = cli.child;
     await poll('the serial console', () => cli.stdout().includes('--- serial console'), { timeoutMs: 60_000 });
     const stdout = cli.stdout();
@@ -84,6 +89,14 @@ describe('bootgate repro', () => {
     await sleep(1500);
     expect(existsSync(screenFile)).toBe(true);
     expect(child.exitCode).toBeNull();
+    // The prompt: a PS/2 move on the live machine, then GRUB's title saved as a region golden.
+    child.stdin!.write('\x14move 100 50\r\x14pointer\r\x14region title 0 0 720 32\r');
+    await poll('the region golden saved', () => cli.stdout().includes('golden title created'), { timeoutMs: 20_000 });
+    expect(cli.stdout()).toContain('bootgate> pointer\r\npointer 100,50\r\n');
+    const golden = await new GoldenStore(join(work, 'golden-screens'), 'never', 'qemu', 'none').load('title');
+    const [spec] = regionSpecs([golden]);
+    expect(spec).toEqual({ areas: [{ x: 0, y: 0, width: 720, height: 32 }], excludes: [] });
+    expect(new RegionMatcher(golden.image!, spec!).match(await readPng(screenFile)).match).toBe(true);
 
     child.stdin!.end();
     await poll('exit within seconds of the end of input', () => child.exitCode !== null || child.signalCode !== null, { timeoutMs: 10_000 });

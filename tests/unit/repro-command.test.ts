@@ -7,6 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { reproCommand } from '../../harness/cli/repro-command.js';
 import { FakeMachine, type FakeScript } from '../../harness/machine/fake/fake-machine.js';
 import type { MachineFactory, MachineSpec } from '../../harness/machine/machine.js';
+import { PROMPT } from '../../harness/repro/console-session.js';
+import { GoldenStore } from '../../harness/screen/golden-store.js';
+import { regionSpecs } from '../../harness/steps/region-wait.js';
+import { desktop } from '../support/region-frames.js';
 import { TempProject } from '../support/temp-project.js';
 
 let project: TempProject;
@@ -19,10 +23,16 @@ afterEach(() => {
 const SCENARIO = 'image: {cdrom: disk.img}\nbackends: [qemu, v86]\nstepTimeout: 2s\nphases:\n  - name: boot\n    steps:\n      - waitSerial: "login:"\n      - name: shell\n        waitSerial: "# "\n        timeout: 300ms\n';
 
 /** Runs repro; `onAttached` is called once the console banner is out (default: end the input). */
-async function repro(script: FakeScript, args: { until?: string; backend?: string[] } = {}, onAttached: (input: PassThrough, machine: FakeMachine) => void = (input) => input.end()) {
+async function repro(
+  script: FakeScript,
+  args: { until?: string; backend?: string[]; updateGoldens?: string | boolean } = {},
+  onAttached: (input: PassThrough, machine: FakeMachine) => void = (input) => input.end(),
+  scenario = SCENARIO,
+  ci = false,
+) {
   project = new TempProject();
   reportRoot = mkdtempSync(join(tmpdir(), 'bootgate-repro-'));
-  const file = project.write('s.yaml', SCENARIO);
+  const file = project.write('s.yaml', scenario);
   const machines: FakeMachine[] = [];
   const specs: MachineSpec[] = [];
   const createMachine: MachineFactory = (backend, spec) => {
@@ -35,12 +45,12 @@ async function repro(script: FakeScript, args: { until?: string; backend?: strin
   const chunks: string[] = [];
   const output = {
     write: (c: Uint8Array | string) => {
-      chunks.push(Buffer.from(c).toString('latin1'));
+      chunks.push(typeof c === 'string' ? c : Buffer.from(c).toString('latin1'));
       if (chunks[chunks.length - 1]!.startsWith('--- serial console')) setTimeout(() => onAttached(input, machines[0]!), 10);
     },
   };
   const reportDir = join(reportRoot, 'report');
-  const code = await reproCommand(file, { reportDir, timeoutScale: '1', vnc: '42', ...args }, { createMachine, input, output, screenIntervalMs: 20 });
+  const code = await reproCommand(file, { reportDir, timeoutScale: '1', vnc: '42', ...args }, { createMachine, input, output, screenIntervalMs: 20, ci });
   return { code, out: chunks.join(''), machines, specs, reportDir };
 }
 
@@ -83,5 +93,46 @@ describe('bootgate repro on the fake machine', () => {
     expect(out).toMatch(/nothing to hand over/);
     expect(machines[0]!.stopped).toBe(true);
   });
-});
 
+  it('each step line ends with where the pointer is once a step moved it; the prompt moves it and saves a region golden with --update-goldens', async () => {
+    const frame = desktop(64, 48);
+    const scenario = 'image: {cdrom: disk.img}\nbackends: [qemu]\nsteps:\n  - waitSerial: "login:"\n  - move: {x: 3, y: 4}\n  - click: {x: 20, y: 30}\n  - name: shell\n    waitSerial: "# "\n    timeout: 300ms\n';
+    const { code, out, machines } = await repro(
+      { timeline: [{ at: 0, frame }, { at: 10, serial: 'login: ' }] },
+      { updateGoldens: true },
+      (input) => input.end('\x14pointer\r\x14move 10 12\r\x14region start 8 8 16 8 click\r'),
+      scenario,
+    );
+    expect(code).toBe(1);
+    const steps = out.split('\n').filter((l) => l.startsWith('  main: '));
+    expect(steps).toEqual([
+      '  main: wait for serial login:',
+      '  main: move the pointer to 3,4 · pointer 3,4',
+      '  main: click at 20,30 · pointer 20,30',
+      '  main: shell · pointer 20,30',
+    ]);
+    expect(out).toMatch(/pointer 20,30 \(where the steps left it\)/);
+    expect(out).toMatch(/Ctrl-T opens a prompt: pointer, move, click, region \(saves goldens, --update-goldens=changed\), help/);
+    expect(out).toContain(`${PROMPT}pointer\r\npointer 20,30\r\n`);
+    expect(out).toContain(`${PROMPT}move 10 12\r\npointer 10,12\r\n`);
+    const png = project.path('golden-screens/s/start.qemu.png');
+    expect(out).toContain(`golden start created: ${png}`);
+    expect(machines[0]!.serialIn).toEqual([]);
+    const golden = await new GoldenStore(project.path('golden-screens'), 's', 'qemu', 'none').load('start');
+    expect(golden.image).toEqual(frame);
+    expect(regionSpecs([golden])).toEqual([{ areas: [{ x: 8, y: 8, width: 16, height: 8, clickPoint: { x: 2, y: 4 } }], excludes: [] }]);
+  });
+
+  it('without --update-goldens, or in CI, the prompt saves no golden', async () => {
+    const region = (input: PassThrough) => input.end('\x14region start 0 0 4 4\r');
+    const local = await repro({ timeline: [{ at: 10, serial: 'login: ' }] }, {}, region);
+    expect(local.out).toMatch(/region \(needs --update-goldens\)/);
+    expect(local.out).toMatch(/--update-goldens: saving a golden needs --update-goldens/);
+    expect(existsSync(project.path('golden-screens/s'))).toBe(false);
+    project.remove();
+    rmSync(reportRoot, { recursive: true, force: true });
+    const ci = await repro({ timeline: [{ at: 10, serial: 'login: ' }] }, { updateGoldens: 'all' }, region, SCENARIO, true);
+    expect(ci.out).toMatch(/note: CI is set, so goldens are not written \(--update-goldens=all ignored\)/);
+    expect(existsSync(project.path('golden-screens/s'))).toBe(false);
+  });
+});

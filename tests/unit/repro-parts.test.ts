@@ -6,8 +6,8 @@ import { ConfigError } from '../../harness/errors.js';
 import { FakeMachine } from '../../harness/machine/fake/fake-machine.js';
 import type { Profile } from '../../harness/machine/profile.js';
 import { qemuCommandLine } from '../../harness/machine/qemu/qemu-command-line.js';
-import { attachConsole } from '../../harness/repro/console-session.js';
-import { DETACH_BYTE, scanForDetach } from '../../harness/repro/detach-key.js';
+import { attachConsole, PROMPT } from '../../harness/repro/console-session.js';
+import { COMMAND_BYTE, DETACH_BYTE, scanForKeys } from '../../harness/repro/session-keys.js';
 import { jobUntil, resolveUntil } from '../../harness/repro/until.js';
 import { findFreeVncDisplay } from '../../harness/repro/vnc-display.js';
 import { planJobs } from '../../harness/run/plan-jobs.js';
@@ -59,14 +59,15 @@ describe('--until', () => {
   });
 });
 
-describe('the detach key', () => {
-  it('is Ctrl-] and stops forwarding at it', () => {
-    expect(DETACH_BYTE).toBe(0x1d);
-    expect(scanForDetach(Buffer.from('ls -l\r'))).toEqual({ forward: Buffer.from('ls -l\r'), detached: false });
-    expect(scanForDetach(Buffer.from('ab\x1dcd'))).toEqual({ forward: Buffer.from('ab'), detached: true });
-    expect(scanForDetach(Buffer.from('\x1d'))).toEqual({ forward: Buffer.alloc(0), detached: true });
-    // Ctrl-C is the guest's: it is forwarded, not taken as a detach.
-    expect(scanForDetach(Buffer.from('\x03'))).toEqual({ forward: Buffer.from('\x03'), detached: false });
+describe('the session keys', () => {
+  it('are Ctrl-] and Ctrl-T, and forwarding stops at the first of them', () => {
+    expect([DETACH_BYTE, COMMAND_BYTE]).toEqual([0x1d, 0x14]);
+    const keys = [DETACH_BYTE, COMMAND_BYTE];
+    expect(scanForKeys(Buffer.from('ls -l\r'), keys)).toEqual({ forward: Buffer.from('ls -l\r'), rest: Buffer.alloc(0) });
+    expect(scanForKeys(Buffer.from('ab\x1dcd'), keys)).toEqual({ forward: Buffer.from('ab'), key: DETACH_BYTE, rest: Buffer.from('cd') });
+    expect(scanForKeys(Buffer.from('\x14move 1 2\r\x1d'), keys)).toEqual({ forward: Buffer.alloc(0), key: COMMAND_BYTE, rest: Buffer.from('move 1 2\r\x1d') });
+    // Ctrl-C is the guest's: it is forwarded, not taken as a key of ours.
+    expect(scanForKeys(Buffer.from('\x03'), keys)).toEqual({ forward: Buffer.from('\x03'), rest: Buffer.alloc(0) });
   });
 });
 
@@ -167,6 +168,67 @@ describe('the console session', () => {
     input.end();
     await session;
     expect(output.text()).toBe('a\x1b[1mb\x1b[0m'); // as sent, escape sequences and all
+  });
+});
+
+describe('the session prompt', () => {
+  /** A session whose commands answer with what they were given. */
+  async function prompted(tty: boolean, script: ConstructorParameters<typeof FakeMachine>[1] = {}) {
+    const machine = new FakeMachine('qemu', script);
+    await machine.start();
+    const input = fakeInput(tty);
+    const output = collect();
+    const lines: string[] = [];
+    const commands = async (line: string) => {
+      lines.push(line);
+      if (line === 'boom') throw new ConfigError('no such thing', { field: 'command' });
+      return `did ${line}\nsecond line`;
+    };
+    const session = attachConsole({ machine, input, output, commands });
+    return { machine, input, output, lines, session };
+  }
+
+  it('opens on Ctrl-T: the line is echoed and edited, its answer shown, and the console goes on; the guest gets none of it', async () => {
+    const { machine, input, output, lines, session } = await prompted(true);
+    input.write('ls\r\x14poinx\x7fter\r\nafter\r\x14boom\r');
+    await tick();
+    input.write('\x14\r\x14abc\x03x\x1d');
+    const result = await session;
+    expect(result.end).toBe('detach');
+    expect(lines).toEqual(['pointer', 'boom']);
+    // The LF of the CR LF that ended a line is not the guest's; the next one is.
+    expect(machine.serialIn.join('')).toBe('ls\rafter\rx');
+    expect(output.text()).toBe(
+      `\r\n${PROMPT}poinx\b \bter\r\ndid pointer\r\nsecond line\r\n` + `\r\n${PROMPT}boom\r\ncommand: no such thing\r\n` + `\r\n${PROMPT}\r\n` + `\r\n${PROMPT}abc\r\n`,
+    );
+  });
+
+  it("holds the guest's output while the prompt is open, then shows it after the answer", async () => {
+    const { machine, input, output, session } = await prompted(false);
+    machine.apply({ serial: 'before ' });
+    await tick();
+    input.write('\x14move');
+    await tick();
+    machine.apply({ serial: 'during ' });
+    await tick();
+    input.end(' 1 2\n');
+    await session;
+    expect(output.text()).toBe(`before \r\n${PROMPT}move 1 2\r\ndid move 1 2\r\nsecond line\r\nduring `);
+  });
+
+  it('runs a command typed just before the end of input before the session ends; without commands Ctrl-T is the guest\'s', async () => {
+    const { lines, input, session } = await prompted(false);
+    input.end('\x14pointer\n');
+    expect((await session).end).toBe('eof');
+    expect(lines).toEqual(['pointer']);
+
+    const machine = new FakeMachine('qemu');
+    await machine.start();
+    const plain = fakeInput(false);
+    const done = attachConsole({ machine, input: plain, output: collect() });
+    plain.end('\x14x');
+    await done;
+    expect(machine.serialIn).toEqual(['\x14x']);
   });
 });
 
