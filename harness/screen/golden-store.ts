@@ -1,7 +1,9 @@
 /**
  * Where goldens live and who may write them. Files are `<goldenDir>/<scenario>/<name>.<backend>.png`,
  * falling back to `<name>.png` when both emulators draw the same pixels. Only an update mode
- * writes here; mismatches go to the report folder, never next to the goldens.
+ * writes here; mismatches go to the report folder, never next to the goldens. A golden that is a
+ * symlink is read through it, but replaced by a file of its own when written (a rename, never a
+ * write through the link): its target may be another scenario's golden or outside the project.
  */
 import { existsSync } from 'node:fs';
 import type { BackendName } from '../machine/machine.js';
