@@ -30,5 +30,9 @@ export const patternSchema = z
 
 export const sizeSchema = z.string().regex(SIZE_PATTERN, 'a size such as 1440KiB, 16MiB or 700MiB').transform(parseSize);
 
-/** A golden's or a snapshot point's name: it becomes part of a file name. */
-export const goldenNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore');
+/** A name that becomes part of a file name: it cannot be absolute, hidden, `..` or hold a NUL. */
+export const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export const FILE_NAME_CHARS = 'letters, digits, dot, dash and underscore';
+
+/** A golden's or a snapshot point's name. */
+export const goldenNameSchema = z.string().regex(FILE_NAME, FILE_NAME_CHARS);

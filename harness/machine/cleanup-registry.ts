@@ -2,7 +2,8 @@
  * Process-wide last-resort cleanup for emulators that run outside Node's own process group
  * (QEMU is spawned detached so a terminal Ctrl-C does not hit it before we can stop it
  * cleanly). Whatever ends this Node process — normal exit, process.exit(), or a SIGINT/SIGTERM/
- * SIGHUP nobody else handles — first runs every registered kill, so no emulator outlives us.
+ * SIGHUP nobody else handles — first runs every registered kill, so no emulator outlives us
+ * (and no half-written state: run/staging-folder.ts registers its removal the same way).
  * (A SIGKILL of Node cannot be caught: the QEMU backend also asks the kernel for a parent-death
  * signal, see qemu-process.ts.)
  *

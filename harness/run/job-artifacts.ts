@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import type { RawImage } from '../machine/raw-image.js';
 import { writePng } from '../screen/png-file.js';
 import type { ArtifactSink } from '../steps/step-context.js';
+import { containedPath } from '../config/contained-path.js';
 
 /** Deflate level of report frames: 7.9 KB in ~6 ms for GRUB's menu, against 6.5 KB in ~30 ms at 9. */
 const ARTIFACT_LEVEL = 6;
@@ -17,7 +18,7 @@ export class JobArtifacts implements ArtifactSink {
     jobId: string,
     attempt: number,
   ) {
-    this.dir = join(reportDir, 'jobs', attempt > 1 ? `${jobId}--attempt${attempt}` : jobId);
+    this.dir = containedPath(reportDir, ['jobs', attempt > 1 ? `${jobId}--attempt${attempt}` : jobId], { field: 'name' });
     mkdirSync(this.dir, { recursive: true });
   }
 

@@ -4,6 +4,7 @@
  * saving the machine at a failure when asked. The machine identity the states are checked
  * against is worked out once, and only when a state is involved at all (it hashes the images).
  */
+import { rename, rm } from 'node:fs/promises';
 import { ConfigError } from '../errors.js';
 import type { Machine } from '../machine/machine.js';
 import type { Step } from '../scenario/scenario.js';
@@ -11,6 +12,7 @@ import { describeStep } from '../steps/run-step.js';
 import type { Job } from '../model/job.js';
 import { checkStateFits, machineIdentity, readState, writeState, type MachineIdentity } from './saved-state.js';
 import type { SnapshotCache } from './snapshot-cache.js';
+import { withStagingFolder } from './staging-folder.js';
 
 export interface StateOptions {
   readonly snapshots: SnapshotCache;
@@ -77,7 +79,12 @@ export class JobStates {
 
   /** Saves the machine as it is at a failure, to go on from the failed step (`--from-state`). */
   async saveFailure(machine: Machine, dir: string, failedAt: number): Promise<void> {
-    await writeState(machine, dir, await this.machine(), this.job, { resumeAt: failedAt, resumeStep: this.stepAt(failedAt), reason: 'failure' });
+    const identity = await this.machine();
+    await withStagingFolder(`${dir}.partial`, async (staging) => {
+      await writeState(machine, staging, identity, this.job, { resumeAt: failedAt, resumeStep: this.stepAt(failedAt), reason: 'failure' });
+      await rm(dir, { recursive: true, force: true });
+      await rename(staging, dir);
+    });
   }
 
   /** Passes the snapshot lock on; safe to call any number of times. */

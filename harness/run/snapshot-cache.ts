@@ -17,6 +17,7 @@ import { stepAction } from '../steps/step-schema.js';
 import type { Phase } from '../scenario/scenario.js';
 import { defaultCacheRoot } from '../util/cache-root.js';
 import { STATE_MANIFEST, type MachineIdentity } from './saved-state.js';
+import { withStagingFolder } from './staging-folder.js';
 
 /** Bumped when what goes into a key or an entry changes, so old entries stop matching. */
 const KEY_VERSION = 1;
@@ -49,7 +50,7 @@ export class SnapshotCache {
   async save(key: string, write: (dir: string) => Promise<void>): Promise<string> {
     await mkdir(this.root, { recursive: true });
     const staging = join(this.root, `.staging-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
-    try {
+    await withStagingFolder(staging, async () => {
       await write(staging);
       if (!this.find(key)) {
         // A folder without state.json is what a killed run left: it never counts, so it goes.
@@ -58,9 +59,7 @@ export class SnapshotCache {
           if (e.code !== 'ENOTEMPTY' && e.code !== 'EEXIST') throw e; // another run committed it meanwhile
         });
       }
-    } finally {
-      await rm(staging, { recursive: true, force: true });
-    }
+    });
     return this.dir(key);
   }
 

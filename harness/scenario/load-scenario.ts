@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { scenarioSchema, type ScenarioData } from './scenario-schema.js';
 import { DEFAULT_PROFILE, phasesThrough, type ImageFile, type Pattern, type Phase, type Scenario } from './scenario.js';
+import { FILE_NAME, FILE_NAME_CHARS } from '../config/value-schemas.js';
 import { readYamlFile, yamlPosition } from '../config/yaml-file.js';
 import { ScenarioError } from '../errors.js';
 import { findUpward } from '../util/find-upward.js';
@@ -20,6 +21,8 @@ export function loadScenario(file: string, loading: readonly string[] = []): Sce
   const data: ScenarioData = readYamlFile(absFile, scenarioSchema, ScenarioError);
   const dir = dirname(absFile);
   const name = data.name ?? basename(absFile, extname(absFile));
+  // The name becomes the goldens' folder and part of the job's: a file named `...yaml` must not make it `..`.
+  if (!FILE_NAME.test(name)) throw new ScenarioError(`the file's name makes the scenario name "${name}", not ${FILE_NAME_CHARS} from a letter or digit: give a name:`, { file: absFile, field: 'name' });
   const source = data.from ? loadSource(absFile, resolvePath(dir, data.from.scenario), data.from.snapshot, loading) : undefined;
 
   const imageFiles: ImageFile[] = source ? source.scenario.imageFiles.map((f) => ({ ...f, declaredIn: f.declaredIn ?? source.scenario.file })) : [];

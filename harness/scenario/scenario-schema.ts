@@ -4,7 +4,7 @@
  * (steps/); durations and patterns are normalised by their schemas (config/value-schemas.ts).
  */
 import * as z from 'zod';
-import { durationSchema, goldenNameSchema, patternSchema, sizeSchema } from '../config/value-schemas.js';
+import { durationSchema, FILE_NAME, FILE_NAME_CHARS, goldenNameSchema, patternSchema, sizeSchema } from '../config/value-schemas.js';
 import { BACKENDS } from '../machine/machine.js';
 import { isWait, stepSchema } from '../steps/step-schema.js';
 
@@ -74,7 +74,7 @@ const expectationSchema = z.strictObject({
 export const scenarioSchema = z
   .strictObject({
     $schema: z.string().optional(),
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore').optional(),
+    name: z.string().regex(FILE_NAME, FILE_NAME_CHARS).optional(),
     description: z.string().optional(),
     image: imageSchema.optional(),
     /** Start where another scenario's snapshot point leaves the machine: its image, machine and steps up to the point come first. */

@@ -1,12 +1,14 @@
 /**
  * Where goldens live and who may write them. Files are `<goldenDir>/<scenario>/<name>.<backend>.png`,
  * falling back to `<name>.png` when both emulators draw the same pixels. Only an update mode
- * writes here; mismatches go to the report folder, never next to the goldens.
+ * writes here; mismatches go to the report folder, never next to the goldens. A golden that is a
+ * symlink is read through it, but replaced by a file of its own when written (a rename, never a
+ * write through the link): its target may be another scenario's golden or outside the project.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { BackendName } from '../machine/machine.js';
 import type { RawImage } from '../machine/raw-image.js';
+import { containedPath } from '../config/contained-path.js';
 import { readPng, writePng } from './png-file.js';
 
 export type UpdateMode = 'none' | 'missing' | 'changed' | 'all';
@@ -46,7 +48,7 @@ export class GoldenStore {
   /** The backend's own golden, else the shared one; `image` is undefined when neither exists. */
   async load(name: string): Promise<Golden> {
     const own = this.ownPath(name);
-    const shared = join(this.dir, this.scenario, `${name}.png`);
+    const shared = this.path(`${name}.png`);
     const path = existsSync(own) ? own : existsSync(shared) ? shared : undefined;
     if (!path) return { name, path: own };
     return { name, path, image: await readPng(path) };
@@ -66,6 +68,10 @@ export class GoldenStore {
 
   /** The file write() writes and `bootgate accept` replaces: the backend's own. */
   ownPath(name: string): string {
-    return join(this.dir, this.scenario, `${name}.${this.backend}.png`);
+    return this.path(`${name}.${this.backend}.png`);
+  }
+
+  private path(file: string): string {
+    return containedPath(this.dir, [this.scenario, file], { field: 'golden' });
   }
 }

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -105,6 +105,35 @@ describe('QemuMachine on real QEMU', () => {
     expect(await readdir(workDir)).toEqual([]); // FIFOs, socket, overlay and scratch files are gone.
     await expect(machine.textScreen()).rejects.toThrow(InfraError);
     expect(await Promise.all([fingerprint(GRUB_CD), fingerprint(scratchDisk)])).toEqual(before);
+  });
+
+  it('never writes through a symlinked input disk: the guest writes to its overlay, the target stays byte-identical', async () => {
+    // An ext2 disk holding a GRUB environment block, which GRUB's save_env rewrites in place.
+    const dir = await mkdtemp(join(tmpdir(), 'bootgate-link-'));
+    try {
+      await mkdir(join(dir, 'root'));
+      const header = '# GRUB Environment Block\n';
+      await writeFile(join(dir, 'root', 'grubenv'), header + '#'.repeat(1024 - header.length));
+      execFileSync('mkfs.ext2', ['-q', '-d', join(dir, 'root'), join(dir, 'input.img'), '4M']);
+      await symlink(join(dir, 'input.img'), join(dir, 'link.img'));
+      const pristine = await readFile(join(dir, 'input.img'));
+      const { machine } = await newMachine(profile('p3-i440fx'), { cdrom: GRUB_CD, disk: join(dir, 'link.img') });
+      await machine.start();
+      await waitForText(machine, /for a command-line/, 20_000);
+      await machine.pressKeys(['c']);
+      await waitForText(machine, /grub>/, 10_000);
+      // The value is put together in the guest, so only the file read back shows it whole.
+      await machine.typeText('set by=by\nset mark=written-${by}-guest\nsave_env -f (hd0)/grubenv mark\n', 20);
+      // Keys typed while GRUB writes the disk are lost: the next line waits for its prompt.
+      await waitForText(machine, /save_env[^\n]*\ngrub>/, 20_000);
+      await machine.typeText('cat (hd0)/grubenv\n', 20);
+      await waitForText(machine, /^mark=written-by-guest/m, 20_000);
+      await machine.stop();
+      expect((await lstat(join(dir, 'link.img'))).isSymbolicLink()).toBe(true);
+      expect((await readFile(join(dir, 'input.img'))).equals(pristine)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('boots the GRUB rescue floppy on 486-isa (isapc, ISA VGA) to its menu', async () => {

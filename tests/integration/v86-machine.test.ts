@@ -4,7 +4,7 @@
  * emulators (seen here: 3× slower at load 7) and bound each test; vitest's own limit is above their sum.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { V86, type V86Options } from 'v86';
@@ -130,7 +130,7 @@ describe('V86Machine', () => {
     expect(await m.exited).toEqual(exit);
   }, 60_000);
 
-  it('never writes to an input disk, and writes a per-job writable disk back at stop', async () => {
+  it('never writes to an input disk (given through a symlink), and writes a per-job writable disk back at stop', async () => {
     // An ext2 disk holding a GRUB environment block, which GRUB's save_env rewrites in place.
     const dir = mkdtempSync(join(tmpdir(), 'v86-disk-'));
     mkdirSync(join(dir, 'root'));
@@ -138,9 +138,10 @@ describe('V86Machine', () => {
     writeFileSync(join(dir, 'root', 'grubenv'), header + '#'.repeat(1024 - header.length));
     execFileSync('mkfs.ext2', ['-q', '-d', join(dir, 'root'), join(dir, 'input.img'), '4M']);
     const pristine = readFileSync(join(dir, 'input.img'));
+    symlinkSync(join(dir, 'input.img'), join(dir, 'link.img'));
 
     for (const writable of [false, true]) {
-      const disk = join(dir, writable ? 'job.img' : 'input.img');
+      const disk = join(dir, writable ? 'job.img' : 'link.img');
       if (writable) copyFileSync(join(dir, 'input.img'), disk);
       const m = machine({ cdrom: GRUB_CD, disk, diskWritable: writable });
       await m.start();

@@ -45,6 +45,8 @@ export interface FakeScript {
   readonly rssBytes?: number;
   /** The guest clock misses every serial byte, as a QEMU log that disagrees with the serial log does. */
   readonly uncountedSerial?: boolean;
+  /** Called halfway through saveState(): its own file is written, and the save ends when this settles. */
+  readonly onSave?: (dir: string, machine: FakeMachine) => Promise<void> | void;
 }
 
 const FAKE_STATE_FILE = 'machine.fake.json';
@@ -194,6 +196,7 @@ export class FakeMachine implements Machine {
     this.assertAlive();
     this.saves.push(dir);
     writeFileSync(join(dir, FAKE_STATE_FILE), JSON.stringify({ text: this.text }));
+    await this.script.onSave?.(dir, this);
   }
 
   async stats(): Promise<MachineStats> {
