@@ -70,6 +70,8 @@ function describeIssue(issue: z.core.$ZodIssue, base: readonly PropertyKey[], da
   if (issue.code === 'unrecognized_keys') {
     const known = objectKeys(schema);
     const hints = issue.keys.map((k) => {
+      // The names come from every object in the schema: a right name at the wrong level is a nesting mistake.
+      if (known.includes(k)) return `field ${JSON.stringify(k)} does not belong here (it is a field of another object: check its nesting)`;
       const near = closest(k, known);
       return `unknown field ${JSON.stringify(k)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`;
     });

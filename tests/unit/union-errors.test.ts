@@ -29,6 +29,8 @@ describe('errors in fields that take several forms name the form meant and what 
     expect(errorOf(`${HEAD}steps:\n  - waitText: {regexp: "x"}\n`)).toBe('3:15: steps.0.waitText: unknown field "regexp" (did you mean "regex"?)');
     expect(errorOf(`${HEAD}steps:\n  - waitSerial: ok\n    failOn: [{regx: panic}]\n`)).toMatch(/^4:14: steps\.0\.failOn\.0: unknown field "regx" \(did you mean "regex"\?\)$/);
     expect(errorOf(`${HEAD}phases:\n  - name: boot\n    budget: {wal: 10s}\n    steps:\n      - waitText: x\n`)).toBe('4:13: phases.0.budget: unknown field "wal" (did you mean "wall"?)');
+    // A field that exists, one level off: not "did you mean" itself.
+    expect(errorOf(`${HEAD}steps:\n  - waitScreen: menu\n    settle: 3s\n`)).toBe('3:5: steps.0: field "settle" does not belong here (it is a field of another object: check its nesting)');
     expect(errorOf(`${HEAD}steps:\n  - type: {txt: "root"}\n`)).toBe('3:11: steps.0.type: unknown field "txt" (did you mean "text"?)');
   });
 
