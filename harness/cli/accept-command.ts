@@ -6,7 +6,9 @@
  * the first is copied, so a bad choice changes nothing.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
+import { containedPath } from '../config/contained-path.js';
+import { goldenNameSchema } from '../config/value-schemas.js';
 import { ConfigError } from '../errors.js';
 import { EXIT } from '../model/outcome.js';
 import type { GoldenRecord } from '../model/results.js';
@@ -40,7 +42,12 @@ export function acceptCommand(reportDir: string, options: AcceptOptions, write: 
       for (const record of step.goldens ?? []) {
         if (record.status !== 'mismatch' && record.status !== 'missing') continue;
         if (options.step && ![String(step.index), step.description, record.name].includes(options.step)) continue;
-        chosen.push({ job: job.id, record, source: join(reportDir, record.actual) });
+        chosen.push({ job: job.id, record, source: containedPath(reportDir, [record.actual], { file: resultsFile, field: 'goldens.actual' }) });
+        // results.json is an artifact anyone may hand over: it names a golden file, never any file.
+        const shapes = [`${record.name}.png`, `${record.name}.${job.backend}.png`];
+        if (!goldenNameSchema.safeParse(record.name).success || !shapes.includes(basename(record.file))) {
+          throw new ConfigError(`${record.file} is not where a golden named ${JSON.stringify(record.name)} is kept: this report was not written by bootgate as it is`, { file: resultsFile, field: 'goldens.file' });
+        }
       }
     }
   }

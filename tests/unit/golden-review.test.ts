@@ -64,6 +64,25 @@ describe('reviewing and accepting goldens', () => {
     expect(existsSync(record.file)).toBe(false);
   });
 
+  it('accept refuses a results.json that points its frames or goldens elsewhere, and writes nothing', async () => {
+    project = new TempProject();
+    const { results, reportDir } = await runFake(project, SCENARIO, { timeline: [{ at: 0, frame: MENU }] }, { updateMode: 'none' });
+    cleanup.push(reportDir);
+    const file = join(reportDir, 'results.json');
+    const outside = project.path('elsewhere/notes.txt');
+    project.write('elsewhere/notes.txt', 'mine');
+    const tampered = (change: (record: Record<string, string>) => void) => {
+      const run = buildRunResult(results, new Date(), 1, { updateGoldens: 'none', timeoutScale: 1, jobs: 1, retries: 0 });
+      change(run.jobs[0]!.phases[0]!.steps[0]!.goldens![0]! as unknown as Record<string, string>);
+      writeResults(run, file);
+    };
+    tampered((r) => (r.file = outside));
+    expect(() => acceptCommand(reportDir, {}, () => undefined)).toThrow(/goldens\.file|not where a golden named "menu" is kept/);
+    tampered((r) => (r.actual = '../../elsewhere/notes.txt'));
+    expect(() => acceptCommand(reportDir, {}, () => undefined)).toThrow(/would lead outside/);
+    expect(readFileSync(outside, 'utf8')).toBe('mine');
+  });
+
   it('a from: scenario looks for its origin steps\' goldens in the origin\'s folder, also on an empty snapshot cache', async () => {
     project = new TempProject();
     const cache = mkdtempSync(join(tmpdir(), 'bootgate-snapshots-'));
