@@ -6,6 +6,7 @@
  * scores and saves the frame; an update mode rewrites the areas' pixels only, never the sidecar.
  */
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { readYamlFile } from '../config/yaml-file.js';
 import type { Pattern } from '../config/pattern.js';
 import { ScreenMismatchError, WaitTimeoutError } from '../errors.js';
@@ -21,8 +22,10 @@ import type { RegionReport, StepContext, StepReport } from './step-context.js';
 /** Each golden's sidecar, read and checked against its PNG; undefined for a whole-screen golden. */
 export function regionSpecs(goldens: readonly Golden[]): (RegionSpec | undefined)[] {
   return goldens.map((g) => {
-    const file = regionSidecarPath(g.path);
-    return g.image && existsSync(file) ? checkRegionSpec(readYamlFile(file, regionSpecSchema), g.image, file) : undefined;
+    // The PNG's own sidecar, else the shared one: an update writes `menu.qemu.png` beside a shared
+    // `menu.png` and its `menu.regions.yaml`, and the areas still apply to it.
+    const file = [regionSidecarPath(g.path), join(dirname(g.path), `${g.name}.regions.yaml`)].find((f) => existsSync(f));
+    return g.image && file ? checkRegionSpec(readYamlFile(file, regionSpecSchema), g.image, file) : undefined;
   });
 }
 

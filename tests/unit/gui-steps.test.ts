@@ -53,6 +53,16 @@ describe('region goldens in screen waits', () => {
     expect(Object.keys(results[0]!.error!.artifacts!)).toEqual(['actual', 'expected']);
   });
 
+  it('a shared sidecar applies to the backend\'s own PNG an update wrote beside the shared one', async () => {
+    project = new TempProject();
+    await regionGolden('button', RECORDED, BUTTON_AREA);
+    // What an update leaves: the backend's own picture, the shared sidecar.
+    await writePng(project.path('golden-screens/fake/button.qemu.png'), RECORDED);
+    const { results } = await runFake(project, `${SCENARIO}  - waitScreen: button\n`, { timeline: [{ at: 0, frame: MOVED }] });
+    expect(results[0]!.outcome).toBe('passed');
+    expect(results[0]!.phases[0]!.steps[0]!.region?.areas[0]).toMatchObject({ x: 125, y: 112, found: true });
+  });
+
   it('a whole-screen golden beside a region golden keeps its pixel comparison', async () => {
     project = new TempProject();
     await regionGolden('button', RECORDED, BUTTON_AREA);
