@@ -39,22 +39,22 @@ describe('mini-desktop-setup on QEMU', () => {
         .slice(0, scenario.phases.findIndex((p) => p.steps.some(isPointerCheck)) + 1)
         .map((p) => ({ ...p, steps: p.steps.slice(0, p.steps.findIndex(isPointerCheck) + 1 || undefined) })),
     };
-    const tablet = { ...scenario, profiles: ['p3-i440fx-usb-tablet'] };
+    const tablet = { ...scenario, profiles: ['p3-i440fx-tablet'] };
     const { run: result } = await run([tablet, throughPointerCheck], { reportDir: join(work, 'report'), ci: true, jobs: 2, write: () => {} });
 
     const byProfile = Object.fromEntries(result.jobs.map((j) => [j.profile, j])) as Record<string, JobResult>;
-    for (const profile of ['p3-i440fx-usb-tablet', 'p3-i440fx']) {
+    for (const profile of ['p3-i440fx-tablet', 'p3-i440fx']) {
       const job = byProfile[profile]!;
       expect(job.outcome, `${profile}: ${job.error?.message}`).toBe('passed');
       expect(job.phases.flatMap((p) => p.steps).find((s) => s.description === POINTER_CHECK)?.outcome).toBe('passed');
     }
     // Every click went where its golden matched, and every area of it was found.
-    const clicks = byProfile['p3-i440fx-usb-tablet']!.phases.flatMap((p) => p.steps).filter((s) => s.kind === 'click');
+    const clicks = byProfile['p3-i440fx-tablet']!.phases.flatMap((p) => p.steps).filter((s) => s.kind === 'click');
     expect(clicks.map((s) => s.region?.golden)).toEqual(['wizard-1', 'wizard-2', 'wizard-3', 'desktop', 'menu']);
     for (const click of clicks) {
       expect(click.region!.areas.every((a) => a.found), click.description).toBe(true);
       expect(click.pointer).toEqual(click.region!.click);
     }
-    expect(byProfile['p3-i440fx-usb-tablet']!.phases.map((p) => [p.name, p.outcome])).toEqual([['setup', 'passed'], ['boot', 'passed'], ['wizard', 'passed'], ['shell', 'passed']]);
+    expect(byProfile['p3-i440fx-tablet']!.phases.map((p) => [p.name, p.outcome])).toEqual([['setup', 'passed'], ['boot', 'passed'], ['wizard', 'passed'], ['shell', 'passed']]);
   }, 900_000);
 });
