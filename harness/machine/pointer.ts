@@ -3,6 +3,7 @@
  * screen pixel becomes an absolute device coordinate, how a relative (PS/2) device is walked to
  * a pixel, and clicks composed from button presses.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { ConfigError } from '../errors.js';
 import type { Machine } from './machine.js';
 import type { PointerDevice, Profile } from './profile.js';
@@ -71,8 +72,4 @@ export async function clickAt(machine: Machine, x: number, y: number, button: Po
     await machine.pointerButton(button, false);
     if (n > 1) await delay(DOUBLE_CLICK_GAP_MS);
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

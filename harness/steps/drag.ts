@@ -1,4 +1,5 @@
 /** Presses a button at one point, moves to another and releases it there (sliders, window moves, selections). */
+import { setTimeout as delay } from 'node:timers/promises';
 import * as z from 'zod';
 import { CLICK_HOLD_MS } from '../machine/pointer.js';
 import { buttonSchema, pointSchema } from './point-schema.js';
@@ -12,9 +13,9 @@ export const dragStep = defineStep({
     await ctx.machine.pointerMove(from.x, from.y);
     await ctx.machine.pointerButton(button, true);
     // A toolkit starts a drag on motion after the press, not on a press already at the far end.
-    await new Promise((r) => setTimeout(r, CLICK_HOLD_MS));
+    await delay(CLICK_HOLD_MS);
     await ctx.machine.pointerMove(to.x, to.y);
-    await new Promise((r) => setTimeout(r, CLICK_HOLD_MS));
+    await delay(CLICK_HOLD_MS);
     await ctx.machine.pointerButton(button, false);
     return { ...inputReport(ctx), pointer: to };
   },

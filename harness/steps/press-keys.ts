@@ -1,4 +1,5 @@
 /** Presses key chords (`ctrl+alt+del`, `enter`) one after another. */
+import { setTimeout as delay } from 'node:timers/promises';
 import * as z from 'zod';
 import { parseChord } from '../machine/keys.js';
 import { inputReport } from './input-report.js';
@@ -10,7 +11,7 @@ const GAP_BETWEEN_CHORDS_MS = 50;
 async function pressKeys(ctx: StepContext, chords: readonly string[]): Promise<StepReport> {
   const parsed = chords.map(parseChord);
   for (const [i, chord] of parsed.entries()) {
-    if (i > 0) await new Promise((r) => setTimeout(r, GAP_BETWEEN_CHORDS_MS));
+    if (i > 0) await delay(GAP_BETWEEN_CHORDS_MS);
     await ctx.machine.pressKeys(chord);
   }
   return inputReport(ctx);

@@ -3,6 +3,7 @@
  * 0..32767 over the whole console, which QEMU hands on unscaled; the PS/2 mouse takes relative
  * moves, one packet per command (each command ends with a sync), paced like a real mouse.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { PointerDevice } from '../profile.js';
 import { absoluteAxis, checkPoint, PS2_PACKET_MS, PS2_STEP_PX, relativeWalk, type PointerButton } from '../pointer.js';
 import type { QmpClient } from './qmp-client.js';
@@ -41,7 +42,7 @@ export async function qemuPointerMove(
         { type: 'rel', data: { axis: 'y', value: dy } },
       ],
     });
-    await new Promise((resolve) => setTimeout(resolve, PS2_PACKET_MS));
+    await delay(PS2_PACKET_MS);
   }
 }
 

@@ -3,6 +3,7 @@
  * (memtest86+ ends in a RangeError in its paging code); in the main thread that would kill the
  * whole run. Here the error becomes a `crash` message and only this thread dies.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { V86, type V86Options } from 'v86';
@@ -152,7 +153,7 @@ async function pointerMove(request: Extract<V86RequestEnvelope, { type: 'pointer
   }
   for (const [dx, dy] of relativeWalk(x, y, { width, height }, PS2_STEP_PX)) {
     internals.bus.send('mouse-delta', [dx, -dy]);
-    await new Promise((resolve) => setTimeout(resolve, PS2_PACKET_MS));
+    await delay(PS2_PACKET_MS);
   }
 }
 
