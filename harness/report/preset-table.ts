@@ -17,10 +17,12 @@ export function printPresetTable(loaded: LoadedPreset, jobs: readonly JobResult[
   const held = jobs.length > 0 && jobs.every((j) => holdsGate(j.outcome));
   write(`preset ${preset.name}: ${held ? 'gate passed' : 'GATE BROKEN'} (${relative(process.cwd(), loaded.file)})`);
   write(`  image ${image ? formatSize(image.sizeBytes) : '?'} of ${preset.budgets.imageMiB} MiB budget; RAM budget ${preset.budgets.ramMiB} MiB`);
-  const phaseNames = preset.phases.map((p) => p.name);
+  // The preset's phases, then those only its scenarios have (a click-through's wizard, say).
+  const phaseNames = [...new Set([...preset.phases.map((p) => p.name), ...jobs.flatMap((j) => j.phases.map((p) => p.name))])];
+  const [nameWidth, profileWidth] = [Math.max(22, ...jobs.map((j) => j.scenario.name.length)), Math.max(11, ...jobs.map((j) => j.profile.length))];
   // Wall seconds against the wall budget; with guest time, "g" seconds of it against the guest budget.
   const width = jobs.some((j) => j.phases.some((p) => p.guest)) ? 28 : 16;
-  write(`  ${'scenario'.padEnd(22)} ${'profile'.padEnd(11)} ${'backend'.padEnd(7)} ${phaseNames.map((n) => n.padEnd(width)).join(' ')} ${'emulator'.padEnd(9)} verdict`);
+  write(`  ${'scenario'.padEnd(nameWidth)} ${'profile'.padEnd(profileWidth)} ${'backend'.padEnd(7)} ${phaseNames.map((n) => n.padEnd(width)).join(' ')} ${'emulator'.padEnd(9)} verdict`);
   for (const job of jobs) {
     const cells = phaseNames.map((name) => {
       const phase = job.phases.find((p) => p.name === name);
@@ -32,7 +34,7 @@ export function printPresetTable(loaded: LoadedPreset, jobs: readonly JobResult[
       return `${(phase.durationMs / 1000).toFixed(1)}${budget}${guest}${phase.outcome === 'failed' ? ' ✗' : ''}`.padEnd(width);
     });
     const rss = job.host.peakRssBytes ? `${(job.host.peakRssBytes / 1048576).toFixed(0)} MiB` : '-';
-    write(`  ${job.scenario.name.padEnd(22)} ${job.profile.padEnd(11)} ${job.backend.padEnd(7)} ${cells.join(' ')} ${rss.padEnd(9)} ${verdict(job)}`);
+    write(`  ${job.scenario.name.padEnd(nameWidth)} ${job.profile.padEnd(profileWidth)} ${job.backend.padEnd(7)} ${cells.join(' ')} ${rss.padEnd(9)} ${verdict(job)}`);
   }
   return held;
 }
