@@ -10,6 +10,7 @@ import type { BackendName } from '../machine/machine.js';
 import type { RawImage } from '../machine/raw-image.js';
 import { containedPath } from '../config/contained-path.js';
 import { readPng, writePng } from './png-file.js';
+import { regionSidecarPath } from './region-golden.js';
 
 export type UpdateMode = 'none' | 'missing' | 'changed' | 'all';
 export const UPDATE_MODES: readonly UpdateMode[] = ['none', 'missing', 'changed', 'all'];
@@ -19,6 +20,12 @@ export interface Golden {
   /** The file it was (or will be) read from. */
   readonly path: string;
   readonly image?: RawImage;
+  /**
+   * The areas file that makes it a region golden: the PNG's own sidecar, else the shared one (an
+   * update writes `menu.qemu.png` beside a shared `menu.png` and its `menu.regions.yaml`, whose
+   * areas still apply). Absent for a whole-screen golden.
+   */
+  readonly sidecar?: string;
 }
 
 /**
@@ -51,7 +58,8 @@ export class GoldenStore {
     const shared = this.path(`${name}.png`);
     const path = existsSync(own) ? own : existsSync(shared) ? shared : undefined;
     if (!path) return { name, path: own };
-    return { name, path, image: await readPng(path) };
+    const sidecar = [regionSidecarPath(path), this.path(`${name}.regions.yaml`)].find((f) => existsSync(f));
+    return { name, path, image: await readPng(path), ...(sidecar ? { sidecar } : {}) };
   }
 
   mayWrite(kind: 'missing' | 'changed'): boolean {

@@ -5,8 +5,6 @@
  * of the same wait keep their whole-screen comparison. A miss fails with the best candidate's
  * scores and saves the frame; an update mode rewrites the areas' pixels only, never the sidecar.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { readYamlFile } from '../config/yaml-file.js';
 import type { Pattern } from '../config/pattern.js';
 import { ScreenMismatchError, WaitTimeoutError } from '../errors.js';
@@ -14,19 +12,14 @@ import type { RawImage } from '../machine/raw-image.js';
 import { sameFrame, type Rect } from '../machine/same-frame.js';
 import { GoldenComparer, type CompareOptions } from '../screen/compare-screens.js';
 import type { Golden } from '../screen/golden-store.js';
-import { checkRegionSpec, RegionMatcher, regionSidecarPath, regionSpecSchema, updateAreas, type RegionSpec, type RegionsMatch } from '../screen/region-golden.js';
+import { checkRegionSpec, RegionMatcher, regionSpecSchema, updateAreas, type RegionSpec, type RegionsMatch } from '../screen/region-golden.js';
 import { failureChecker } from './failure-patterns.js';
 import { pollUntil, SCREEN_INTERVALS } from './poll-until.js';
 import type { RegionReport, StepContext, StepReport } from './step-context.js';
 
 /** Each golden's sidecar, read and checked against its PNG; undefined for a whole-screen golden. */
 export function regionSpecs(goldens: readonly Golden[]): (RegionSpec | undefined)[] {
-  return goldens.map((g) => {
-    // The PNG's own sidecar, else the shared one: an update writes `menu.qemu.png` beside a shared
-    // `menu.png` and its `menu.regions.yaml`, and the areas still apply to it.
-    const file = [regionSidecarPath(g.path), join(dirname(g.path), `${g.name}.regions.yaml`)].find((f) => existsSync(f));
-    return g.image && file ? checkRegionSpec(readYamlFile(file, regionSpecSchema), g.image, file) : undefined;
-  });
+  return goldens.map((g) => (g.image && g.sidecar ? checkRegionSpec(readYamlFile(g.sidecar, regionSpecSchema), g.image, g.sidecar) : undefined));
 }
 
 interface Candidate {
