@@ -14,6 +14,7 @@ import { EXIT } from '../model/outcome.js';
 import type { GoldenRecord } from '../model/results.js';
 import { readResults } from '../report/json-reporter.js';
 import { RESULTS_FILE } from '../report/report-dir.js';
+import { goldenFileName } from '../screen/golden-store.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { parseGrep } from './parse-options.js';
 
@@ -44,8 +45,7 @@ export function acceptCommand(reportDir: string, options: AcceptOptions, write: 
         if (options.step && ![String(step.index), step.description, record.name].includes(options.step)) continue;
         chosen.push({ job: job.id, record, source: containedPath(reportDir, [record.actual], { file: resultsFile, field: 'goldens.actual' }) });
         // results.json is an artifact anyone may hand over: it names a golden file, never any file.
-        const shapes = [`${record.name}.png`, `${record.name}.${job.backend}.png`];
-        if (!goldenNameSchema.safeParse(record.name).success || !shapes.includes(basename(record.file))) {
+        if (!goldenNameSchema.safeParse(record.name).success || ![goldenFileName(record.name), goldenFileName(record.name, job.backend)].includes(basename(record.file))) {
           throw new ConfigError(`${record.file} is not where a golden named ${JSON.stringify(record.name)} is kept: this report was not written by bootgate as it is`, { file: resultsFile, field: 'goldens.file' });
         }
       }

@@ -9,6 +9,7 @@ import { ConfigError } from '../errors.js';
 import { BACKENDS } from '../machine/machine.js';
 import { EXIT } from '../model/outcome.js';
 import { goldenOwner, type Scenario } from '../scenario/scenario.js';
+import { goldenFileName } from '../screen/golden-store.js';
 import { stepGoldens } from '../steps/run-step.js';
 import { loadTargets } from './load-targets.js';
 
@@ -29,7 +30,7 @@ export function unusedGoldens(scenarios: readonly Scenario[]): string[] {
     scenario.phases.flatMap((p) => p.steps).forEach((step, i) => {
       const owner = goldenOwner(scenario, i);
       for (const name of stepGoldens(step)) {
-        for (const file of [`${name}.png`, ...BACKENDS.map((b) => `${name}.${b}.png`)]) used.add(join(owner.dir, owner.scenario, file));
+        for (const file of [undefined, ...BACKENDS].map((b) => goldenFileName(name, b))) used.add(join(owner.dir, owner.scenario, file));
       }
     });
   }

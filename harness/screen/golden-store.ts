@@ -44,6 +44,11 @@ export interface GoldenRecord {
   readonly diff?: string;
 }
 
+/** A golden's file in its scenario's folder: a backend's own, or without one the file both backends share. */
+export function goldenFileName(name: string, backend?: BackendName): string {
+  return backend ? `${name}.${backend}.png` : `${name}.png`;
+}
+
 export class GoldenStore {
   constructor(
     readonly dir: string,
@@ -55,10 +60,10 @@ export class GoldenStore {
   /** The backend's own golden, else the shared one; `image` is undefined when neither exists. */
   async load(name: string): Promise<Golden> {
     const own = this.ownPath(name);
-    const shared = this.path(`${name}.png`);
+    const shared = this.path(goldenFileName(name));
     const path = existsSync(own) ? own : existsSync(shared) ? shared : undefined;
     if (!path) return { name, path: own };
-    const sidecar = [regionSidecarPath(path), this.path(`${name}.regions.yaml`)].find((f) => existsSync(f));
+    const sidecar = [regionSidecarPath(path), regionSidecarPath(shared)].find((f) => existsSync(f));
     return { name, path, image: await readPng(path), ...(sidecar ? { sidecar } : {}) };
   }
 
@@ -76,7 +81,7 @@ export class GoldenStore {
 
   /** The file write() writes and `bootgate accept` replaces: the backend's own. */
   ownPath(name: string): string {
-    return this.path(`${name}.${this.backend}.png`);
+    return this.path(goldenFileName(name, this.backend));
   }
 
   private path(file: string): string {
