@@ -7,8 +7,8 @@
  * the guest never sees a changed index, and we put every index back.
  */
 import { readFile, rm } from 'node:fs/promises';
-import { InfraError } from '../../errors.js';
 import { cp437UnitOf } from './cp437.js';
+import { inb, outb, portValue, type MonitorLines } from './port-io.js';
 import type { QmpClient } from './qmp-client.js';
 
 /** Where the visible text page lies in guest memory and its shape, from the VGA registers. */
@@ -100,11 +100,6 @@ export interface TextRead {
   /** Undefined in a graphics mode. */
   readonly rows: string[] | undefined;
   readonly geometry: VgaTextGeometry | undefined;
-}
-
-/** The monitor lines readTextScreen needs: HmpMonitor runs a batch of them in one turn of QEMU's main loop. */
-export interface MonitorLines {
-  run(lines: readonly string[]): Promise<string[]>;
 }
 
 /**
@@ -214,26 +209,6 @@ async function readRegisters(hmp: MonitorLines, crtcPort: number): Promise<Regis
   const crtc: Record<number, number> = {};
   CRTC_REGS.forEach((reg, i) => (crtc[reg] = values[4 + i]!));
   return { misc, crtcPort, gcIndex, crtcIndex, registers: { gcMisc: gc6, crtc } };
-}
-
-/**
- * HMP `i /b 972` answers `portb[0x03cc] = 0x67` (QEMU 7.2); b = 8 bits (h = 16, w = 32). Numbers
- * are written in decimal: the readline monitor takes a byte per main-loop turn, so short lines
- * are quicker.
- */
-function inb(port: number): string {
-  return `i /b ${port}`;
-}
-
-function portValue(line: string, output: string): number {
-  const match = /=\s*0x([0-9a-f]+)/i.exec(output);
-  if (!match) throw new InfraError(`unexpected HMP answer to "${line}": ${JSON.stringify(output)}`);
-  return Number.parseInt(match[1]!, 16);
-}
-
-/** HMP `o /b port value` answers with empty text. */
-function outb(port: number, value: number): string {
-  return `o /b ${port} ${value}`;
 }
 
 function clamp(value: number, min: number, max: number): number {
