@@ -68,6 +68,32 @@ export function ps2Floppy(): Uint8Array {
   return floppy(PS2_CODE);
 }
 
+/**
+ * A PS/2 reader as slow as a busy guest: it masks the mouse's and keyboard's IRQs, enables
+ * reporting as above, and after each packet prints its flags byte (bit 0: left button) as
+ * `B <flags>` in hex, then sleeps until the next timer tick (~55 ms) before reading the next.
+ * Moves outrun it, so QEMU's 16-byte PS/2 queue is full when a click comes. Source (GNU as,
+ * 16-bit; wait_in, read, hex and putc as above):
+ *
+ *       cli; xor %ax,%ax; mov %ax,%ss; mov $0x7c00,%sp
+ *       mov $0x00e3,%ax; xor %dx,%dx; int $0x14; cli
+ *       in $0xa1,%al; or $0x10,%al; out %al,$0xa1       # mask IRQ12: we poll the mouse
+ *       in $0x21,%al; or $0x02,%al; out %al,$0x21       # and IRQ1; the timer stays
+ *       (enable the aux port and data reporting, read the ACK, print R, as above)
+ *     packet:
+ *       call read; test $0x08,%al; jz packet; mov %al,%bl
+ *       call read; call read                            # dx, dy: not needed
+ *       xor %bh,%bh; mov $'B',%al; call putc; call hex; mov $'\n',%al; call putc
+ *       sti; hlt; cli                                   # one timer tick
+ *       jmp packet
+ */
+const SLOW_PS2_CODE =
+  'fa31c08ed0bc007cb8e30031d2cd14fae4a10c10e6a1e4210c02e621e84200b0a8e664e83b00b0d4e664e83400b0f4e660e83400b052e85900b00ae85400e82700a80874f988c3e81e00e81b0030ffb042e83e00e81e00b00ae83600e81200ebdde464a80275fac3e464a80174fae460c3fbf4fac3b020e81800b90400c1c30488d8240f04303c3976020407e80300e2ecc388c4bafd03eca82074fbbaf80388e0eec3';
+
+export function slowPs2Floppy(): Uint8Array {
+  return floppy(SLOW_PS2_CODE);
+}
+
 function floppy(code: string): Uint8Array {
   const image = new Uint8Array(FLOPPY_144_BYTES);
   image.set(Buffer.from(code, 'hex'), 0);
@@ -79,6 +105,11 @@ function floppy(code: string): Uint8Array {
 /** The PS/2 boot sector's cursor after each packet, in order. */
 export function ps2Positions(serial: string): Array<{ x: number; y: number }> {
   return [...serial.matchAll(/M ([0-9A-F]{4}) ([0-9A-F]{4})\n/g)].map((m) => ({ x: parseInt(m[1]!, 16), y: parseInt(m[2]!, 16) }));
+}
+
+/** The slow PS/2 boot sector's packets so far: whether each had the left button down. */
+export function ps2LeftButton(serial: string): boolean[] {
+  return [...serial.matchAll(/B ([0-9A-F]{4})\n/g)].map((m) => (parseInt(m[1]!, 16) & 0x01) === 1);
 }
 
 /** The reports printed so far, in order. */

@@ -182,8 +182,8 @@ export class QemuMachine implements Machine {
   }
 
   async pointerButton(button: PointerButton, down: boolean): Promise<void> {
-    requirePointer(this.spec.profile);
-    await this.explainIfDead(qemuPointerButton(this.liveQmp(), button, down));
+    const device = requirePointer(this.spec.profile);
+    await this.explainIfDead(qemuPointerButton(this.liveQmp(), this.liveHmp(), device, button, down));
   }
 
   async pointerScroll(notches: number): Promise<void> {

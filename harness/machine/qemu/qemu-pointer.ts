@@ -1,11 +1,13 @@
 /**
  * The pointer through QMP `input-send-event`. Absolute devices (usb-tablet, vmmouse) take axes
  * 0..32767 over the whole console, which QEMU hands on unscaled; the PS/2 mouse takes relative
- * moves, one packet per command (each command ends with a sync), paced like a real mouse.
+ * moves, one packet per command (each command ends with a sync), paced like a real mouse, and
+ * its buttons change only once the guest has read the packets before them.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { PointerDevice } from '../profile.js';
 import { absoluteAxis, checkPoint, PS2_PACKET_MS, PS2_STEP_PX, relativeWalk, type PointerButton } from '../pointer.js';
+import { readPort, type MonitorLines } from './port-io.js';
 import type { QmpClient } from './qmp-client.js';
 
 /** QEMU's absolute axis range (INPUT_EVENT_ABS_MAX). */
@@ -46,7 +48,23 @@ export async function qemuPointerMove(
   }
 }
 
-export async function qemuPointerButton(qmp: QmpClient, button: PointerButton, down: boolean): Promise<void> {
+/** The i8042's status port; bit 0: its output buffer holds a byte the guest has not read. */
+const I8042_STATUS = 0x64;
+/** How long a button change waits for the guest to read the PS/2 queue before it goes anyway. */
+export const PS2_DRAIN_TIMEOUT_MS = 1000;
+
+/**
+ * QEMU's PS/2 mouse sends the button state in a packet only while its queue (16 bytes) has room,
+ * and otherwise keeps the state for the next event: a press and release made while a slow guest
+ * has not read the packets before them reach it as one packet with the button up, and the click
+ * is lost. So on PS/2 a button change first waits until the guest has read what the controller
+ * holds; a guest that reads nothing (no driver) gets it after PS2_DRAIN_TIMEOUT_MS anyway.
+ */
+export async function qemuPointerButton(qmp: QmpClient, hmp: MonitorLines, device: Exclude<PointerDevice, 'none'>, button: PointerButton, down: boolean): Promise<void> {
+  if (device === 'ps2') {
+    const deadline = performance.now() + PS2_DRAIN_TIMEOUT_MS;
+    while ((await readPort(hmp, I8042_STATUS)) & 0x01 && performance.now() < deadline) await delay(PS2_PACKET_MS);
+  }
   await qmp.execute('input-send-event', { events: [{ type: 'btn', data: { button, down } }] });
 }
 
