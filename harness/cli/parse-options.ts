@@ -17,12 +17,6 @@ export function parseGrep(source: string): RegExp {
   }
 }
 
-export function wholeNumber(value: string, field: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(`${field} must be a whole number ≥ ${min}, got "${value}"`, { field });
-  return n;
-}
-
 export function positiveNumber(value: string, field: string): number {
   const n = Number(value);
   if (!(n > 0)) throw new ConfigError(`${field} must be a positive number, got "${value}"`, { field });

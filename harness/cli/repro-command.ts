@@ -32,7 +32,8 @@ import { runJobs } from '../run/run-jobs.js';
 import { planJobs, preflight } from '../run/plan-jobs.js';
 import { TOOL_VERSION } from '../util/tool-version.js';
 import { loadTargets } from './load-targets.js';
-import { parseBackends, positiveNumber, wholeNumber } from './parse-options.js';
+import { parseBackends, positiveNumber } from './parse-options.js';
+import { wholeNumber } from '../config/whole-number.js';
 import { isCi, resolveUpdateMode } from './update-mode.js';
 
 export interface ReproOptions {

@@ -24,7 +24,8 @@ import { planJobs, preflight } from '../run/plan-jobs.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { isCi, resolveUpdateMode } from './update-mode.js';
 import { TOOL_VERSION } from '../util/tool-version.js';
-import { parseBackends, parseGrep, positiveNumber, wholeNumber } from './parse-options.js';
+import { parseBackends, parseGrep, positiveNumber } from './parse-options.js';
+import { wholeNumber } from '../config/whole-number.js';
 
 export interface RunCommandOptions {
   readonly backend?: readonly string[];

@@ -3,6 +3,7 @@
  * moving and clicking it, and saving the screen as it is now as a region golden. Coordinates are
  * screen pixels, as in scenarios and on screen.png; a mistake is a message, never the end of the session.
  */
+import { wholeNumber } from '../config/whole-number.js';
 import { ConfigError } from '../errors.js';
 import type { Machine } from '../machine/machine.js';
 import { clickAt, type PointerButton } from '../machine/pointer.js';
@@ -44,7 +45,7 @@ export function sessionCommands(ctx: SessionCommandContext): (line: string) => P
         return ctx.pointer.describe() ?? 'pointer: not moved by bootgate yet';
       case 'move': {
         if (args.length !== 2) throw new ConfigError('usage: move X Y', { field: 'move' });
-        await ctx.machine.pointerMove(pixel(args[0]!, 'X'), pixel(args[1]!, 'Y'));
+        await ctx.machine.pointerMove(wholeNumber(args[0]!, 'X'), wholeNumber(args[1]!, 'Y'));
         return ctx.pointer.describe()!;
       }
       case 'click':
@@ -67,7 +68,7 @@ async function click(ctx: SessionCommandContext, args: string[], here: (what: st
   const double = words.includes('double');
   const unknown = words.filter((w) => w !== button && w !== 'double');
   if ((numbers.length !== 0 && numbers.length !== 2) || unknown.length > 0) throw new ConfigError('usage: click [X Y] [left|middle|right] [double]', { field: 'click' });
-  const at = numbers.length === 2 ? { x: pixel(numbers[0]!, 'X'), y: pixel(numbers[1]!, 'Y') } : here('click');
+  const at = numbers.length === 2 ? { x: wholeNumber(numbers[0]!, 'X'), y: wholeNumber(numbers[1]!, 'Y') } : here('click');
   await clickAt(ctx.machine, at.x, at.y, button, { double });
   return `${double ? 'double-clicked' : 'clicked'} ${button} at ${at.x},${at.y}`;
 }
@@ -76,16 +77,16 @@ async function region(ctx: SessionCommandContext, args: string[], here: (what: s
   const usage = () => new ConfigError('usage: region NAME X Y W H [click [CX CY]] [margin PX] [similarity S]', { field: 'region' });
   const [name, ...rest] = args;
   if (!name || rest.length < 4) throw usage();
-  const [x, y, width, height] = rest.slice(0, 4).map((v, i) => pixel(v, ['X', 'Y', 'W', 'H'][i]!));
+  const [x, y, width, height] = rest.slice(0, 4).map((v, i) => wholeNumber(v, ['X', 'Y', 'W', 'H'][i]!));
   let area: RegionArea = { x: x!, y: y!, width: width!, height: height! };
   let point: { x: number; y: number } | undefined;
   const options = rest.slice(4);
   while (options.length > 0) {
     const option = options.shift()!;
     if (option === 'click') {
-      point = /^\d/.test(options[0] ?? '') ? { x: pixel(options.shift()!, 'CX'), y: pixel(options.shift() ?? '', 'CY') } : here('region');
+      point = /^\d/.test(options[0] ?? '') ? { x: wholeNumber(options.shift()!, 'CX'), y: wholeNumber(options.shift() ?? '', 'CY') } : here('region');
     } else if (option === 'margin' && options.length > 0) {
-      area = { ...area, margin: pixel(options.shift()!, 'margin') };
+      area = { ...area, margin: wholeNumber(options.shift()!, 'margin') };
     } else if (option === 'similarity' && options.length > 0) {
       area = { ...area, similarity: Number(options.shift()) };
     } else {
@@ -101,10 +102,4 @@ async function region(ctx: SessionCommandContext, args: string[], here: (what: s
   const saved = await saveRegionGolden(ctx.goldens, name, await ctx.machine.screenshot(), area);
   const click = point ? `, click at ${point.x},${point.y}` : '';
   return `golden ${name} ${saved.status}: ${saved.png}\n  areas in ${saved.sidecar}: ${area.width}×${area.height} at ${area.x},${area.y}${click}`;
-}
-
-function pixel(value: string, what: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new ConfigError(`${what} must be a whole number of pixels, got "${value}"`, { field: what });
-  return n;
 }

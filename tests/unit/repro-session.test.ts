@@ -65,7 +65,7 @@ describe('the pointer in a repro session', () => {
     await expect(run('move 400 5')).rejects.toThrow(/not a pixel of the 320×240 screen/);
     expect(pointer.position).toEqual({ x: 5, y: 5 });
     await expect(run('move 5')).rejects.toThrow(/usage: move X Y/);
-    await expect(run('move -1 5')).rejects.toThrow(/X must be a whole number of pixels/);
+    await expect(run('move -1 5')).rejects.toThrow(/X must be a whole number ≥ 0, got "-1"/);
     await expect(run('wiggle')).rejects.toThrow(ConfigError);
     expect(await run('help')).toMatch(/^pointer .*\nmove X Y/);
   });
