@@ -23,15 +23,16 @@ export class ConfigError extends BootgateError {
     readonly where: { file?: string; line?: number; column?: number; field?: string } = {},
     options?: { cause?: unknown },
   ) {
-    super(formatWhere(where) + message, options);
+    super(formatWhere(where, message) + message, options);
   }
 }
 
 /** A scenario file that does not parse or does not fit the schema. */
 export class ScenarioError extends ConfigError {}
 
-function formatWhere(w: ConfigError['where']): string {
-  if (!w.file) return w.field ? `${w.field}: ` : '';
+/** `file:line:col: field: `, leaving out a flag the message already starts with (`--jobs must be ...`). */
+function formatWhere(w: ConfigError['where'], message: string): string {
+  if (!w.file) return w.field && !message.startsWith(w.field) ? `${w.field}: ` : '';
   const pos = w.line ? `:${w.line}${w.column ? `:${w.column}` : ''}` : '';
   return `${w.file}${pos}: ${w.field ? `${w.field}: ` : ''}`;
 }
