@@ -1,9 +1,9 @@
 /**
- * The absolute pointer on real guests, QEMU and v86: a boot sector that drives the VMware
- * pointer as Xorg's vmmouse driver does prints every report it reads; each pointerMove must
- * come back as the device coordinate of the pixel asked for, mapped back as that driver maps it
- * (value · width / 65536), within ±1 px, at the corners and inside the screen. Button state
- * comes back too. One emulator at a time.
+ * The pointer on real guests, QEMU and v86, read by boot sectors that print what they receive
+ * (tests/support/pointer-sectors.ts): the vmmouse must come back as the device coordinate of the
+ * pixel asked for, mapped back as Xorg's vmmouse driver maps it (value · width / 65536), within
+ * ±1 px, with its buttons; a PS/2 walk must move a cursor that follows its packets exactly onto
+ * the pixel; and a PS/2 click must reach a guest that reads the mouse slowly. One emulator at a time.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,16 +29,26 @@ async function until<T>(m: Machine, what: string, probe: () => T | undefined, ti
   throw new Error(`${m.backend}: timed out waiting for ${what}; serial:\n${m.serial.text.slice(-500)}`);
 }
 
+/** Boots `floppy` on `backend` with the given pointer, runs `body` on the machine, stops it. */
+async function withFloppyGuest(backend: BackendName, name: string, floppy: Uint8Array, pointer: 'vmmouse' | 'ps2', body: (m: Machine) => Promise<void>): Promise<void> {
+  const workDir = await mkdtemp(join(tmpdir(), `bootgate-pointer-${name}-${backend}-`));
+  const image = join(workDir, `${name}.img`);
+  await writeFile(image, floppy);
+  const spec = { profile: { ...profile, pointer }, media: { floppy: image }, workDir };
+  const m = backend === 'qemu' ? createQemuMachine(spec) : createV86Machine(spec);
+  try {
+    await m.start();
+    await until(m, 'the boot sector to turn on reporting', () => (m.serial.text.includes('R\n') ? true : undefined));
+    await body(m);
+  } finally {
+    await m.stop();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
 describe.each<BackendName>(['qemu', 'v86'])('vmmouse pointer on %s', (backend) => {
   it('lands on the pixel asked for, ±1 px, as the guest reads it', { timeout: 120_000 }, async () => {
-    const workDir = await mkdtemp(join(tmpdir(), `bootgate-pointer-${backend}-`));
-    const floppy = join(workDir, 'vmmouse.img');
-    await writeFile(floppy, vmmouseFloppy());
-    const spec = { profile, media: { floppy }, workDir };
-    const m = backend === 'qemu' ? createQemuMachine(spec) : createV86Machine(spec);
-    try {
-      await m.start();
-      await until(m, 'the boot sector to ask for absolute mode', () => (m.serial.text.includes('R\n') ? true : undefined));
+    await withFloppyGuest(backend, 'vmmouse', vmmouseFloppy(), 'vmmouse', async (m) => {
       const { width, height } = await m.screenshot();
       const points = [[0, 0], [width - 1, height - 1], [Math.floor(width / 2), Math.floor(height / 3)], [123, 321 % height], [width - 2, 1]] as const;
       for (const [x, y] of points) {
@@ -54,23 +64,13 @@ describe.each<BackendName>(['qemu', 'v86'])('vmmouse pointer on %s', (backend) =
       const pressed = await until(m, 'a button report', () => vmmouseReports(m.serial.text).slice(before).at(-1));
       expect(pressed.buttons).not.toBe(0);
       await m.pointerButton('left', false);
-    } finally {
-      await m.stop();
-      await rm(workDir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe.each<BackendName>(['qemu', 'v86'])('PS/2 mouse on %s', (backend) => {
   it('walks a cursor that is moved by exactly the packets onto the pixel asked for', { timeout: 180_000 }, async () => {
-    const workDir = await mkdtemp(join(tmpdir(), `bootgate-pointer-ps2-${backend}-`));
-    const floppy = join(workDir, 'ps2.img');
-    await writeFile(floppy, ps2Floppy());
-    const spec = { profile: { ...profile, pointer: 'ps2' as const }, media: { floppy }, workDir };
-    const m = backend === 'qemu' ? createQemuMachine(spec) : createV86Machine(spec);
-    try {
-      await m.start();
-      await until(m, 'the boot sector to turn on reporting', () => (m.serial.text.includes('R\n') ? true : undefined));
+    await withFloppyGuest(backend, 'ps2', ps2Floppy(), 'ps2', async (m) => {
       const { width, height } = await m.screenshot();
       expect([width, height]).toEqual([720, 400]); // the size the boot sector clamps to
       for (const [x, y] of [[0, 0], [719, 399], [360, 133], [123, 321]] as const) {
@@ -87,10 +87,7 @@ describe.each<BackendName>(['qemu', 'v86'])('PS/2 mouse on %s', (backend) => {
         expect.soft(Math.abs(landed.x - x), `${backend}: asked ${x},${y}, cursor at ${landed.x},${landed.y}`).toBeLessThanOrEqual(1);
         expect.soft(Math.abs(landed.y - y), `${backend}: asked ${x},${y}, cursor at ${landed.x},${landed.y}`).toBeLessThanOrEqual(1);
       }
-    } finally {
-      await m.stop();
-      await rm(workDir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -98,14 +95,7 @@ describe.each<BackendName>(['qemu', 'v86'])('PS/2 clicks on %s', (backend) => {
   // QEMU keeps a button state it had no room to send and sends only the latest: before bootgate
   // waited for the guest to read its queue, this guest never saw the press.
   it('reach a guest that reads the mouse slowly, as a press and then a release', { timeout: 120_000 }, async () => {
-    const workDir = await mkdtemp(join(tmpdir(), `bootgate-pointer-slow-${backend}-`));
-    const floppy = join(workDir, 'slow.img');
-    await writeFile(floppy, slowPs2Floppy());
-    const spec = { profile: { ...profile, pointer: 'ps2' as const }, media: { floppy }, workDir };
-    const m = backend === 'qemu' ? createQemuMachine(spec) : createV86Machine(spec);
-    try {
-      await m.start();
-      await until(m, 'the boot sector to turn on reporting', () => (m.serial.text.includes('R\n') ? true : undefined));
+    await withFloppyGuest(backend, 'slow-ps2', slowPs2Floppy(), 'ps2', async (m) => {
       await clickAt(m, 40, 40);
       const buttons = await until(m, 'a packet with the button up after one with it down', () => {
         const left = ps2LeftButton(m.serial.text);
@@ -113,9 +103,6 @@ describe.each<BackendName>(['qemu', 'v86'])('PS/2 clicks on %s', (backend) => {
         return pressed >= 0 && left.slice(pressed).includes(false) ? left : undefined;
       });
       expect(buttons.filter(Boolean).length, `${backend}: packets with the button down`).toBeGreaterThanOrEqual(1);
-    } finally {
-      await m.stop();
-      await rm(workDir, { recursive: true, force: true });
-    }
+    });
   });
 });
