@@ -51,7 +51,7 @@ export async function qemuPointerMove(
 /** The i8042's status port; bit 0: its output buffer holds a byte the guest has not read. */
 const I8042_STATUS = 0x64;
 /** How long a button change waits for the guest to read the PS/2 queue before it goes anyway. */
-export const PS2_DRAIN_TIMEOUT_MS = 1000;
+const PS2_DRAIN_TIMEOUT_MS = 1000;
 
 /**
  * QEMU's PS/2 mouse sends the button state in a packet only while its queue (16 bytes) has room,
