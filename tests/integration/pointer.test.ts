@@ -14,19 +14,15 @@ import { createQemuMachine } from '../../harness/machine/qemu/qemu-machine.js';
 import { createV86Machine } from '../../harness/machine/v86/v86-machine.js';
 import { clickAt } from '../../harness/machine/pointer.js';
 import { loadAllProfiles } from '../../harness/vm-config/load-profile.js';
+import { poll } from '../support/poll.js';
 import { ps2Floppy, ps2LeftButton, ps2Positions, slowPs2Floppy, vmmouseFloppy, vmmouseReports } from '../support/pointer-sectors.js';
 
 const p3 = loadAllProfiles().find((p) => p.name === 'p3-i440fx')!;
 const profile = { ...p3, pointer: 'vmmouse' as const, bootOrder: ['floppy' as const] };
 
-async function until<T>(m: Machine, what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`${m.backend}: timed out waiting for ${what}; serial:\n${m.serial.text.slice(-500)}`);
+/** Waits for what the guest printed, failing with the serial log's tail. */
+function until<T>(m: Machine, what: string, probe: () => T | undefined): Promise<T> {
+  return poll(`${m.backend}: ${what}`, probe, { timeoutMs: 30_000, everyMs: 20, lastSeen: () => m.serial.text.slice(-500) });
 }
 
 /** Boots `floppy` on `backend` with the given pointer, runs `body` on the machine, stops it. */
