@@ -200,13 +200,13 @@ export class V86Machine implements Machine {
   }
 
   async pointerButton(button: PointerButton, down: boolean): Promise<void> {
-    this.pointerDevice();
-    this.guestClock.recordInput(await this.request({ type: 'pointer-button', button, down }));
+    const device = this.pointerDevice();
+    this.guestClock.recordInput(await this.request({ type: 'pointer-button', device, button, down }));
   }
 
   async pointerScroll(notches: number): Promise<void> {
-    this.pointerDevice();
-    this.guestClock.recordInput(await this.request({ type: 'pointer-scroll', notches }));
+    const device = this.pointerDevice();
+    this.guestClock.recordInput(await this.request({ type: 'pointer-scroll', device, notches }));
   }
 
   /** The constructor's checkProfile() refused usb-tablet: what is left, v86 has. */

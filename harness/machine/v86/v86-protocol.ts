@@ -25,8 +25,8 @@ export type V86Request =
   | { readonly type: 'serial'; readonly text: string }
   /** (x, y) on a width×height screen: the vmmouse jumps there, the PS/2 mouse is walked there. */
   | { readonly type: 'pointer-move'; readonly device: 'ps2' | 'vmmouse'; readonly x: number; readonly y: number; readonly width: number; readonly height: number }
-  | { readonly type: 'pointer-button'; readonly button: PointerButton; readonly down: boolean }
-  | { readonly type: 'pointer-scroll'; readonly notches: number }
+  | { readonly type: 'pointer-button'; readonly device: 'ps2' | 'vmmouse'; readonly button: PointerButton; readonly down: boolean }
+  | { readonly type: 'pointer-scroll'; readonly device: 'ps2' | 'vmmouse'; readonly notches: number }
   | { readonly type: 'reset' }
   | { readonly type: 'stats' }
   /** Writes save_state() to this file; the emulator runs on. */

@@ -15,7 +15,7 @@ import type {
   V86WorkerStats,
 } from './v86-protocol.js';
 import { scancodesForChord } from './v86-keys.js';
-import { withLoadableKernel } from './v86-kernel-image.js';
+import { kernelVideoMode, SETUP_VID_MODE_ADDRESS, withLoadableKernel } from './v86-kernel-image.js';
 import { installImageDataShim, VgaCamera, type V86Vga } from './v86-screen.js';
 import { biosKeyBuffer, typeChords, type KeyboardPort } from './v86-typing.js';
 import { PS2_PACKET_MS, PS2_STEP_PX, relativeWalk, type PointerButton } from '../pointer.js';
@@ -68,8 +68,11 @@ const emulator = new V86(withLoadableKernel(data.options) as unknown as V86Optio
 const internals = emulator as unknown as V86Internals;
 let started = false;
 
+// run() sends this before the first instruction: the moment to fix up what v86's loader wrote.
 emulator.add_listener('emulator-started', () => {
   started = true;
+  const mode = data.options.bzimage && !data.options.initial_state ? kernelVideoMode(data.options.cmdline ?? '') : undefined;
+  if (mode !== undefined) emulator.write_memory([mode & 0xff, mode >> 8], SETUP_VID_MODE_ADDRESS);
   post({ type: 'started' });
   post({ type: 'sample', stats: stats() });
 });
@@ -141,14 +144,34 @@ const keyboard: KeyboardPort = {
  * v86 always has both its PS/2 mouse and its VMware pointer (disable_mouse only leaves out the
  * browser's mouse handler): they are fed through the bus. The PS/2 mouse counts y upwards, and a
  * click event carries all three buttons, so their state is kept here.
+ *
+ * v86 also looks like a VMware VM to its guest, so a Linux with the vmmouse protocol built in
+ * binds it on the PS/2 port and then takes motion and buttons from the backdoor's queue only: a
+ * PS/2 packet just tells it to read that queue. v86 copies PS/2 deltas, clicks and wheel into
+ * the queue only under "pointer lock", and for the absolute pointer it queues clicks only after
+ * a position. So the device chosen decides the lock (set before every operation: a restored
+ * state does not carry it), and an absolute move is followed by a click event with the buttons
+ * as they are, whose PS/2 packet makes the guest read the queue (the backdoor raises no IRQ).
+ * A guest without vmmouse never enabled the backdoor, and reads the plain PS/2 stream as before.
  */
 const buttons: Record<PointerButton, boolean> = { left: false, middle: false, right: false };
+type PointerDeviceName = 'ps2' | 'vmmouse';
+
+function useDevice(device: PointerDeviceName): void {
+  internals.bus.send('mouse-pointer-lock', device === 'ps2');
+}
+
+function sendButtons(): void {
+  internals.bus.send('mouse-click', [buttons.left, buttons.middle, buttons.right]);
+}
 
 async function pointerMove(request: Extract<V86RequestEnvelope, { type: 'pointer-move' }>): Promise<void> {
   const { x, y, width, height } = request;
+  useDevice(request.device);
   if (request.device === 'vmmouse') {
     // v86 scales to 0..65535 by x / width: the pixel's centre, so the guest's driver lands on it.
     internals.bus.send('mouse-absolute', [x + 0.5, y + 0.5, width, height]);
+    sendButtons();
     return;
   }
   for (const [dx, dy] of relativeWalk(x, y, { width, height }, PS2_STEP_PX)) {
@@ -183,10 +206,12 @@ async function handle(request: V86RequestEnvelope): Promise<{ value: unknown; tr
       await pointerMove(request);
       return { value: instructions() };
     case 'pointer-button':
+      useDevice(request.device);
       buttons[request.button] = request.down;
-      internals.bus.send('mouse-click', [buttons.left, buttons.middle, buttons.right]);
+      sendButtons();
       return { value: instructions() };
     case 'pointer-scroll':
+      useDevice(request.device);
       // v86's wheel event counts up-notches (a browser's wheelDelta sign), one notch per event.
       for (let n = Math.abs(Math.trunc(request.notches)); n > 0; n--) internals.bus.send('mouse-wheel', [request.notches > 0 ? -1 : 1, 0]);
       return { value: instructions() };
