@@ -1,7 +1,7 @@
 /**
  * Pointer input shared by every backend: the refusal for a profile without a pointer, how a
- * screen pixel becomes an absolute device coordinate, how a relative (PS/2) device is walked to
- * a pixel, and clicks composed from button presses.
+ * screen pixel becomes an absolute device coordinate, and clicks composed from button presses.
+ * How a relative (PS/2) device is walked to a pixel is pointer-landing.ts.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { ConfigError } from '../errors.js';
@@ -32,31 +32,6 @@ export function checkPoint(x: number, y: number, size: { readonly width: number;
  */
 export function absoluteAxis(pixel: number, size: number, max: number): number {
   return Math.min(max, Math.floor(((pixel + 0.5) * (max + 1)) / size));
-}
-
-/** Largest PS/2 step that X's default acceleration (threshold 4) leaves alone. */
-export const PS2_STEP_PX = 4;
-/** One PS/2 packet per 10 ms, a mouse sampling at 100 Hz: the guest sees a slow, even motion. */
-export const PS2_PACKET_MS = 10;
-
-/**
- * Relative motion: a guest accelerates fast or large motion, so the walk first pins the pointer
- * in the top-left corner with big moves (acceleration only pushes it harder into the corner),
- * then goes to the pixel in steps of at most `step` px, small enough that no guest accelerates
- * them (X's default threshold is 4 px per event). Returns the deltas, one per packet.
- */
-export function relativeWalk(x: number, y: number, size: { readonly width: number; readonly height: number }, step: number): Array<readonly [number, number]> {
-  const deltas: Array<readonly [number, number]> = [];
-  const home = 100;
-  for (let n = Math.ceil((Math.max(size.width, size.height) * 2) / home); n > 0; n--) deltas.push([-home, -home]);
-  for (let dx = x, dy = y; dx > 0 || dy > 0; ) {
-    const sx = Math.min(step, dx);
-    const sy = Math.min(step, dy);
-    deltas.push([sx, sy]);
-    dx -= sx;
-    dy -= sy;
-  }
-  return deltas;
 }
 
 /** How long a button stays down in a click, and the gap between a double-click's two clicks. */

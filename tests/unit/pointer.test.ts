@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../harness/errors.js';
 import { FakeMachine } from '../../harness/machine/fake/fake-machine.js';
-import { absoluteAxis, clickAt, relativeWalk, requirePointer } from '../../harness/machine/pointer.js';
+import { absoluteAxis, clickAt, requirePointer } from '../../harness/machine/pointer.js';
+import { pinDeltas, stepDeltas } from '../../harness/machine/pointer-landing.js';
 import { absoluteMoveEvents, QEMU_ABS_MAX } from '../../harness/machine/qemu/qemu-pointer.js';
 import type { RawImage } from '../../harness/machine/raw-image.js';
 import { loadProfileFile, PROJECT_VM_CONFIGS } from '../../harness/vm-config/load-profile.js';
@@ -31,15 +32,22 @@ describe('absoluteAxis', () => {
   });
 });
 
-describe('relativeWalk', () => {
-  it('homes past the far corner, then steps to the pixel without a step over the limit', () => {
-    const deltas = relativeWalk(301, 7, { width: 800, height: 600 }, 4);
-    const homing = deltas.filter(([dx, dy]) => dx < 0 || dy < 0);
+describe('the PS/2 walk', () => {
+  it('pins past the far corner, then steps to the pixel without a step over the limit', () => {
+    const homing = pinDeltas({ width: 800, height: 600 });
+    expect(homing.every(([dx, dy]) => dx < 0 && dy < 0)).toBe(true);
     expect(homing.reduce((sum, [dx]) => sum + dx, 0)).toBeLessThanOrEqual(-1600);
-    const steps = deltas.slice(homing.length);
+    const steps = stepDeltas(301, 7, 4);
     expect(steps.every(([dx, dy]) => dx >= 0 && dy >= 0 && dx <= 4 && dy <= 4)).toBe(true);
     expect(steps.reduce((sum, [dx]) => sum + dx, 0)).toBe(301);
     expect(steps.reduce((sum, [, dy]) => sum + dy, 0)).toBe(7);
+  });
+
+  it('steps back as well as forward', () => {
+    const steps = stepDeltas(-5, 3, 1);
+    expect(steps).toHaveLength(5);
+    expect(steps.reduce((sum, [dx]) => sum + dx, 0)).toBe(-5);
+    expect(steps.reduce((sum, [, dy]) => sum + dy, 0)).toBe(3);
   });
 });
 

@@ -178,7 +178,8 @@ export class QemuMachine implements Machine {
   async pointerMove(x: number, y: number): Promise<void> {
     const device = requirePointer(this.spec.profile);
     const { width, height } = await this.screenshot();
-    await this.explainIfDead(qemuPointerMove(this.liveQmp(), device, x, y, { width, height }));
+    const screen = { size: { width, height }, screenshot: () => this.screenshot() };
+    await this.explainIfDead(qemuPointerMove(this.liveQmp(), this.liveHmp(), device, x, y, screen));
   }
 
   async pointerButton(button: PointerButton, down: boolean): Promise<void> {

@@ -6,7 +6,9 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { PointerDevice } from '../profile.js';
-import { absoluteAxis, checkPoint, PS2_PACKET_MS, PS2_STEP_PX, relativeWalk, type PointerButton } from '../pointer.js';
+import { absoluteAxis, checkPoint, type PointerButton } from '../pointer.js';
+import { landPointer, PS2_PACKET_MS, type Delta } from '../pointer-landing.js';
+import type { RawImage } from '../raw-image.js';
 import { readPort, type MonitorLines } from './port-io.js';
 import type { QmpClient } from './qmp-client.js';
 
@@ -27,44 +29,52 @@ export function absoluteMoveEvents(x: number, y: number, size: { readonly width:
 
 export async function qemuPointerMove(
   qmp: QmpClient,
+  hmp: MonitorLines,
   device: Exclude<PointerDevice, 'none'>,
   x: number,
   y: number,
-  size: { readonly width: number; readonly height: number },
+  screen: { readonly size: { readonly width: number; readonly height: number }; readonly screenshot: () => Promise<RawImage> },
 ): Promise<void> {
-  checkPoint(x, y, size);
+  checkPoint(x, y, screen.size);
   if (device !== 'ps2') {
-    await qmp.execute('input-send-event', { events: absoluteMoveEvents(x, y, size) });
+    await qmp.execute('input-send-event', { events: absoluteMoveEvents(x, y, screen.size) });
     return;
   }
-  for (const [dx, dy] of relativeWalk(x, y, size, PS2_STEP_PX)) {
-    await qmp.execute('input-send-event', {
-      events: [
-        { type: 'rel', data: { axis: 'x', value: dx } },
-        { type: 'rel', data: { axis: 'y', value: dy } },
-      ],
-    });
-    await delay(PS2_PACKET_MS);
-  }
+  const send = async (deltas: readonly Delta[]): Promise<void> => {
+    for (const [dx, dy] of deltas) {
+      await qmp.execute('input-send-event', {
+        events: [
+          { type: 'rel', data: { axis: 'x', value: dx } },
+          { type: 'rel', data: { axis: 'y', value: dy } },
+        ],
+      });
+      await delay(PS2_PACKET_MS);
+    }
+    await drainPs2(hmp);
+  };
+  await landPointer({ send, screenshot: screen.screenshot }, x, y, screen.size);
 }
 
 /** The i8042's status port; bit 0: its output buffer holds a byte the guest has not read. */
 const I8042_STATUS = 0x64;
-/** How long a button change waits for the guest to read the PS/2 queue before it goes anyway. */
+/** How long a wait for the guest to read the PS/2 queue lasts before it goes on anyway. */
 const PS2_DRAIN_TIMEOUT_MS = 1000;
+
+/** Waits until the guest has read what the i8042 holds; a guest that reads nothing (no driver) is given up on after PS2_DRAIN_TIMEOUT_MS. */
+async function drainPs2(hmp: MonitorLines): Promise<void> {
+  const deadline = performance.now() + PS2_DRAIN_TIMEOUT_MS;
+  while ((await readPort(hmp, I8042_STATUS)) & 0x01 && performance.now() < deadline) await delay(PS2_PACKET_MS);
+}
 
 /**
  * QEMU's PS/2 mouse sends the button state in a packet only while its queue (16 bytes) has room,
  * and otherwise keeps the state for the next event: a press and release made while a slow guest
  * has not read the packets before them reach it as one packet with the button up, and the click
  * is lost. So on PS/2 a button change first waits until the guest has read what the controller
- * holds; a guest that reads nothing (no driver) gets it after PS2_DRAIN_TIMEOUT_MS anyway.
+ * holds.
  */
 export async function qemuPointerButton(qmp: QmpClient, hmp: MonitorLines, device: Exclude<PointerDevice, 'none'>, button: PointerButton, down: boolean): Promise<void> {
-  if (device === 'ps2') {
-    const deadline = performance.now() + PS2_DRAIN_TIMEOUT_MS;
-    while ((await readPort(hmp, I8042_STATUS)) & 0x01 && performance.now() < deadline) await delay(PS2_PACKET_MS);
-  }
+  if (device === 'ps2') await drainPs2(hmp);
   await qmp.execute('input-send-event', { events: [{ type: 'btn', data: { button, down } }] });
 }
 

@@ -22,7 +22,8 @@ import { V86_STATE_FILE, v86Options, type V86OptionsJson } from './v86-options.j
 import { join } from 'node:path';
 import type { V86Replies, V86Request, V86WorkerData, V86WorkerMessage, V86WorkerStats } from './v86-protocol.js';
 import { maxTypingMs } from './v86-typing.js';
-import { checkPoint, PS2_PACKET_MS, PS2_STEP_PX, relativeWalk, requirePointer, type PointerButton } from '../pointer.js';
+import { checkPoint, requirePointer, type PointerButton } from '../pointer.js';
+import { landPointer, PS2_PACKET_MS, type Delta } from '../pointer-landing.js';
 
 export interface V86MachineOptions {
   /** The x86→wasm JIT; default on (a Linux boot is ≥ 2.6× faster; GRUB's menu 1.4 s slower), or BOOTGATE_V86_JIT=0. See V86Host.jit. */
@@ -195,8 +196,14 @@ export class V86Machine implements Machine {
     const device = this.pointerDevice();
     const { width, height } = await this.screenshot();
     checkPoint(x, y, { width, height });
-    const walkMs = device === 'ps2' ? relativeWalk(x, y, { width, height }, PS2_STEP_PX).length * PS2_PACKET_MS : 0;
-    this.guestClock.recordInput(await this.request({ type: 'pointer-move', device, x, y, width, height }, this.requestTimeoutMs + walkMs));
+    if (device === 'vmmouse') {
+      this.guestClock.recordInput(await this.request({ type: 'pointer-absolute', x, y, width, height }));
+      return;
+    }
+    const send = async (deltas: readonly Delta[]): Promise<void> => {
+      this.guestClock.recordInput(await this.request({ type: 'pointer-deltas', deltas }, this.requestTimeoutMs + deltas.length * PS2_PACKET_MS));
+    };
+    await landPointer({ send, screenshot: () => this.screenshot() }, x, y, { width, height });
   }
 
   async pointerButton(button: PointerButton, down: boolean): Promise<void> {

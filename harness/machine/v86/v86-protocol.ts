@@ -23,8 +23,10 @@ export type V86Request =
   /** Chords, not text: the main thread turns text into keys so a bad character is a ConfigError there. */
   | { readonly type: 'type'; readonly chords: readonly Chord[]; readonly msPerChar: number }
   | { readonly type: 'serial'; readonly text: string }
-  /** (x, y) on a width×height screen: the vmmouse jumps there, the PS/2 mouse is walked there. */
-  | { readonly type: 'pointer-move'; readonly device: 'ps2' | 'vmmouse'; readonly x: number; readonly y: number; readonly width: number; readonly height: number }
+  /** The vmmouse to (x, y) on a width×height screen. */
+  | { readonly type: 'pointer-absolute'; readonly x: number; readonly y: number; readonly width: number; readonly height: number }
+  /** PS/2 packets, one per delta (screen pixels, y down), paced like a mouse: the main thread walks the pointer with them. */
+  | { readonly type: 'pointer-deltas'; readonly deltas: ReadonlyArray<readonly [number, number]> }
   | { readonly type: 'pointer-button'; readonly device: 'ps2' | 'vmmouse'; readonly button: PointerButton; readonly down: boolean }
   | { readonly type: 'pointer-scroll'; readonly device: 'ps2' | 'vmmouse'; readonly notches: number }
   | { readonly type: 'reset' }
@@ -53,7 +55,8 @@ export interface V86Replies {
   press: number;
   type: number;
   serial: number;
-  'pointer-move': number;
+  'pointer-absolute': number;
+  'pointer-deltas': number;
   'pointer-button': number;
   'pointer-scroll': number;
   reset: number;

@@ -18,7 +18,8 @@ import { scancodesForChord } from './v86-keys.js';
 import { kernelVideoMode, SETUP_VID_MODE_ADDRESS, withLoadableKernel } from './v86-kernel-image.js';
 import { installImageDataShim, VgaCamera, type V86Vga } from './v86-screen.js';
 import { biosKeyBuffer, typeChords, type KeyboardPort } from './v86-typing.js';
-import { PS2_PACKET_MS, PS2_STEP_PX, relativeWalk, type PointerButton } from '../pointer.js';
+import type { PointerButton } from '../pointer.js';
+import { PS2_PACKET_MS } from '../pointer-landing.js';
 
 /** The parts of v86's internals used here; they are not in its typings. */
 interface V86Internals {
@@ -165,16 +166,9 @@ function sendButtons(): void {
   internals.bus.send('mouse-click', [buttons.left, buttons.middle, buttons.right]);
 }
 
-async function pointerMove(request: Extract<V86RequestEnvelope, { type: 'pointer-move' }>): Promise<void> {
-  const { x, y, width, height } = request;
-  useDevice(request.device);
-  if (request.device === 'vmmouse') {
-    // v86 scales to 0..65535 by x / width: the pixel's centre, so the guest's driver lands on it.
-    internals.bus.send('mouse-absolute', [x + 0.5, y + 0.5, width, height]);
-    sendButtons();
-    return;
-  }
-  for (const [dx, dy] of relativeWalk(x, y, { width, height }, PS2_STEP_PX)) {
+async function pointerDeltas(deltas: ReadonlyArray<readonly [number, number]>): Promise<void> {
+  useDevice('ps2');
+  for (const [dx, dy] of deltas) {
     internals.bus.send('mouse-delta', [dx, -dy]);
     await delay(PS2_PACKET_MS);
   }
@@ -202,8 +196,14 @@ async function handle(request: V86RequestEnvelope): Promise<{ value: unknown; tr
     case 'serial':
       emulator.serial0_send(request.text);
       return { value: instructions() };
-    case 'pointer-move':
-      await pointerMove(request);
+    case 'pointer-absolute':
+      useDevice('vmmouse');
+      // v86 scales to 0..65535 by x / width: the pixel's centre, so the guest's driver lands on it.
+      internals.bus.send('mouse-absolute', [request.x + 0.5, request.y + 0.5, request.width, request.height]);
+      sendButtons();
+      return { value: instructions() };
+    case 'pointer-deltas':
+      await pointerDeltas(request.deltas);
       return { value: instructions() };
     case 'pointer-button':
       useDevice(request.device);

@@ -1,0 +1,125 @@
+/**
+ * landPointer against a simulated guest: a pointer that the guest accelerates by the speed of each
+ * packet (as libinput does), a desktop with a button that lights up under the pointer, and an
+ * arrow cursor drawn into every frame. The plain walk ends off the pixel there; the landing must
+ * find the cursor and nudge it on, and must leave a guest that draws no cursor alone.
+ */
+import { describe, expect, it } from 'vitest';
+import { landPointer, type Delta, type RelativePointerPort } from '../../harness/machine/pointer-landing.js';
+import type { RawImage } from '../../harness/machine/raw-image.js';
+
+/** A 12×19 arrow: '#' black outline, '.' white fill; its hotspot is the top-left pixel. */
+const ARROW = [
+  '#',
+  '##',
+  '#.#',
+  '#..#',
+  '#...#',
+  '#....#',
+  '#.....#',
+  '#......#',
+  '#.......#',
+  '#........#',
+  '#.........#',
+  '#......#####',
+  '#...#..#',
+  '#..##..#',
+  '#.#  #..#',
+  '##   #..#',
+  '#     #..#',
+  '      #..#',
+  '       ##',
+];
+
+interface GuestOptions {
+  /** Screen pixels per packet pixel, by the packet's size: the guest's acceleration. */
+  readonly gain: (packet: number) => number;
+  readonly drawsCursor: boolean;
+}
+
+class SimulatedGuest implements RelativePointerPort {
+  x = 640;
+  y = 400;
+  private rx = 0;
+  private ry = 0;
+  frames = 0;
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    private readonly options: GuestOptions,
+  ) {}
+
+  async send(deltas: readonly Delta[]): Promise<void> {
+    for (const [dx, dy] of deltas) {
+      const g = this.options.gain(Math.hypot(dx, dy));
+      // Sub-pixel remainders carry over, as libinput keeps them.
+      this.rx += dx * g;
+      this.ry += dy * g;
+      const [mx, my] = [Math.trunc(this.rx), Math.trunc(this.ry)];
+      this.rx -= mx;
+      this.ry -= my;
+      this.x = Math.min(this.width - 1, Math.max(0, this.x + mx));
+      this.y = Math.min(this.height - 1, Math.max(0, this.y + my));
+    }
+  }
+
+  async screenshot(): Promise<RawImage> {
+    this.frames++;
+    const { width, height } = this;
+    const data = new Uint8Array(width * height * 4);
+    const button = { x: 1100, y: 700, width: 120, height: 40 };
+    const hover = this.x >= button.x && this.x < button.x + button.width && this.y >= button.y && this.y < button.y + button.height;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = (y * width + x) * 4;
+        const inButton = x >= button.x && x < button.x + button.width && y >= button.y && y < button.y + button.height;
+        const [r, g, b] = inButton ? (hover ? [90, 140, 230] : [60, 90, 160]) : [(x * 7) & 0xff, (y * 3) & 0xff, 120];
+        data.set([r, g, b, 255], i);
+      }
+    }
+    if (this.options.drawsCursor) {
+      ARROW.forEach((row, dy) =>
+        [...row].forEach((c, dx) => {
+          const [px, py] = [this.x + dx, this.y + dy];
+          if (c === ' ' || px >= width || py >= height) return;
+          data.set(c === '#' ? [0, 0, 0, 255] : [255, 255, 255, 255], (py * width + px) * 4);
+        }),
+      );
+    }
+    return { width, height, data };
+  }
+}
+
+/** libinput-like: slow packets slowed down, fast ones sped up. */
+const accelerated = (packet: number) => (packet <= 1.5 ? 0.6 : packet <= 6 ? 1.3 : 2);
+
+describe('landPointer', () => {
+  it('puts an accelerated cursor on the pixel asked for, where the plain walk misses it', async () => {
+    for (const [x, y] of [[1220, 774], [100, 650], [1279, 799], [40, 5]] as const) {
+      const guest = new SimulatedGuest(1280, 800, { gain: accelerated, drawsCursor: true });
+      const landing = await landPointer(guest, x, y, guest);
+      expect({ x: guest.x, y: guest.y }, `asked ${x},${y}`).toEqual({ x, y });
+      expect(landing.seen, `asked ${x},${y}`).toBeDefined();
+    }
+  });
+
+  it('the simulated acceleration does throw the plain walk off (so the test above can fail)', async () => {
+    const guest = new SimulatedGuest(1280, 800, { gain: accelerated, drawsCursor: false });
+    const landing = await landPointer(guest, 1220, 774, guest);
+    expect(landing).toEqual({ nudges: 0 });
+    expect(Math.abs(guest.x - 1220) + Math.abs(guest.y - 774)).toBeGreaterThan(20);
+  });
+
+  it('needs no nudge where the guest does not accelerate, and costs a few frames (two per leg and one at the corner)', async () => {
+    const guest = new SimulatedGuest(800, 600, { gain: () => 1, drawsCursor: true });
+    const landing = await landPointer(guest, 123, 457, guest);
+    expect(landing).toEqual({ seen: { x: 123, y: 457 }, nudges: 0 });
+    expect(guest.frames).toBeLessThanOrEqual(6);
+  });
+
+  it('walks a pointer into the corner area without reading the cursor there', async () => {
+    const guest = new SimulatedGuest(800, 600, { gain: () => 1, drawsCursor: true });
+    expect(await landPointer(guest, 10, 20, guest)).toEqual({ nudges: 0 });
+    expect({ x: guest.x, y: guest.y }).toEqual({ x: 10, y: 20 });
+  });
+});
