@@ -3,7 +3,7 @@
  * accelerates it. Small slow steps keep X's classic acceleration out, but not libinput's or an
  * old desktop OS's, which scale every motion by its speed: there a walk ends tens of pixels off.
  * The guest draws its cursor into the frame, so after the walk bootgate finds it there and
- * nudges it until it is on the pixel.
+ * moves it on, leg by leg, until it is on the pixel.
  *
  * Finding the cursor needs no knowledge of its shape: pinned in the top-left corner (where
  * acceleration only pushes it harder), it covers the corner's pixels; once it has left, the
@@ -36,8 +36,10 @@ const MIN_SPRITE_PIXELS = 12;
 /** A candidate must show this share of the cursor's pixels, each within COLOUR_SLACK. */
 const MIN_MATCH = 0.9;
 const COLOUR_SLACK = 48;
-/** Nudges after the walk; acceleration shrinks with distance, so a few are enough. */
-const MAX_NUDGES = 12;
+/** Legs after the first: far legs shrink by a quarter or more each, near ones go 1 px at a time. */
+const MAX_CORRECTIONS = 16;
+/** Within this many pixels the legs are 1 px steps, which no guest accelerates much. */
+const NEAR_PX = 8;
 /** Frames taken until two in a row are the same, after the guest has read the packets. */
 const SETTLE_FRAMES = 8;
 const SETTLE_GAP_MS = 40;
@@ -72,68 +74,63 @@ interface Sprite {
 export interface PointerLanding {
   /** Where the cursor was last seen; undefined when the guest draws none that could be found. */
   readonly seen?: { readonly x: number; readonly y: number };
-  /** How many nudges the walk needed after the walk itself. */
-  readonly nudges: number;
+  /** How many legs the walk took after the first (each followed by a look at the cursor). */
+  readonly corrections: number;
 }
 
 /**
  * Walks the pointer to (x, y) and, where the guest's cursor can be found, corrects until it is
  * there. Never fails on its own: a cursor that cannot be found, or that will not land, leaves the
  * pointer where the walk took it (the step that needed the spot fails on what the screen shows).
+ *
+ * Each leg goes part of the way left, at the gain the last leg showed, and a look at the frame
+ * says where it ended. A guest's gain grows with the speed and length of a motion (libinput's
+ * does), so a long leg's gain overestimates the next, shorter one's: the legs undershoot, which
+ * is safe, where an overshoot could push the cursor into the bottom-right corner, out of sight.
  */
 export async function landPointer(port: RelativePointerPort, x: number, y: number, size: { readonly width: number; readonly height: number }): Promise<PointerLanding> {
   await port.send(pinDeltas(size));
   // A target inside the corner would cover the pixels the cursor is read from.
   if (x < CORNER_PX && y < CORNER_PX) {
     await port.send(stepDeltas(x, y, PS2_STEP_PX));
-    return { nudges: 0 };
+    return { corrections: 0 };
   }
   const corner = await settledFrame(port);
-  // Half way first, where the cursor cannot overshoot the screen's edge, to learn the guest's
-  // gain at the walk's speed; then the rest at that gain.
+  // Half way first (unless that is still in the corner), to learn the guest's gain.
   const half = { x: Math.round(x / 2), y: Math.round(y / 2) };
-  const twoLegs = half.x >= CORNER_PX || half.y >= CORNER_PX;
-  const firstLeg = twoLegs ? half : { x, y };
+  const firstLeg = half.x >= CORNER_PX || half.y >= CORNER_PX ? half : { x, y };
   await port.send(stepDeltas(firstLeg.x, firstLeg.y, PS2_STEP_PX));
   let frame = await settledFrame(port);
   const sprite = spriteFrom(corner, frame);
-  if (!sprite) {
-    if (twoLegs) await port.send(stepDeltas(x - half.x, y - half.y, PS2_STEP_PX));
+  const found = sprite && findSprite(frame, sprite, changedBox(corner, frame, [{ x: 0, y: 0, width: CORNER_PX, height: CORNER_PX }]), firstLeg);
+  if (!sprite || !found) {
+    await port.send(stepDeltas(x - firstLeg.x, y - firstLeg.y, PS2_STEP_PX));
     await pushToEdges(port, x, y, size);
-    return { nudges: 0 };
+    return { corrections: 0 };
   }
-  const cornerBox = [{ x: 0, y: 0, width: CORNER_PX, height: CORNER_PX }];
-  let seen = findSprite(frame, sprite, changedBox(corner, frame, cornerBox), firstLeg);
-  if (twoLegs && seen) {
-    const walkGain = { x: legGain(seen.x, half.x), y: legGain(seen.y, half.y) };
-    const before = frame;
-    const rest = { x: Math.round((x - seen.x) / walkGain.x), y: Math.round((y - seen.y) / walkGain.y) };
-    await port.send(stepDeltas(rest.x, rest.y, PS2_STEP_PX));
-    frame = await settledFrame(port);
-    const moved = changedBox(before, frame);
-    seen = moved ? findSprite(frame, sprite, grow(moved, sprite), { x, y }) : seen;
-  }
-  // Pixels per pixel sent, per axis, as the last nudge showed; the first nudge assumes 1.
-  const gain = { x: 1, y: 1 };
-  let nudges = 0;
+  let seen: { x: number; y: number } = found;
+  const gain = { x: legGain(seen.x, firstLeg.x, 1), y: legGain(seen.y, firstLeg.y, 1) };
   const onEdge = { x: x === size.width - 1, y: y === size.height - 1 };
   const off = (at: { x: number; y: number }) => ({ x: onEdge.x ? 0 : x - at.x, y: onEdge.y ? 0 : y - at.y });
-  while (seen && (off(seen).x !== 0 || off(seen).y !== 0) && nudges < MAX_NUDGES) {
+  let corrections = 0;
+  for (; corrections < MAX_CORRECTIONS && (off(seen).x !== 0 || off(seen).y !== 0); corrections++) {
     const error = off(seen);
-    const sent = { x: nudgeFor(error.x, gain.x), y: nudgeFor(error.y, gain.y) };
-    await port.send(stepDeltas(sent.x, sent.y, 1));
-    nudges++;
+    const near = Math.max(Math.abs(error.x), Math.abs(error.y)) <= NEAR_PX;
+    // A guest that moved exactly what it was sent does not accelerate: go all the way.
+    const whole = near || (gain.x === 1 && gain.y === 1);
+    const leg = { x: legFor(error.x, gain.x, whole), y: legFor(error.y, gain.y, whole) };
+    await port.send(stepDeltas(leg.x, leg.y, near ? 1 : PS2_STEP_PX));
     const before = frame;
     frame = await settledFrame(port);
     const moved = changedBox(before, frame);
-    const next = moved ? findSprite(frame, sprite, grow(moved, sprite), { x: seen.x + sent.x, y: seen.y + sent.y }) : seen;
-    if (!next) return { nudges };
-    if (sent.x !== 0 && next.x !== seen.x) gain.x = clampGain((next.x - seen.x) / sent.x);
-    if (sent.y !== 0 && next.y !== seen.y) gain.y = clampGain((next.y - seen.y) / sent.y);
+    const next = moved ? findSprite(frame, sprite, grow(moved, sprite), { x: seen.x + leg.x, y: seen.y + leg.y }) : seen;
+    if (!next) break;
+    gain.x = legGain(next.x - seen.x, leg.x, gain.x);
+    gain.y = legGain(next.y - seen.y, leg.y, gain.y);
     seen = next;
   }
   await pushToEdges(port, x, y, size);
-  return { ...(seen ? { seen } : {}), nudges };
+  return { seen, corrections };
 }
 
 /**
@@ -142,18 +139,22 @@ export async function landPointer(port: RelativePointerPort, x: number, y: numbe
  */
 async function pushToEdges(port: RelativePointerPort, x: number, y: number, size: { readonly width: number; readonly height: number }): Promise<void> {
   const push = { x: x === size.width - 1 ? 100 : 0, y: y === size.height - 1 ? 100 : 0 };
-  if (push.x || push.y) await port.send([[push.x, push.y]]);
+  if (push.x || push.y) await port.send(pinDeltas(size).map(() => [push.x, push.y] as const));
 }
 
-/** The gain a leg showed on one axis; a leg too short to tell counts as 1. */
-function legGain(seen: number, sent: number): number {
-  return sent >= 8 ? clampGain(seen / sent) : 1;
+/** The gain a leg showed on one axis: pixels moved per pixel sent; a leg too short to tell keeps the last. */
+function legGain(moved: number, sent: number, last: number): number {
+  return Math.abs(sent) >= 4 && Math.sign(moved) === Math.sign(sent) ? clampGain(moved / sent) : last;
 }
 
-/** Pixels to send for `error` at `gain`: at least one towards the target, so a slow guest's sub-pixel remainder adds up. */
-function nudgeFor(error: number, gain: number): number {
+/**
+ * The pixels to send towards an `error` at `gain`: three quarters of the way while far (so a
+ * gain that grew with the leg's length does not overshoot), all of it once near or where the
+ * guest does not accelerate, and at least one, so a slow guest's sub-pixel remainders add up.
+ */
+function legFor(error: number, gain: number, whole: boolean): number {
   if (error === 0) return 0;
-  return Math.sign(error) * Math.max(1, Math.round(Math.abs(error) / gain));
+  return Math.sign(error) * Math.max(1, Math.round((Math.abs(error) * (whole ? 1 : 0.75)) / gain));
 }
 
 function clampGain(gain: number): number {
