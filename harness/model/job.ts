@@ -12,4 +12,6 @@ export interface Job {
   readonly profile: Profile;
   /** The declared expected failure for this backend × profile, if any. */
   readonly expectation?: Expectation;
+  /** Why the scenario excludes this backend × profile: the job is skipped without a boot. */
+  readonly exclusion?: string;
 }

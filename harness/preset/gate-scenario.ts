@@ -50,6 +50,7 @@ export function gateScenario(loaded: LoadedPreset): Scenario {
     goldenDir: join(PROJECT_ROOT, 'golden-screens'),
     guestClock: phases.some((p) => p.guestBudget),
     expect: incompatible.map((i) => ({ profile: i.profile, outcome: 'failed' as const, reason: `incompatible: ${i.reason}`, evidence: literalPattern(i.evidence) })),
+    exclude: [],
     phases,
   };
 }

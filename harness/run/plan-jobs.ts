@@ -40,8 +40,10 @@ export function planJobs(scenarios: readonly Scenario[], filters: PlanFilters = 
         if (filters.grep && !filters.grep.test(id)) continue;
         if (seen.has(id)) throw new ConfigError(`two scenarios are both named "${scenario.name}"`, { file: scenario.file, field: 'name' });
         seen.add(id);
-        const expectation = scenario.expect.find((e) => (!e.backend || e.backend === backend) && (!e.profile || e.profile === profile.name));
-        jobs.push({ id, scenario, backend, profile, ...(expectation ? { expectation } : {}) });
+        const applies = (e: { backend?: string; profile?: string }) => (!e.backend || e.backend === backend) && (!e.profile || e.profile === profile.name);
+        const expectation = scenario.expect.find(applies);
+        const exclusion = scenario.exclude.find(applies)?.reason;
+        jobs.push({ id, scenario, backend, profile, ...(expectation ? { expectation } : {}), ...(exclusion ? { exclusion } : {}) });
       }
     }
   }

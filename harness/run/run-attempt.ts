@@ -5,7 +5,7 @@
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { BootgateError, InterruptedError, WaitTimeoutError, ScreenMismatchError, ScreenUnstableError } from '../errors.js';
+import { BootgateError, InterruptedError, WaitTimeoutError, ScreenMismatchError, ScreenUnstableError, UnsupportedProfileError } from '../errors.js';
 import type { GuestEvent } from '../budget/guest-time.js';
 import { checkGuestBudgets, phaseBudgets, wallBudgetError } from '../budget/phase-budgets.js';
 import type { Machine, MachineFactory } from '../machine/machine.js';
@@ -107,6 +107,7 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
     return new GoldenStore(owner.dir, owner.scenario, job.backend, options.updateMode);
   };
   try {
+    if (job.exclusion) throw new UnsupportedProfileError(job.backend, 'exclude', job.exclusion);
     // Waiting for memory is not the job's time: its timeout and durations start once admitted.
     releaseMemory = await options.memory?.admit(job, controller.signal);
     started = performance.now();

@@ -56,6 +56,7 @@ export function loadScenario(file: string, loading: readonly string[] = []): Sce
     goldenDir: data.goldens ? resolvePath(dir, data.goldens) : defaultGoldenDir(dir),
     ...(source ? { originGoldens: originGoldens(source.scenario, source.afterStep) } : {}),
     expect: data.expect,
+    exclude: data.exclude,
     phases,
     // The snapshot was taken on guest time or not: a job starting from it must run the same way.
     guestClock: data.guestClock ?? (phases.some((p) => p.guestBudget) || !!inherited?.guestClock),

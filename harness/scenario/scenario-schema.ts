@@ -71,6 +71,15 @@ const expectationSchema = z.strictObject({
   evidence: patternSchema.optional(),
 });
 
+/** A backend × profile pair of the matrix not to run, reported as skipped with the reason. */
+const exclusionSchema = z
+  .strictObject({
+    backend: z.enum(BACKENDS).optional(),
+    profile: z.string().optional(),
+    reason: z.string().min(1),
+  })
+  .refine((e) => e.backend !== undefined || e.profile !== undefined, { message: 'name the backend, the profile or both' });
+
 export const scenarioSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -94,6 +103,7 @@ export const scenarioSchema = z
     guestClock: z.boolean().optional(),
     goldens: z.string().optional(),
     expect: z.array(expectationSchema).default([]),
+    exclude: z.array(exclusionSchema).default([]),
     phases: z.array(phaseSchema).min(1).optional(),
     steps: z.array(stepSchema).min(1).optional(),
   })
@@ -105,6 +115,7 @@ export const scenarioSchema = z
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type ScenarioData = z.output<typeof scenarioSchema>;
 export type ExpectationData = z.output<typeof expectationSchema>;
+export type ExclusionData = z.output<typeof exclusionSchema>;
 
 export function scenarioJsonSchema(): unknown {
   return z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' });

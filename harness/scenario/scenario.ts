@@ -3,12 +3,13 @@ import type { BackendName } from '../machine/machine.js';
 import type { Media } from '../machine/media.js';
 import type { BootDevice } from '../machine/profile.js';
 import type { StepData } from '../steps/step-schema.js';
-import type { ExpectationData } from './scenario-schema.js';
+import type { ExclusionData, ExpectationData } from './scenario-schema.js';
 import type { Pattern } from '../config/pattern.js';
 
 export type { Pattern } from '../config/pattern.js';
 export type Step = StepData;
 export type Expectation = ExpectationData;
+export type Exclusion = ExclusionData;
 
 export interface Phase {
   readonly name: string;
@@ -69,6 +70,8 @@ export interface Scenario {
    */
   readonly originGoldens?: readonly { readonly throughStep: number; readonly dir: string; readonly scenario: string }[];
   readonly expect: readonly Expectation[];
+  /** Backend × profile pairs of the matrix that are skipped with a reason instead of booted. */
+  readonly exclude: readonly Exclusion[];
   readonly phases: readonly Phase[];
   /** Run on guest time and record each phase's guest time (always true when a phase has a guest budget). */
   readonly guestClock: boolean;

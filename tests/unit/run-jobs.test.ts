@@ -138,6 +138,20 @@ describe('running jobs on a fake machine', () => {
     expect(other.results[0]!.outcome).toBe('failed');
   });
 
+  it('an excluded backend × profile is skipped with its reason and never boots; the rest of the matrix runs', async () => {
+    project = new TempProject();
+    const { results, machines } = await runFake(
+      project,
+      `${HEAD}backends: [qemu, v86]\nexclude:\n  - {backend: v86, reason: this guest needs a VMware hypervisor}\nsteps:\n  - waitSerial: ok\n`,
+      { timeline: [{ at: 5, serial: 'ok' }] },
+    );
+    const byBackend = Object.fromEntries(results.map((r) => [r.backend, r]));
+    expect(byBackend.qemu!.outcome).toBe('passed');
+    expect(byBackend.v86!.outcome).toBe('skipped');
+    expect(byBackend.v86!.error!.message).toMatch(/exclude: this guest needs a VMware hypervisor/);
+    expect(machines.map((m) => m.backend)).toEqual(['qemu']);
+  });
+
   it('an expected failure that passes is a failure, so stale expectations do not linger', async () => {
     project = new TempProject();
     const { results } = await runFake(project, `${HEAD}expect:\n  - {outcome: failed, reason: was broken}\nsteps:\n  - waitSerial: ok\n`, {
