@@ -161,8 +161,12 @@ function clampGain(gain: number): number {
   return Math.min(4, Math.max(0.25, gain));
 }
 
-/** A frame the guest has finished drawing: two in a row the same, or the last of a few. */
+/**
+ * A frame the guest has finished drawing: two in a row the same, or the last of a few. The first
+ * is taken a moment after the packets were read, so the guest's window system has had its turn.
+ */
 async function settledFrame(port: RelativePointerPort): Promise<RawImage> {
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_GAP_MS));
   let last = await port.screenshot();
   for (let n = 1; n < SETTLE_FRAMES; n++) {
     await new Promise((resolve) => setTimeout(resolve, SETTLE_GAP_MS));

@@ -27,7 +27,8 @@ interface V86Internals {
     cpu: {
       devices: {
         vga: V86Vga;
-        ps2: { kbd_buffer: { length: number } };
+        ps2: { kbd_buffer: { length: number }; mouse_buffer: { length: number } };
+        vmware?: { queue: { length: number } };
         ide?: { primary?: { master?: { buffer?: DiskBuffer } } };
       };
       wasm_memory: WebAssembly.Memory;
@@ -166,12 +167,21 @@ function sendButtons(): void {
   internals.bus.send('mouse-click', [buttons.left, buttons.middle, buttons.right]);
 }
 
+/** How long a walk waits for the guest to read what it was sent before it answers anyway. */
+const MOUSE_DRAIN_TIMEOUT_MS = 2000;
+
 async function pointerDeltas(deltas: ReadonlyArray<readonly [number, number]>): Promise<void> {
   useDevice('ps2');
   for (const [dx, dy] of deltas) {
     internals.bus.send('mouse-delta', [dx, -dy]);
     await delay(PS2_PACKET_MS);
   }
+  // On a loaded host the guest reads its mouse late: the walk looks at the cursor only once the
+  // guest has taken the PS/2 bytes and the VMware queue (a guest with no mouse driver takes
+  // none, and gets its answer after the timeout).
+  const { ps2, vmware } = cpu().devices;
+  const deadline = performance.now() + MOUSE_DRAIN_TIMEOUT_MS;
+  while ((ps2.mouse_buffer.length > 0 || (vmware?.queue.length ?? 0) > 0) && performance.now() < deadline) await delay(PS2_PACKET_MS);
 }
 
 async function handle(request: V86RequestEnvelope): Promise<{ value: unknown; transfer?: ArrayBuffer[] }> {
