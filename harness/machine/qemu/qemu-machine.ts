@@ -13,7 +13,8 @@ import type { CursorCell, Machine, MachineExit, MachineSpec, MachineStats } from
 import type { Media } from '../media.js';
 import type { RawImage } from '../raw-image.js';
 import { SerialLog } from '../serial-log.js';
-import { createDiskOverlay, detectDiskFormat, overlayCommand, restoreDiskOverlay, type DiskFormat } from './disk-overlay.js';
+import { createDiskOverlay, overlayCommand, restoreDiskOverlay } from './disk-overlay.js';
+import { checkDiskImage, type DiskFormat } from './inspect-disk-image.js';
 import { loadMigration, saveMigration } from './qemu-migration.js';
 import { requireExecutable } from './find-executable.js';
 import { guestClockPlugin } from './guest-clock-plugin.js';
@@ -236,7 +237,7 @@ export class QemuMachine implements Machine {
     let spec = this.spec;
     const { disk } = spec.media;
     if (files.diskOverlay && disk) {
-      const made = this.overlayArgv ?? overlayCommand('qemu-img', disk, undefined, this.files.diskOverlay!);
+      const made = this.overlayArgv ?? overlayCommand('qemu-img', disk, this.lineInputs.diskFormat ?? spec.media.diskFormat ?? 'raw', this.files.diskOverlay!);
       steps.push(made.map((arg) => (arg === this.files.diskOverlay ? files.diskOverlay! : arg)));
     } else if (disk && spec.media.diskWritable && disk.startsWith(`${spec.workDir}/`)) {
       // A fresh per-job disk lives in workDir, which is gone after the job: the line makes a blank one of its size.
@@ -264,14 +265,16 @@ export class QemuMachine implements Machine {
       await checkMedia(this.spec.media);
       const binary = requireExecutable(this.binary, QEMU_INSTALL_HINT);
       // Independent and each an exec or a file read: done at once, they cost one wait.
+      const { disk, diskFormat: declared, diskBackingWithin } = this.spec.media;
       const [sandbox, diskFormat, plugin] = await Promise.all([
         supportsSandbox(binary),
-        this.spec.media.disk && this.spec.media.diskWritable ? detectDiskFormat(this.spec.media.disk) : undefined,
+        // Before any QEMU tool opens it as an image: a qcow2 naming a host file is refused here.
+        disk ? checkDiskImage(disk, { format: declared, backingWithin: diskBackingWithin }) : undefined,
         this.spec.guestClock ? guestClockPlugin() : undefined,
         createWorkFiles(this.files).then((files) => (this.files = files)),
       ]);
       this.throwIfStopping();
-      await this.prepareDisk();
+      if (diskFormat) await this.prepareDisk(diskFormat);
       this.lineInputs = { ...(diskFormat ? { diskFormat } : {}), options: { sandbox, ...(plugin ? { guestClockPlugin: plugin } : {}) } };
       this.argv = qemuCommandLine(this.spec, { ...this.files, ...(diskFormat ? { diskFormat } : {}) }, this.lineInputs.options);
       this.throwIfStopping();
@@ -312,13 +315,13 @@ export class QemuMachine implements Machine {
   }
 
   /** A fresh overlay over the input disk, or, when restoring, the saved overlay or the saved writable disk. */
-  private async prepareDisk(): Promise<void> {
+  private async prepareDisk(format: DiskFormat): Promise<void> {
     const { disk, diskWritable } = this.spec.media;
     const saved = this.spec.restoreFrom;
     if (!disk) return;
     if (this.files.diskOverlay) {
-      if (saved && existsSync(join(saved, STATE_FILES.overlay))) await restoreDiskOverlay(join(saved, STATE_FILES.overlay), disk, this.files.diskOverlay);
-      else this.overlayArgv = await createDiskOverlay(disk, this.files.diskOverlay);
+      if (saved && existsSync(join(saved, STATE_FILES.overlay))) await restoreDiskOverlay(join(saved, STATE_FILES.overlay), disk, format, this.files.diskOverlay);
+      else this.overlayArgv = await createDiskOverlay(disk, format, this.files.diskOverlay);
     } else if (diskWritable && saved && existsSync(join(saved, STATE_FILES.disk))) {
       await copySparse(join(saved, STATE_FILES.disk), disk);
     }
