@@ -29,6 +29,7 @@ import { QemuProcess, type QemuExit } from './qemu-process.js';
 import { dumpPpm, takeScreenshot, type Screenshot } from './qemu-screenshot.js';
 import { cursorOnPage, peekTextWindow, readTextScreen, type TextPeek, type VgaTextGeometry } from './qemu-text-screen.js';
 import { createWorkFiles, planWorkFiles, removeWorkFiles, scratchFile, type QemuWorkFiles } from './qemu-work-files.js';
+import { chooseQemuUser, type QemuUser } from './qemu-user.js';
 import { QmpClient, type QmpEvent } from './qmp-client.js';
 import { HmpMonitor } from './hmp-monitor.js';
 import { FifoReader, FifoWriter } from './serial-fifo.js';
@@ -62,6 +63,8 @@ export class QemuMachine implements Machine {
   /** What start() learnt about the host and the disk, for describe()'s line. */
   private lineInputs: { readonly diskFormat?: DiskFormat; readonly options: QemuCommandLineOptions } = { options: {} };
   private readonly argvError: unknown;
+  /** Who QEMU runs as when bootgate is root (qemu-user.ts); undefined when it runs as bootgate's user. */
+  private user: QemuUser | undefined;
   private process: QemuProcess | undefined;
   private qmp: QmpClient | undefined;
   private hmp: HmpMonitor | undefined;
@@ -205,7 +208,7 @@ export class QemuMachine implements Machine {
       const { running } = await qmp.execute<{ running: boolean }>('query-status');
       await qmp.execute('stop');
       try {
-        await saveMigration(qmp, this.files.migrationSocket, join(dir, STATE_FILES.machine));
+        await saveMigration(qmp, this.files.migrationSocket, join(dir, STATE_FILES.machine), this.user);
         // After a migration QEMU has flushed and let go of its disks: the files are consistent now.
         if (this.files.diskOverlay) await copySparse(this.files.diskOverlay, join(dir, STATE_FILES.overlay));
         else if (this.spec.media.disk && this.spec.media.diskWritable) await copySparse(this.spec.media.disk, join(dir, STATE_FILES.disk));
@@ -264,6 +267,8 @@ export class QemuMachine implements Machine {
       if (this.argvError) throw this.argvError;
       await checkMedia(this.spec.media);
       const binary = requireExecutable(this.binary, QEMU_INSTALL_HINT);
+      this.user = chooseQemuUser().user;
+      if (this.user) this.files = planWorkFiles(this.spec.workDir, !!this.files.diskOverlay, true);
       // Independent and each an exec or a file read: done at once, they cost one wait.
       const { disk, diskFormat: declared, diskBackingWithin } = this.spec.media;
       const [sandbox, diskFormat, plugin] = await Promise.all([
@@ -271,15 +276,20 @@ export class QemuMachine implements Machine {
         // Before any QEMU tool opens it as an image: a qcow2 naming a host file is refused here.
         disk ? checkDiskImage(disk, { format: declared, backingWithin: diskBackingWithin }) : undefined,
         this.spec.guestClock ? guestClockPlugin() : undefined,
-        createWorkFiles(this.files).then((files) => (this.files = files)),
+        createWorkFiles(this.files, this.user).then((files) => (this.files = files)),
       ]);
       this.throwIfStopping();
       if (diskFormat) await this.prepareDisk(diskFormat);
       this.lineInputs = { ...(diskFormat ? { diskFormat } : {}), options: { sandbox, ...(plugin ? { guestClockPlugin: plugin } : {}) } };
-      this.argv = qemuCommandLine(this.spec, { ...this.files, ...(diskFormat ? { diskFormat } : {}) }, this.lineInputs.options);
+      // Not in lineInputs: describe()'s line is for a person, who runs it as they choose.
+      const jail = this.user && this.files.jailDir ? { uid: this.user.uid, gid: this.user.gid, jail: this.files.jailDir } : undefined;
+      // Jailed, QEMU reaches the file its disk writes to only through descriptors (qemuCommandLine's diskFds).
+      const diskFile = jail ? (this.files.diskOverlay ?? (this.spec.media.diskWritable ? disk : undefined)) : undefined;
+      const files = diskFile ? [{ path: diskFile, writable: true }, { path: diskFile, writable: false }] : [];
+      this.argv = qemuCommandLine(this.spec, { ...this.files, ...(diskFormat ? { diskFormat } : {}) }, { ...this.lineInputs.options, ...(jail ? { runAs: jail } : {}), ...(files.length ? { diskFds: [3, 4] } : {}) });
       this.throwIfStopping();
 
-      const proc = QemuProcess.start(binary, this.argv, { cwd: this.spec.workDir, fifos: [this.files.serialIn, this.files.serialOut] });
+      const proc = QemuProcess.start(binary, this.argv, { cwd: this.spec.workDir, fifos: [this.files.serialIn, this.files.serialOut], files });
       this.process = proc;
       void proc.exited.then((exit) => this.onProcessExit(exit));
       void proc.exited.then(() => this.startAbort.abort(new InfraError('qemu exited while starting')));
