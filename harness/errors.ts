@@ -27,6 +27,20 @@ export class ConfigError extends BootgateError {
   }
 }
 
+/**
+ * An image that would open something it was not given: a qcow2 naming a backing or data file, or
+ * one that is not what the scenario declares. `reason` names the reference.
+ */
+export class UnsafeImageError extends ConfigError {
+  constructor(
+    readonly image: string,
+    readonly reason: string,
+    where: ConfigError['where'] = { field: 'disk' },
+  ) {
+    super(`disk image ${image} ${reason}`, where);
+  }
+}
+
 /** A scenario file that does not parse or does not fit the schema. */
 export class ScenarioError extends ConfigError {}
 

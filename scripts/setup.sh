@@ -29,6 +29,13 @@ if ((${#missing[@]})); then
   apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# When bootgate runs as root, QEMU becomes this user (chrooted into its work folder) before the
+# guest runs: an unprivileged account of its own, with no home and no shell (docs/security.md).
+if [ "$(id -u)" -eq 0 ] && ! id -u bootgate-qemu >/dev/null 2>&1; then
+  echo "setup: creating the system user bootgate-qemu (QEMU runs as it when bootgate runs as root)"
+  useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin bootgate-qemu
+fi
+
 # npm ci only when the lock file changed since the last install.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages"

@@ -5,9 +5,11 @@
  * errors name.
  */
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { findExecutable } from '../machine/qemu/find-executable.js';
 import { probeSandbox } from '../machine/qemu/qemu-capabilities.js';
 import { QEMU_BINARY, QEMU_INSTALL_HINT } from '../machine/qemu/qemu-command-line.js';
+import { chooseQemuUser, QEMU_USER, type QemuUserChoice } from '../machine/qemu/qemu-user.js';
 import { SEABIOS_BIOS, SEABIOS_VGA_BIOS, v86HostFiles, v86WasmPath } from '../machine/v86/v86-host.js';
 import { EXIT } from '../model/outcome.js';
 import { defaultCacheRoot } from '../util/cache-root.js';
@@ -28,6 +30,7 @@ export async function doctorCommand(write: (line: string) => void = (line) => pr
   if (qemu) {
     const sandbox = await probeSandbox(qemu, defaultCacheRoot()).catch(() => false);
     checks.push({ ok: sandbox, line: `QEMU -sandbox (seccomp): ${sandbox ? 'supported' : 'not in this build; jobs run without it'}`, note: true });
+    checks.push(qemuUserCheck());
   }
   for (const { what, path, fix } of v86HostFiles({ wasmPath: v86WasmPathOrMissing(), biosPath: SEABIOS_BIOS, vgaBiosPath: SEABIOS_VGA_BIOS })) {
     const ok = existsSync(path);
@@ -43,6 +46,28 @@ export async function doctorCommand(write: (line: string) => void = (line) => pr
   const missing = checks.filter((c) => !c.ok && !c.note).length;
   write(missing ? `${missing} thing(s) missing: bootgate run will fail on them` : 'all set: bootgate run can boot on qemu and v86');
   return missing ? EXIT.infra : EXIT.passed;
+}
+
+/** Who a job's QEMU runs as; a fallback user works, but is shared with other daemons. */
+function qemuUserCheck(): Check {
+  let choice: QemuUserChoice;
+  try {
+    choice = chooseQemuUser();
+  } catch (e) {
+    return { ok: false, line: `QEMU user: ${(e as Error).message}`, fix: `useradd --system --user-group --no-create-home --shell /usr/sbin/nologin ${QEMU_USER}` };
+  }
+  const { user, note } = choice;
+  if (!user) return { ok: true, line: `QEMU runs as: ${currentUserName()} (uid ${process.getuid?.() ?? '?'}), bootgate's own user` };
+  const line = `QEMU runs as: ${user.name} (uid ${user.uid}, gid ${user.gid}), chrooted into its work folder, not root${note ? `; ${note}` : ''}`;
+  return note ? { ok: false, line, note: true, fix: 'bash scripts/setup.sh' } : { ok: true, line };
+}
+
+function currentUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'this user';
+  }
 }
 
 function v86WasmPathOrMissing(): string {

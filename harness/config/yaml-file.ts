@@ -1,23 +1,30 @@
 /**
  * Reads a YAML file and validates it with a zod schema, turning both YAML syntax errors and
  * schema errors into one-line ConfigErrors that point at file:line:col and the field. Shared by
- * scenarios, machine profiles and presets so all three report bad input the same way.
+ * scenarios, machine profiles, presets and region sidecars so all report bad input the same way.
+ *
+ * A file is input like an image: its size, its nesting and its alias expansion are capped before
+ * they can cost memory (a 20 KB run of `[` made the parser abort node itself, out of memory, and an
+ * alias bomb ended as an internal error).
  */
-import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
 import type * as z from 'zod';
 import { ConfigError } from '../errors.js';
 
 type ErrorClass = new (message: string, where: ConfigError['where']) => ConfigError;
 
+/** The largest bundled file is 6 KB: a megabyte is room for any real one, and bounds what parsing can cost. */
+export const MAX_YAML_BYTES = 1 << 20;
+/** Levels of nesting (indentation steps, `- ` items, `[` and `{`): bundled files use fewer than 10. */
+export const MAX_YAML_DEPTH = 64;
+/** Aliases resolved while building the data; yaml's own exponential-expansion guard trips past it. */
+const MAX_ALIAS_COUNT = 100;
+
 export function readYamlFile<S extends z.ZodType>(file: string, schema: S, ErrorType: ErrorClass = ConfigError): z.output<S> {
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ErrorType(code === 'ENOENT' ? 'file not found' : `cannot read: ${code ?? (e as Error).message}`, { file });
-  }
+  const source = readCapped(file, ErrorType);
+  const deep = tooDeep(source);
+  if (deep) throw new ErrorType(`nested more than ${MAX_YAML_DEPTH} levels deep`, { file, line: deep.line, column: deep.column });
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const syntax = doc.errors[0];
@@ -25,7 +32,17 @@ export function readYamlFile<S extends z.ZodType>(file: string, schema: S, Error
     const pos = lineCounter.linePos(syntax.pos[0]);
     throw new ErrorType(`YAML syntax error: ${syntax.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col });
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    // yaml says "Excessive alias count" (a bomb) or "Unresolved alias": either way, the first alias is where to look.
+    const at = firstAlias(doc);
+    const pos = at === undefined ? undefined : lineCounter.linePos(at);
+    const why = /excessive/i.test(e.message) ? `aliases expand past ${MAX_ALIAS_COUNT} copies (an alias bomb?)` : e.message;
+    throw new ErrorType(`YAML ${why}`, { file, ...(pos ? { line: pos.line, column: pos.col } : {}) });
+  }
   // Each file is parsed once: compiling zod's generated fast path for every object schema costs more than it saves.
   const result = schema.safeParse(data ?? {}, { jitless: true });
   if (result.success) return result.data;
@@ -33,6 +50,69 @@ export function readYamlFile<S extends z.ZodType>(file: string, schema: S, Error
   const field = path.map(String).join('.') || undefined;
   const pos = positionOf(doc, path, lineCounter);
   throw new ErrorType(message, { file, field, ...pos });
+}
+
+/** The file's text, refused unread when it is larger than MAX_YAML_BYTES (its size is taken from the open file). */
+function readCapped(file: string, ErrorType: ErrorClass): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const { size } = fstatSync(fd);
+    if (size > MAX_YAML_BYTES) throw new ErrorType(`${size} bytes, over the ${MAX_YAML_BYTES}-byte limit for a YAML file`, { file });
+    return readFileSync(fd, 'utf8');
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ErrorType(code === 'ENOENT' ? 'file not found' : `cannot read: ${code ?? (e as Error).message}`, { file });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Where the source first nests deeper than MAX_YAML_DEPTH, by a scan that cannot itself recurse:
+ * open indentation levels, plus `- ` items starting the line, plus open flow brackets outside
+ * quotes and comments. It may count a multi-line string's indentation as a level or two; never fewer.
+ */
+function tooDeep(source: string): { line: number; column: number } | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  const lines = source.split('\n');
+  for (const [i, text] of lines.entries()) {
+    const indent = /^ */.exec(text)![0].length;
+    if (indent === text.length || text[indent] === '#') continue;
+    if (flow === 0) {
+      while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+      indents.push(indent);
+    }
+    const dashes = flow === 0 ? /^(?:- +)*/.exec(text.slice(indent))![0].split('-').length - 1 : 0;
+    let quote = '';
+    for (let c = indent; c < text.length; c++) {
+      const ch = text[c]!;
+      if (quote) {
+        if (ch === quote) quote = '';
+        else if (ch === '\\' && quote === '"') c++;
+      } else if (ch === '"' || (ch === "'" && /[\s[{,:]/.test(text[c - 1] ?? ' '))) quote = ch;
+      else if (ch === '#' && /\s/.test(text[c - 1] ?? ' ')) break;
+      else if (ch === '[' || ch === '{') {
+        if (indents.length + dashes + ++flow > MAX_YAML_DEPTH) return { line: i + 1, column: c + 1 };
+      } else if (ch === ']' || ch === '}') flow = Math.max(0, flow - 1);
+    }
+    if (indents.length + dashes + flow > MAX_YAML_DEPTH) return { line: i + 1, column: indent + 1 };
+  }
+  return undefined;
+}
+
+/** The offset of the document's first alias (`*name`). */
+function firstAlias(doc: Document): number | undefined {
+  let at: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      at = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return at;
 }
 
 /**

@@ -6,7 +6,8 @@
  */
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, UnsafeImageError } from '../errors.js';
+import { checkDiskImage } from '../machine/qemu/inspect-disk-image.js';
 import type { BackendName } from '../machine/machine.js';
 import type { Job } from '../model/job.js';
 import { resolveProfile } from '../vm-config/load-profile.js';
@@ -70,6 +71,12 @@ export async function preflight(scenario: Scenario): Promise<void> {
       if (actual !== image.sha256) {
         throw new ConfigError(`${image.role} image ${image.path} has sha256 ${actual}, expected ${image.sha256}`, { file: scenario.file, field: `image.${image.role}.sha256` });
       }
+    }
+    // The machine checks again before it attaches the disk; here the whole run is refused at once, naming the scenario.
+    if (image.role === 'disk') {
+      await checkDiskImage(image.path, { format: image.format, backingWithin: image.backingWithin }).catch((e: unknown) => {
+        throw e instanceof UnsafeImageError ? new UnsafeImageError(e.image, e.reason, { file: image.declaredIn ?? scenario.file, field: 'image.disk' }) : e;
+      });
     }
   }
 }

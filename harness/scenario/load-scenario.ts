@@ -34,6 +34,9 @@ export function loadScenario(file: string, loading: readonly string[] = []): Sce
         ...('preset' in entry ? { path: '', preset: entry.preset } : 'blank' in entry ? { path: '', blankSizeBytes: entry.blank } : { path: resolvePath(dir, entry.path) }),
         ...('sha256' in entry && entry.sha256 ? { sha256: entry.sha256 } : {}),
         ...('maxSize' in entry && entry.maxSize !== undefined ? { maxSizeBytes: entry.maxSize } : {}),
+        ...('format' in entry && entry.format ? { format: entry.format } : {}),
+        // The scenario's own folder, as it lies on disk: a backing file must resolve into it.
+        ...('allowBackingFile' in entry && entry.allowBackingFile ? { backingWithin: dir } : {}),
       });
     }
   }

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { durationSchema, FILE_NAME, FILE_NAME_CHARS, goldenNameSchema, patternSchema, sizeSchema } from '../config/value-schemas.js';
 import { BACKENDS } from '../machine/machine.js';
+import { DISK_FORMATS } from '../machine/qemu/inspect-disk-image.js';
 import { isWait, stepSchema } from '../steps/step-schema.js';
 
 const imageFileSchema = z
@@ -16,6 +17,10 @@ const imageFileSchema = z
       sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits').optional(),
       /** Size budget, checked before booting: a larger image fails the job without a boot. */
       maxSize: sizeSchema.optional(),
+      /** A disk's format. Default: qcow2 if the file starts like one, else raw; never guessed further. */
+      format: z.enum(DISK_FORMATS).optional(),
+      /** A qcow2 disk may have a backing chain, if every file in it lies in the scenario's folder (or below) and names its format. */
+      allowBackingFile: z.boolean().optional(),
     }),
     /** A blank, writable disk of this size, created fresh for every job and removed after it (an installer's target). */
     z.strictObject({ blank: sizeSchema }),
@@ -33,7 +38,9 @@ const imageSchema = z.strictObject({
   append: z.string().optional(),
 }).refine((i) => i.cdrom || i.floppy || i.disk || i.kernel, { message: 'needs at least one of cdrom, floppy, disk or kernel' })
   .refine((i) => !(i.initrd || i.append) || i.kernel, { message: 'initrd and append need a kernel' })
-  .refine((i) => ![i.cdrom, i.floppy, i.kernel, i.initrd].some((f) => f && 'blank' in f), { message: 'only a disk can be blank' });
+  .refine((i) => ![i.cdrom, i.floppy, i.kernel, i.initrd].some((f) => f && 'blank' in f), { message: 'only a disk can be blank' })
+  // CDs, floppies and kernels are always read as raw bytes: nothing in them names another file.
+  .refine((i) => ![i.cdrom, i.floppy, i.kernel, i.initrd].some((f) => f && ('format' in f || 'allowBackingFile' in f)), { message: 'format and allowBackingFile are for a disk only' });
 
 /**
  * A phase's budgets; exceeding one fails the job even if every step passed. A plain duration is

@@ -35,6 +35,10 @@ export interface ImageFile {
   readonly blankSizeBytes?: number;
   readonly sha256?: string;
   readonly maxSizeBytes?: number;
+  /** A disk's declared format; without it, sniffed (qcow2 or raw). */
+  readonly format?: 'raw' | 'qcow2';
+  /** The folder a disk's backing chain may use files from (the declaring scenario's), when the scenario allows one. */
+  readonly backingWithin?: string;
   /** The scenario file that named this image, when it is not the scenario's own (`from:`); preset names resolve from there. */
   readonly declaredIn?: string;
 }
@@ -100,11 +104,14 @@ export function phasesThrough(phases: readonly Phase[], phase: number, step: num
 /** What the machine gets: the scenario's images by role; a blank disk is the file made for this job. */
 export function scenarioMedia(scenario: Scenario, blankDisk?: string): Media {
   const pathOf = (role: ImageFile['role']) => scenario.imageFiles.find((f) => f.role === role)?.path;
+  const disk = scenario.imageFiles.find((f) => f.role === 'disk');
   return {
     cdrom: pathOf('cdrom'),
     floppy: pathOf('floppy'),
     disk: blankDisk ?? pathOf('disk'),
     ...(blankDisk ? { diskWritable: true } : {}),
+    ...(!blankDisk && disk?.format ? { diskFormat: disk.format } : {}),
+    ...(!blankDisk && disk?.backingWithin ? { diskBackingWithin: disk.backingWithin } : {}),
     kernel: pathOf('kernel'),
     initrd: pathOf('initrd'),
     append: scenario.append,

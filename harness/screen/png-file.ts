@@ -2,8 +2,12 @@
  * PNG files in and out, through pngjs: any PNG a golden may have been saved as (palette, grey,
  * 16 bits, interlaced) reads as 8-bit RGBA. Reading a broken file is a ConfigError naming it;
  * writing is atomic.
+ *
+ * A golden is untrusted input: a 2 KB file may declare 40000×40000 pixels (6.4 GB decoded), so
+ * its size and its header are checked before anything is decoded.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { ConfigError } from '../errors.js';
 import type { RawImage } from '../machine/raw-image.js';
@@ -15,14 +19,57 @@ const GOLDEN_LEVEL = 9;
 /** The last 12 bytes of every whole PNG: pngjs's own complaint about a file cut short says nothing a user can act on. */
 const IEND = Buffer.from('0000000049454e44ae426082', 'hex');
 
+/** No emulator here shows a larger screen (QEMU's VGA and v86's SVGA modes top out below it). */
+export const MAX_PNG_WIDTH = 2048;
+export const MAX_PNG_HEIGHT = 1536;
+/** The largest such screen as 16-bit RGBA stored without compression, and some: no real golden comes near. */
+export const MAX_PNG_BYTES = 32 << 20;
+
+const SIGNATURE = Buffer.from('89504e470d0a1a0a', 'hex');
+
 export async function readPng(file: string, field = 'golden'): Promise<RawImage> {
   try {
-    const bytes = await readFile(file);
+    const bytes = await readCapped(file);
     if (!bytes.subarray(-IEND.length).equals(IEND)) throw new Error('cut short, or not a PNG: it does not end in an IEND chunk');
+    checkHeader(bytes);
     const { width, height, data } = PNG.sync.read(bytes);
     return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   } catch (e) {
     throw new ConfigError(`not a readable PNG (${(e as Error).message.split('\n')[0]})`, { file, field });
+  }
+}
+
+/** The file, refused unread past MAX_PNG_BYTES (the size of the open file, so it cannot change in between). */
+async function readCapped(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size > MAX_PNG_BYTES) throw new Error(`${size} bytes, over the ${MAX_PNG_BYTES}-byte limit for a golden`);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The IHDR's dimensions within the largest screen. pngjs inflates a plain PNG only up to the size
+ * they imply, but an interlaced one without a bound: its pixel data is inflated here first, capped.
+ */
+function checkHeader(bytes: Buffer): void {
+  if (bytes.length < 33 || !bytes.subarray(0, 8).equals(SIGNATURE) || bytes.toString('latin1', 12, 16) !== 'IHDR') throw new Error('no PNG signature and header');
+  const width = bytes.readUInt32BE(16);
+  const height = bytes.readUInt32BE(20);
+  if (width > MAX_PNG_WIDTH || height > MAX_PNG_HEIGHT) throw new Error(`it declares ${width}×${height} pixels, more than the largest screen an emulator shows (${MAX_PNG_WIDTH}×${MAX_PNG_HEIGHT})`);
+  if (bytes[28] !== 1) return;
+  const idat: Buffer[] = [];
+  for (let at = 8; at + 8 <= bytes.length; at += 12 + bytes.readUInt32BE(at)) {
+    if (bytes.toString('latin1', at + 4, at + 8) === 'IDAT') idat.push(bytes.subarray(at + 8, at + 8 + bytes.readUInt32BE(at)));
+  }
+  // 16-bit RGBA is 8 bytes a pixel; each of the 7 passes adds a filter byte a row.
+  try {
+    inflateSync(Buffer.concat(idat), { maxOutputLength: width * height * 8 + 7 * (height + 1) });
+  } catch (e) {
+    throw new Error((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? `its pixel data inflates past what ${width}×${height} pixels can hold` : `its pixel data does not inflate: ${(e as Error).message}`);
   }
 }
 

@@ -69,7 +69,7 @@ describe('QemuMachine on real QEMU', () => {
   it('boots the GRUB rescue CD on p3-i440fx to its menu and prompt, sees the attached disk, leaves its inputs untouched, and stop leaves nothing', async () => {
     const before = await Promise.all([fingerprint(GRUB_CD), fingerprint(scratchDisk)]);
     const { machine, workDir } = await newMachine(profile('p3-i440fx'), { cdrom: GRUB_CD, disk: scratchDisk });
-    expect(machine.describe()).toMatch(/^d=\$\(mktemp -d\) && mkfifo -m 600 "\$d"\/serial0\.in "\$d"\/serial0\.out && qemu-img create -q -f qcow2 -b \S+ "\$d"\/\S+ && \{ cat "\$d"\/serial0\.out & \} && qemu-system-i386 -nodefaults .*-cpu pentium3 .*media=cdrom,readonly=on/);
+    expect(machine.describe()).toMatch(/^d=\$\(mktemp -d\) && mkfifo -m 600 "\$d"\/serial0\.in "\$d"\/serial0\.out && qemu-img create -q -f qcow2 -F raw -b \S+ "\$d"\/\S+ && \{ cat "\$d"\/serial0\.out & \} && qemu-system-i386 -nodefaults .*-cpu pentium3 .*media=cdrom,readonly=on/);
     expect(machine.describe()).not.toContain(workDir);
 
     await machine.start();

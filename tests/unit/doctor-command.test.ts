@@ -31,4 +31,12 @@ describe('bootgate doctor', () => {
     expect(lines.some((l) => l.startsWith('ok      SeaBIOS: /usr/share/seabios/bios.bin'))).toBe(true);
     expect(code).toBe(0);
   });
+
+  it('says which user QEMU runs as: never root', async () => {
+    const { lines } = await doctor();
+    const line = lines.find((l) => l.includes('QEMU runs as: '));
+    expect(line).toBeDefined();
+    if (process.getuid?.() === 0) expect(line).toMatch(/QEMU runs as: (?!root)\S+ \(uid [1-9]\d*, gid \d+\), chrooted into its work folder, not root/);
+    else expect(line).toMatch(/QEMU runs as: \S+ \(uid \d+\), bootgate's own user/);
+  });
 });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RawImage } from '../../harness/machine/raw-image.js';
-import { encodePng, readPng, writePng } from '../../harness/screen/png-file.js';
+import { encodePng, MAX_PNG_BYTES, MAX_PNG_HEIGHT, MAX_PNG_WIDTH, readPng, writePng } from '../../harness/screen/png-file.js';
+import { pngDeclaring } from '../support/hostile-inputs.js';
 
 /** Bands of noise between gradients, with some translucent rows. */
 function busyImage(width: number, height: number): RawImage {
@@ -87,5 +88,30 @@ describe('png-file', () => {
   it('reads the committed goldens', async () => {
     const menu = await readPng(join(import.meta.dirname, '../../golden-screens/grub-rescue-cd/menu.png'));
     expect([menu.width, menu.height, menu.data.length]).toEqual([720, 400, 720 * 400 * 4]);
+  });
+});
+
+describe('png-file limits', () => {
+  it('refuses a PNG declaring 40000×40000 from its header, without decoding it', async () => {
+    const file = join(dir, 'huge.png');
+    writeFileSync(file, pngDeclaring(40_000, 40_000, 1));
+    await expect(readPng(file)).rejects.toThrow(`${file}: golden: not a readable PNG (it declares 40000×40000 pixels, more than the largest screen an emulator shows (2048×1536))`);
+  });
+
+  it('reads a PNG of the largest screen, and refuses one a pixel wider', async () => {
+    expect((await read(pngDeclaring(MAX_PNG_WIDTH, MAX_PNG_HEIGHT, MAX_PNG_HEIGHT))).width).toBe(MAX_PNG_WIDTH);
+    await expect(read(pngDeclaring(MAX_PNG_WIDTH + 1, 16, 16))).rejects.toThrow(/declares 2049×16 pixels/);
+  });
+
+  it('refuses a file over the byte cap without reading it', async () => {
+    const file = join(dir, 'big.png');
+    writeFileSync(file, Buffer.concat([pngDeclaring(16, 16, 16), Buffer.alloc(MAX_PNG_BYTES)]));
+    await expect(readPng(file)).rejects.toThrow(/not a readable PNG \(\d+ bytes, over the 33554432-byte limit for a golden\)/);
+  });
+
+  it('refuses an interlaced PNG whose pixel data inflates past what its size allows', async () => {
+    const png = pngDeclaring(64, 64, 20_000); // 20000 rows of data for a 64-row image
+    png[8 + 8 + 12] = 1; // interlace method: Adam7 (the IHDR's CRC is not checked before this)
+    await expect(read(png)).rejects.toThrow(/not a readable PNG \(its pixel data inflates past what 64×64 pixels can hold\)/);
   });
 });

@@ -45,6 +45,14 @@ describe('qemuCommandLine', () => {
     expect(qemuCommandLine(spec(profile('p3-i440fx')), paths, { sandbox: false })).not.toContain('-sandbox');
   });
 
+  it('drops root after opening its files: chrooted into the jail, then a numeric uid:gid, with the sandbox letting that one setuid through', () => {
+    const argv = qemuCommandLine(spec(profile('p3-i440fx')), paths, { runAs: { uid: 999, gid: 995, jail: '/w/jail' } });
+    expect(valuesOf(argv, '-chroot')).toEqual(['/w/jail']);
+    expect(valuesOf(argv, '-runas')).toEqual(['999:995']);
+    expect(valuesOf(argv, '-sandbox')).toEqual(['on,obsolete=deny,elevateprivileges=allow,spawn=deny,resourcecontrol=deny']);
+    expect(qemuCommandLine(spec(profile('p3-i440fx')), paths)).not.toContain('-runas');
+  });
+
   it('maps p3-i440fx: pc with ACPI, pentium3, 128 MiB, std VGA, CD read-only, boot order', () => {
     const argv = qemuCommandLine(spec(profile('p3-i440fx')), paths);
     expect(valuesOf(argv, '-machine')).toEqual(['pc,acpi=on,pcspk-audiodev=snd0']);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { QmpClient } from '../../harness/machine/qemu/qmp-client.js';
 import { takeScreenshot } from '../../harness/machine/qemu/qemu-screenshot.js';
+import { scratchAt } from '../../harness/machine/qemu/qemu-work-files.js';
 
 describe('takeScreenshot', () => {
   it('decodes screendump PPM to RGBA, and returns the previous shot itself while the screen is unchanged', async () => {
@@ -17,11 +18,11 @@ describe('takeScreenshot', () => {
     } as unknown as QmpClient;
     const dir = await mkdtemp(join(tmpdir(), 'bg-shot-test-'));
     try {
-      const first = await takeScreenshot(qmp, join(dir, 'a.ppm'));
+      const first = await takeScreenshot(qmp, scratchAt(join(dir, 'a.ppm')));
       expect(first.frame).toEqual({ width: 2, height: 1, data: new Uint8Array([1, 2, 3, 255, 4, 5, 6, 255]) });
-      expect(await takeScreenshot(qmp, join(dir, 'b.ppm'), first)).toBe(first);
+      expect(await takeScreenshot(qmp, scratchAt(join(dir, 'b.ppm')), first)).toBe(first);
       pixels = [1, 2, 3, 4, 5, 7];
-      const changed = await takeScreenshot(qmp, join(dir, 'c.ppm'), first);
+      const changed = await takeScreenshot(qmp, scratchAt(join(dir, 'c.ppm')), first);
       expect(changed).not.toBe(first);
       expect(changed.frame.data[6]).toBe(7);
     } finally {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cursorOnPage, decodeTextPage, peekTextWindow, readTextScreen, textGeometry, type TextPeek } from '../../harness/machine/qemu/qemu-text-screen.js';
 import type { QmpClient } from '../../harness/machine/qemu/qmp-client.js';
+import { scratchAt } from '../../harness/machine/qemu/qemu-work-files.js';
 
 describe('VGA text geometry', () => {
   // 80×25 colour text as the BIOS sets it: 400 scan lines, 16-line font, offset 40.
@@ -108,7 +109,7 @@ describe('readTextScreen against a simulated VGA behind QMP and HMP', () => {
   async function read(vga: FakeVga) {
     const dir = await mkdtemp(join(tmpdir(), 'bg-vga-test-'));
     try {
-      return (await readTextScreen(vga as unknown as QmpClient, vga, join(dir, 'vga.bin'))).rows;
+      return (await readTextScreen(vga as unknown as QmpClient, vga, scratchAt(join(dir, 'vga.bin')))).rows;
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -145,7 +146,7 @@ describe('readTextScreen against a simulated VGA behind QMP and HMP', () => {
     vga.put(0xb8000 + 0x7000, 'scrolled far down');
     const dir = await mkdtemp(join(tmpdir(), 'bg-peek-test-'));
     try {
-      const peek = (previous?: TextPeek) => peekTextWindow(vga as unknown as QmpClient, undefined, join(dir, 'peek.bin'), previous);
+      const peek = (previous?: TextPeek) => peekTextWindow(vga as unknown as QmpClient, undefined, scratchAt(join(dir, 'peek.bin')), previous);
       const first = await peek();
       expect(first.text).toContain('scrolled far down');
       expect(vga.log).not.toContain('stop');

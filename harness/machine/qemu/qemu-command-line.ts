@@ -38,7 +38,19 @@ export interface QemuCommandLineOptions {
   readonly tbSizeMiB?: number;
   /** The built guest-clock plugin (guest-clock-plugin.ts); a placeholder name is shown until it is built. */
   readonly guestClockPlugin?: string;
+  /** Started as root: become this user, chrooted into `jail`, once everything is open (qemu-user.ts). */
+  readonly runAs?: { readonly uid: number; readonly gid: number; readonly jail: string };
+  /**
+   * The descriptors (in QEMU's process) of the file the guest's disk writes to, one read-write and
+   * one read-only: QEMU reopens that file when a migration ends and when it goes on, which a
+   * chrooted QEMU could not do by its name (`/dev/fdset`, as libvirt does). The file is this
+   * machine's alone, and QEMU's image lock, taken on one descriptor, would refuse the other.
+   */
+  readonly diskFds?: readonly number[];
 }
+
+/** The fd set the disk's descriptors are added to. */
+const DISK_FD_SET = 1;
 
 /** Guest time starts here on every run, so nothing the guest reads from its RTC depends on the host. */
 export const GUEST_RTC_BASE = '2020-01-01T00:00:00';
@@ -56,9 +68,12 @@ export function qemuCommandLine(spec: MachineSpec, paths: QemuPaths, options: Qe
   if (spec.vnc !== undefined) argv.push('-vnc', `127.0.0.1:${vncDisplay(spec.vnc)},password=on`);
   if (options.sandbox ?? true) {
     // No fork/exec, no privilege or scheduler changes, no obsolete syscalls: a guest that breaks
-    // out of the emulator still cannot run anything on the host.
-    argv.push('-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny');
+    // out of the emulator still cannot run anything on the host. A QEMU that drops root needs
+    // setuid for that once (with elevateprivileges=deny it dies of SIGSYS, tried on 7.2); after
+    // it, with no capabilities left and no_new_privs set, no uid can be raised again anyway.
+    argv.push('-sandbox', `on,obsolete=deny,elevateprivileges=${options.runAs ? 'allow' : 'deny'},spawn=deny,resourcecontrol=deny`);
   }
+  if (options.runAs) argv.push('-chroot', options.runAs.jail, '-runas', `${options.runAs.uid}:${options.runAs.gid}`);
   argv.push('-accel', `tcg,tb-size=${options.tbSizeMiB ?? 64}`);
   // The PC speaker is part of every PC board: point it at the silent backend so QEMU never
   // opens host audio, whether or not the profile lists sound cards.
@@ -75,7 +90,8 @@ export function qemuCommandLine(spec: MachineSpec, paths: QemuPaths, options: Qe
   argv.push('-m', `${profile.memoryMiB}M`);
   argv.push('-audiodev', `none,id=${AUDIODEV}`);
   argv.push('-device', vgaDevice(profile));
-  argv.push(...drives(spec, paths));
+  for (const fd of options.diskFds ?? []) argv.push('-add-fd', `fd=${fd},set=${DISK_FD_SET}`);
+  argv.push(...drives(spec, paths, options.diskFds?.length ? `/dev/fdset/${DISK_FD_SET},file.locking=off` : undefined));
   argv.push(...kernelBoot(spec));
   argv.push('-boot', `order=${bootOrder(profile.bootOrder)}`);
   argv.push(...network(profile));
@@ -142,15 +158,16 @@ function vgaDevice(profile: Profile): string {
  * IDE channels on isapc. Inputs are never writable: CD and floppy read-only, the disk through
  * a qcow2 overlay (its backing file is opened read-only by QEMU).
  */
-function drives(spec: MachineSpec, paths: QemuPaths): string[] {
+/** `diskFdSet`: the disk's file as its fd set (and options), instead of a path. */
+function drives(spec: MachineSpec, paths: QemuPaths, diskFdSet: string | undefined): string[] {
   const { profile, media } = spec;
   const out: string[] = [];
   if (media.disk) {
     if (media.diskWritable) {
-      out.push('-drive', `file=${opt(media.disk)},if=ide,index=0,media=disk,format=${paths.diskFormat ?? 'raw'}`);
+      out.push('-drive', `file=${diskFdSet ?? opt(media.disk)},if=ide,index=0,media=disk,format=${paths.diskFormat ?? 'raw'}`);
     } else {
       if (!paths.diskOverlay) throw new Error('qemuCommandLine: a read-only disk needs paths.diskOverlay');
-      out.push('-drive', `file=${opt(paths.diskOverlay)},if=ide,index=0,media=disk,format=qcow2`);
+      out.push('-drive', `file=${diskFdSet ?? opt(paths.diskOverlay)},if=ide,index=0,media=disk,format=qcow2`);
     }
   }
   if (media.cdrom) {

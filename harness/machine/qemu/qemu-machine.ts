@@ -13,7 +13,8 @@ import type { CursorCell, Machine, MachineExit, MachineSpec, MachineStats } from
 import type { Media } from '../media.js';
 import type { RawImage } from '../raw-image.js';
 import { SerialLog } from '../serial-log.js';
-import { createDiskOverlay, detectDiskFormat, overlayCommand, restoreDiskOverlay, type DiskFormat } from './disk-overlay.js';
+import { createDiskOverlay, overlayCommand, restoreDiskOverlay } from './disk-overlay.js';
+import { checkDiskImage, type DiskFormat } from './inspect-disk-image.js';
 import { loadMigration, saveMigration } from './qemu-migration.js';
 import { requireExecutable } from './find-executable.js';
 import { guestClockPlugin } from './guest-clock-plugin.js';
@@ -28,6 +29,7 @@ import { QemuProcess, type QemuExit } from './qemu-process.js';
 import { dumpPpm, takeScreenshot, type Screenshot } from './qemu-screenshot.js';
 import { cursorOnPage, peekTextWindow, readTextScreen, type TextPeek, type VgaTextGeometry } from './qemu-text-screen.js';
 import { createWorkFiles, planWorkFiles, removeWorkFiles, scratchFile, type QemuWorkFiles } from './qemu-work-files.js';
+import { chooseQemuUser, type QemuUser } from './qemu-user.js';
 import { QmpClient, type QmpEvent } from './qmp-client.js';
 import { HmpMonitor } from './hmp-monitor.js';
 import { FifoReader, FifoWriter } from './serial-fifo.js';
@@ -61,6 +63,8 @@ export class QemuMachine implements Machine {
   /** What start() learnt about the host and the disk, for describe()'s line. */
   private lineInputs: { readonly diskFormat?: DiskFormat; readonly options: QemuCommandLineOptions } = { options: {} };
   private readonly argvError: unknown;
+  /** Who QEMU runs as when bootgate is root (qemu-user.ts); undefined when it runs as bootgate's user. */
+  private user: QemuUser | undefined;
   private process: QemuProcess | undefined;
   private qmp: QmpClient | undefined;
   private hmp: HmpMonitor | undefined;
@@ -205,7 +209,7 @@ export class QemuMachine implements Machine {
       const { running } = await qmp.execute<{ running: boolean }>('query-status');
       await qmp.execute('stop');
       try {
-        await saveMigration(qmp, this.files.migrationSocket, join(dir, STATE_FILES.machine));
+        await saveMigration(qmp, this.files.migrationSocket, join(dir, STATE_FILES.machine), this.user);
         // After a migration QEMU has flushed and let go of its disks: the files are consistent now.
         if (this.files.diskOverlay) await copySparse(this.files.diskOverlay, join(dir, STATE_FILES.overlay));
         else if (this.spec.media.disk && this.spec.media.diskWritable) await copySparse(this.spec.media.disk, join(dir, STATE_FILES.disk));
@@ -237,7 +241,7 @@ export class QemuMachine implements Machine {
     let spec = this.spec;
     const { disk } = spec.media;
     if (files.diskOverlay && disk) {
-      const made = this.overlayArgv ?? overlayCommand('qemu-img', disk, undefined, this.files.diskOverlay!);
+      const made = this.overlayArgv ?? overlayCommand('qemu-img', disk, this.lineInputs.diskFormat ?? spec.media.diskFormat ?? 'raw', this.files.diskOverlay!);
       steps.push(made.map((arg) => (arg === this.files.diskOverlay ? files.diskOverlay! : arg)));
     } else if (disk && spec.media.diskWritable && disk.startsWith(`${spec.workDir}/`)) {
       // A fresh per-job disk lives in workDir, which is gone after the job: the line makes a blank one of its size.
@@ -264,20 +268,29 @@ export class QemuMachine implements Machine {
       if (this.argvError) throw this.argvError;
       await checkMedia(this.spec.media);
       const binary = requireExecutable(this.binary, QEMU_INSTALL_HINT);
+      this.user = chooseQemuUser().user;
+      if (this.user) this.files = planWorkFiles(this.spec.workDir, !!this.files.diskOverlay, true);
       // Independent and each an exec or a file read: done at once, they cost one wait.
+      const { disk, diskFormat: declared, diskBackingWithin } = this.spec.media;
       const [sandbox, diskFormat, plugin] = await Promise.all([
         supportsSandbox(binary),
-        this.spec.media.disk && this.spec.media.diskWritable ? detectDiskFormat(this.spec.media.disk) : undefined,
+        // Before any QEMU tool opens it as an image: a qcow2 naming a host file is refused here.
+        disk ? checkDiskImage(disk, { format: declared, backingWithin: diskBackingWithin }) : undefined,
         this.spec.guestClock ? guestClockPlugin() : undefined,
-        createWorkFiles(this.files).then((files) => (this.files = files)),
+        createWorkFiles(this.files, this.user).then((files) => (this.files = files)),
       ]);
       this.throwIfStopping();
-      await this.prepareDisk();
+      if (diskFormat) await this.prepareDisk(diskFormat);
       this.lineInputs = { ...(diskFormat ? { diskFormat } : {}), options: { sandbox, ...(plugin ? { guestClockPlugin: plugin } : {}) } };
-      this.argv = qemuCommandLine(this.spec, { ...this.files, ...(diskFormat ? { diskFormat } : {}) }, this.lineInputs.options);
+      // Not in lineInputs: describe()'s line is for a person, who runs it as they choose.
+      const jail = this.user && this.files.jailDir ? { uid: this.user.uid, gid: this.user.gid, jail: this.files.jailDir } : undefined;
+      // Jailed, QEMU reaches the file its disk writes to only through descriptors (qemuCommandLine's diskFds).
+      const diskFile = jail ? (this.files.diskOverlay ?? (this.spec.media.diskWritable ? disk : undefined)) : undefined;
+      const files = diskFile ? [{ path: diskFile, writable: true }, { path: diskFile, writable: false }] : [];
+      this.argv = qemuCommandLine(this.spec, { ...this.files, ...(diskFormat ? { diskFormat } : {}) }, { ...this.lineInputs.options, ...(jail ? { runAs: jail } : {}), ...(files.length ? { diskFds: [3, 4] } : {}) });
       this.throwIfStopping();
 
-      const proc = QemuProcess.start(binary, this.argv, { cwd: this.spec.workDir, fifos: [this.files.serialIn, this.files.serialOut] });
+      const proc = QemuProcess.start(binary, this.argv, { cwd: this.spec.workDir, fifos: [this.files.serialIn, this.files.serialOut], files });
       this.process = proc;
       void proc.exited.then((exit) => this.onProcessExit(exit));
       void proc.exited.then(() => this.startAbort.abort(new InfraError('qemu exited while starting')));
@@ -313,13 +326,13 @@ export class QemuMachine implements Machine {
   }
 
   /** A fresh overlay over the input disk, or, when restoring, the saved overlay or the saved writable disk. */
-  private async prepareDisk(): Promise<void> {
+  private async prepareDisk(format: DiskFormat): Promise<void> {
     const { disk, diskWritable } = this.spec.media;
     const saved = this.spec.restoreFrom;
     if (!disk) return;
     if (this.files.diskOverlay) {
-      if (saved && existsSync(join(saved, STATE_FILES.overlay))) await restoreDiskOverlay(join(saved, STATE_FILES.overlay), disk, this.files.diskOverlay);
-      else this.overlayArgv = await createDiskOverlay(disk, this.files.diskOverlay);
+      if (saved && existsSync(join(saved, STATE_FILES.overlay))) await restoreDiskOverlay(join(saved, STATE_FILES.overlay), disk, format, this.files.diskOverlay);
+      else this.overlayArgv = await createDiskOverlay(disk, format, this.files.diskOverlay);
     } else if (diskWritable && saved && existsSync(join(saved, STATE_FILES.disk))) {
       await copySparse(join(saved, STATE_FILES.disk), disk);
     }

@@ -6,18 +6,24 @@
  * Measured here: GRUB at 128 MiB saved in 26 ms to 2.4 MB, restored in 114 ms with QEMU's start.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { chown, rm } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { InfraError } from '../../errors.js';
 import type { QmpClient } from './qmp-client.js';
+import type { QemuUser } from './qemu-user.js';
+import type { ScratchFile } from './qemu-work-files.js';
 
 /** How long a migration may take before it is an infra error (a 512 MiB guest streams in about a second). */
 const MIGRATION_TIMEOUT_MS = 60_000;
 
-/** Streams the paused machine's state into `file`. QEMU stays paused (`postmigrate`); `cont` resumes it. */
-export async function saveMigration(qmp: QmpClient, socketPath: string, file: string): Promise<void> {
+/**
+ * Streams the paused machine's state into `file`. QEMU stays paused (`postmigrate`); `cont` resumes it.
+ * A QEMU that dropped root connects as `user`: the socket, in its jail, is given to it.
+ */
+export async function saveMigration(qmp: QmpClient, socket: ScratchFile, file: string, user?: QemuUser): Promise<void> {
+  const socketPath = socket.host;
   await rm(socketPath, { force: true });
   let written: Promise<void> | undefined;
   const server = createServer((connection) => {
@@ -28,7 +34,8 @@ export async function saveMigration(qmp: QmpClient, socketPath: string, file: st
     server.listen(socketPath, resolve);
   });
   try {
-    await qmp.execute('migrate', { uri: `unix:${socketPath}` });
+    if (user) await chown(socketPath, user.uid, user.gid);
+    await qmp.execute('migrate', { uri: `unix:${socket.qemu}` });
     await waitForMigration(qmp, 'saving the machine state');
     if (!written) throw new InfraError('qemu: migration completed but never connected to bootgate');
     await written;
@@ -39,9 +46,10 @@ export async function saveMigration(qmp: QmpClient, socketPath: string, file: st
 }
 
 /** Feeds `file` to a QEMU started with `-incoming defer`; it is paused when this returns. */
-export async function loadMigration(qmp: QmpClient, socketPath: string, file: string): Promise<void> {
+export async function loadMigration(qmp: QmpClient, socket: ScratchFile, file: string): Promise<void> {
+  const socketPath = socket.host;
   await rm(socketPath, { force: true });
-  await qmp.execute('migrate-incoming', { uri: `unix:${socketPath}` });
+  await qmp.execute('migrate-incoming', { uri: `unix:${socket.qemu}` });
   const connection = createConnection(socketPath);
   await new Promise<void>((resolve, reject) => {
     connection.once('connect', resolve);

@@ -29,6 +29,14 @@ export interface QemuStopOptions {
   readonly graceMs?: number;
 }
 
+export interface QemuStartOptions {
+  readonly cwd: string;
+  /** FIFOs to make (mode 600) before QEMU starts. */
+  readonly fifos?: readonly string[];
+  /** Files QEMU gets open on descriptors 3, 4, ... in this order (qemuCommandLine's diskFds). */
+  readonly files?: readonly { readonly path: string; readonly writable: boolean }[];
+}
+
 const STDERR_TAIL_BYTES = 4096;
 
 export class QemuProcess {
@@ -53,19 +61,26 @@ export class QemuProcess {
   }
 
   /**
-   * Spawns `binary argv`, after making `fifos` (mode 600) if given; throws if the OS cannot start
-   * it. The caller checked the binary exists.
+   * Spawns `binary argv`, after making `fifos` (mode 600) and opening `files` if given; throws if
+   * the OS cannot start it. The caller checked the binary exists.
    */
-  static start(binary: string, argv: readonly string[], options: { readonly cwd: string; readonly fifos?: readonly string[] }): QemuProcess {
+  static start(binary: string, argv: readonly string[], options: QemuStartOptions): QemuProcess {
     const setpriv = parentDeathWrapper();
     const command = setpriv ? [setpriv, '--pdeathsig', 'SIGKILL', '--', binary, ...argv] : [binary, ...argv];
     const fifos = options.fifos ?? [];
+    const files = options.files ?? [];
+    const params = [...fifos, ...files.map((f) => f.path)];
     // Node has no mkfifo: a shell makes them and then becomes QEMU (exec keeps the pid, so the
     // process group and the parent-death signal are QEMU's). A separate mkfifo exec forked
-    // bootgate's ~60 MiB process once more in front of every job: ~8 ms, measured.
-    const [file, args] = fifos.length
-      ? ['/bin/sh', ['-c', `mkfifo -m 600 -- ${fifos.map((_, i) => `"$${i + 1}"`).join(' ')} && shift ${fifos.length} && exec "$@"`, 'sh', ...fifos, ...command]]
-      : [command[0]!, command.slice(1)];
+    // bootgate's ~60 MiB process once more in front of every job: ~8 ms, measured. The same
+    // shell opens `files`, as bootgate's user, on descriptors 3, 4, ... that QEMU inherits.
+    const steps = [
+      ...(fifos.length ? [`mkfifo -m 600 -- ${fifos.map((_, i) => `"\${${i + 1}}"`).join(' ')}`] : []),
+      ...files.map((f, i) => `exec ${3 + i}${f.writable ? '<>' : '<'} "\${${fifos.length + i + 1}}"`),
+      `shift ${params.length}`,
+      'exec "$@"',
+    ];
+    const [file, args] = params.length ? ['/bin/sh', ['-c', steps.join(' && '), 'sh', ...params, ...command]] : [command[0]!, command.slice(1)];
     const subprocess = execa(file, args, {
       cwd: options.cwd,
       detached: true,

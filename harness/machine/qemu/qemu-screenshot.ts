@@ -4,10 +4,11 @@
  * and needs no decoder: sharp cannot read PPM, and the format is a header and raw RGB. Text mode
  * comes out 720×400: QEMU renders the 9-pixel-wide VGA font.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { InfraError } from '../../errors.js';
 import type { RawImage } from '../raw-image.js';
 import type { QmpClient } from './qmp-client.js';
+import { readScratch, type ScratchFile } from './qemu-work-files.js';
 
 /** A decoded frame with the PPM it came from, by which the next shot knows an unchanged screen. */
 export interface Screenshot {
@@ -20,18 +21,18 @@ export interface Screenshot {
  * `previous` itself: comparing the PPM bytes costs a fraction of a millisecond, where decoding and
  * comparing the frame again cost several, and the 1.2 MB frame would be garbage at once.
  */
-export async function takeScreenshot(qmp: QmpClient, ppmFile: string, previous?: Screenshot): Promise<Screenshot> {
+export async function takeScreenshot(qmp: QmpClient, ppmFile: ScratchFile, previous?: Screenshot): Promise<Screenshot> {
   const ppm = await dumpPpm(qmp, ppmFile);
   return previous?.ppm.equals(ppm) ? previous : { ppm, frame: decodePpm(ppm) };
 }
 
 /** The screen as QEMU's PPM bytes, undecoded. */
-export async function dumpPpm(qmp: QmpClient, ppmFile: string): Promise<Buffer> {
+export async function dumpPpm(qmp: QmpClient, ppmFile: ScratchFile): Promise<Buffer> {
   try {
-    await qmp.execute('screendump', { filename: ppmFile });
-    return await readFile(ppmFile);
+    await qmp.execute('screendump', { filename: ppmFile.qemu });
+    return await readScratch(ppmFile);
   } finally {
-    await rm(ppmFile, { force: true });
+    await rm(ppmFile.host, { force: true });
   }
 }
 

@@ -6,10 +6,11 @@
  * (docs/architecture.md, "Text screen"). The VM is paused while we poke the index registers, so
  * the guest never sees a changed index, and we put every index back.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { cp437UnitOf } from './cp437.js';
 import { inb, outb, portValue, type MonitorLines } from './port-io.js';
 import type { QmpClient } from './qmp-client.js';
+import { readScratch, scratchWithSuffix, type ScratchFile } from './qemu-work-files.js';
 
 /** Where the visible text page lies in guest memory and its shape, from the VGA registers. */
 export interface VgaTextGeometry {
@@ -109,16 +110,16 @@ export interface TextRead {
  * resumes: ~14 ms, where 24 QMP commands one after another took 20–29. `dumpFile` is a fresh
  * scratch path.
  */
-export async function readTextScreen(qmp: QmpClient, hmp: MonitorLines, dumpFile: string): Promise<TextRead> {
-  const lowDumpFile = `${dumpFile}.a0000`;
+export async function readTextScreen(qmp: QmpClient, hmp: MonitorLines, dumpFile: ScratchFile): Promise<TextRead> {
+  const lowDumpFile = scratchWithSuffix(dumpFile, '.a0000');
   try {
-    const geometry = await snapshotWhilePaused(qmp, hmp, dumpFile, lowDumpFile);
+    const geometry = await snapshotWhilePaused(qmp, hmp, dumpFile.qemu, lowDumpFile.qemu);
     if (!geometry) return { rows: undefined, geometry };
-    if (geometry.windowBase < TEXT_DUMP_BASE) return { rows: decodeTextPage(await readFile(lowDumpFile), geometry), geometry };
+    if (geometry.windowBase < TEXT_DUMP_BASE) return { rows: decodeTextPage(await readScratch(lowDumpFile), geometry), geometry };
     const offset = geometry.windowBase - TEXT_DUMP_BASE;
-    return { rows: decodeTextPage((await readFile(dumpFile)).subarray(offset, offset + geometry.windowBytes), geometry), geometry };
+    return { rows: decodeTextPage((await readScratch(dumpFile)).subarray(offset, offset + geometry.windowBytes), geometry), geometry };
   } finally {
-    await Promise.all([rm(dumpFile, { force: true }), rm(lowDumpFile, { force: true })]);
+    await Promise.all([rm(dumpFile.host, { force: true }), rm(lowDumpFile.host, { force: true })]);
   }
 }
 
@@ -139,19 +140,19 @@ const DEFAULT_WINDOW = { windowBase: 0xb8000, windowBytes: 0x8000, strideCells: 
  * may be on it, or in memory beside it. Laid out as the last exact read found the window, else as
  * every PC starts.
  */
-export async function peekTextWindow(qmp: QmpClient, geometry: VgaTextGeometry | undefined, dumpFile: string, previous?: TextPeek): Promise<TextPeek> {
+export async function peekTextWindow(qmp: QmpClient, geometry: VgaTextGeometry | undefined, dumpFile: ScratchFile, previous?: TextPeek): Promise<TextPeek> {
   const { windowBase, windowBytes, strideCells } = geometry ?? DEFAULT_WINDOW;
   const layout = `${windowBase}+${windowBytes}/${strideCells}`;
   try {
     // QMP here: HMP reads its socket a byte per main-loop turn, so one long line costs it more.
-    await qmp.execute('pmemsave', { val: windowBase, size: windowBytes, filename: dumpFile });
-    const bytes = await readFile(dumpFile);
+    await qmp.execute('pmemsave', { val: windowBase, size: windowBytes, filename: dumpFile.qemu });
+    const bytes = await readScratch(dumpFile);
     // Most peeks of a wait find memory as the last one left it: no need to decode 16 K cells again.
     if (previous && previous.layout === layout && previous.bytes.equals(bytes)) return previous;
     const rows = Math.floor(windowBytes / 2 / strideCells);
     return { bytes, layout, text: decodeTextPage(bytes, { windowBase, windowBytes, startCell: 0, strideCells, columns: strideCells, rows, cursorCell: 0, cursorOff: true }).join('\n') };
   } finally {
-    await rm(dumpFile, { force: true });
+    await rm(dumpFile.host, { force: true });
   }
 }
 
