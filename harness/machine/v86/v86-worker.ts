@@ -30,6 +30,14 @@ interface V86Internals {
         ide?: { primary?: { master?: { buffer?: DiskBuffer } } };
       };
       wasm_memory: WebAssembly.Memory;
+      /** Views into the wasm memory: the CPU's state as it runs. */
+      in_hlt: Uint8Array;
+      reg32: Int32Array;
+      flags: Int32Array;
+      instruction_pointer: Int32Array;
+      sreg: Uint16Array;
+      /** Every reset of the machine goes through here: the keyboard controller's, the chipset's, restart(). */
+      reboot_internal(): void;
     };
   };
   screen_adapter: { get_text_screen(): string[] };
@@ -70,6 +78,7 @@ let started = false;
 
 emulator.add_listener('emulator-started', () => {
   started = true;
+  watchResets();
   post({ type: 'started' });
   post({ type: 'sample', stats: stats() });
 });
@@ -102,10 +111,27 @@ function instructions(): number {
   return instructionsBase + now;
 }
 
+/** Set while bootgate's own reset runs, which is not the guest's doing. */
+let resetRequested = false;
+
+function watchResets(): void {
+  const c = cpu();
+  const reboot = c.reboot_internal.bind(c);
+  c.reboot_internal = () => {
+    if (!resetRequested) post({ type: 'guest-reset' });
+    reboot();
+  };
+}
+
 /** A reset may or may not zero v86's counter: rebase so the count only ever grows. */
 function restartKeepingCount(): void {
   const before = instructions();
-  emulator.restart();
+  resetRequested = true;
+  try {
+    emulator.restart();
+  } finally {
+    resetRequested = false;
+  }
   lastInstructions = emulator.get_instruction_counter();
   instructionsBase = before - lastInstructions;
 }
@@ -193,6 +219,16 @@ async function handle(request: V86RequestEnvelope): Promise<{ value: unknown; tr
     case 'reset':
       restartKeepingCount();
       return { value: instructions() };
+    case 'cpu-sample': {
+      const c = cpu();
+      const value: V86Replies['cpu-sample'] = {
+        halted: c.in_hlt[0] !== 0,
+        interrupts: (c.flags[0]! & 0x200) !== 0,
+        state: `${Array.from(c.reg32).join(' ')} ${c.flags[0]} ${c.instruction_pointer[0]}`,
+        at: `${c.sreg[1]!.toString(16).padStart(4, '0')}:${(c.instruction_pointer[0]! >>> 0).toString(16).padStart(8, '0')}`,
+      };
+      return { value };
+    }
     case 'stats':
       return { value: stats() };
     case 'save-state':
