@@ -4,7 +4,7 @@
  * (steps/); durations and patterns are normalised by their schemas (config/value-schemas.ts).
  */
 import * as z from 'zod';
-import { durationSchema, FILE_NAME, FILE_NAME_CHARS, goldenNameSchema, patternSchema, sizeSchema } from '../config/value-schemas.js';
+import { durationSchema, FILE_NAME, FILE_NAME_CHARS, goldenNameSchema, patternSchema, sizeSchema, stallSchema } from '../config/value-schemas.js';
 import { BACKENDS } from '../machine/machine.js';
 import { isWait, stepSchema } from '../steps/step-schema.js';
 
@@ -55,6 +55,7 @@ const phaseSchema = z
   .strictObject({
     name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, dash and underscore'),
     budget: budgetSchema.optional(),
+    stall: stallSchema.optional(),
     steps: z.array(stepSchema).min(1),
   })
   .refine((p) => !(p.budget?.guest !== undefined || p.budget?.instructions !== undefined) || p.steps.some(isWait), {
@@ -90,6 +91,10 @@ export const scenarioSchema = z
     stepTimeout: durationSchema.prefault('60s'),
     failOn: z.array(patternSchema).default([]),
     defaultFailOn: z.boolean().default(true),
+    /** End any wait once for this long there was no serial output, no screen change and no CPU work (docs/scenarios.md, "Stalls"). */
+    stall: stallSchema.optional(),
+    /** Fail the job once the guest has reset the machine more often than this (a reset loop). */
+    maxResets: z.number().int().min(0).optional(),
     /** Run QEMU on guest time (icount) and record every phase's guest time; on whenever a phase has a guest budget. */
     guestClock: z.boolean().optional(),
     goldens: z.string().optional(),

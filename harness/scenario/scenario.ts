@@ -16,6 +16,8 @@ export interface Phase {
   readonly budgetMs?: number;
   /** Guest-time budget: milliseconds at 4 ns per instruction, and/or instructions (docs/guest-time.md). */
   readonly guestBudget?: GuestBudget;
+  /** Stall time of the phase's waits (ms), over the scenario's; false: off. */
+  readonly stallMs?: number | false;
   readonly steps: readonly Step[];
 }
 
@@ -60,6 +62,10 @@ export interface Scenario {
   readonly backends: readonly BackendName[];
   readonly timeoutMs: number;
   readonly stepTimeoutMs: number;
+  /** End any wait after this long without serial output, screen change or CPU work (ms); absent: never. */
+  readonly stallMs?: number;
+  /** Fail once the guest has reset the machine more often than this; absent: resets are only counted. */
+  readonly maxResets?: number;
   /** Patterns that fail any wait at once, defaults included. */
   readonly failOn: readonly Pattern[];
   readonly goldenDir: string;

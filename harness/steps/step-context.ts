@@ -4,6 +4,7 @@ import type { Machine } from '../machine/machine.js';
 import type { RawImage } from '../machine/raw-image.js';
 import type { Pattern } from '../config/pattern.js';
 import type { GoldenRecord, GoldenStore } from '../screen/golden-store.js';
+import type { ResetWatch } from './reset-watch.js';
 
 
 export interface ArtifactSink {
@@ -23,6 +24,10 @@ export interface StepContext {
   readonly defaultTimeoutMs: number;
   /** Scenario-wide failure patterns; a step adds its own. */
   readonly failOn: readonly Pattern[];
+  /** End a wait once nothing moved for this long (stall-watch.ts); the step's, its phase's or the scenario's. Off when absent. */
+  stallMs?: number;
+  /** The job's guest resets, which fail a wait once there are more than the scenario allows. */
+  readonly resets?: ResetWatch;
   /** Where the next serial wait starts reading: each match moves it past the matched text. */
   serialCursor: number;
   /** The most recent frame taken, kept for the report's last-frame artifact. */
