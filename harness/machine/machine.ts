@@ -75,6 +75,11 @@ export interface CpuSample {
   readonly state: string;
   /** Where it was, for the report: `cs:eip`. */
   readonly at: string;
+  /**
+   * Fetching instructions where the machine has no memory, with paging off (stray-fetch.ts):
+   * lost, however its instruction pointer moves.
+   */
+  readonly strayed: boolean;
 }
 
 export interface Machine {

@@ -1,7 +1,8 @@
 /**
  * Stall detection (`stall: 20s`): a wait ends at once when for that long the guest wrote nothing
  * to its serial port, the screen did not change, and the CPU did no work that shows — every look
- * found it halted, or in exactly the state of the look before (a `jmp $` with interrupts off). A
+ * found it halted, in exactly the state of the look before (a `jmp $` with interrupts off), or
+ * fetching instructions where the machine has no memory (a kernel that jumped past its RAM). A
  * guest that computes quietly changes its registers between looks, so it is not a stall; a
  * backend that cannot look at its CPU is judged by serial and screen alone.
  */
@@ -23,6 +24,7 @@ export class StallWatch {
   /** Looks at the CPU since the last change, and how many found it halted. */
   private looks = 0;
   private halted = 0;
+  private strayed = 0;
 
   constructor(
     private readonly machine: Machine,
@@ -42,16 +44,18 @@ export class StallWatch {
     this.serialBytes = serialBytes;
     const previous = this.cpu;
     this.cpu = cpu;
-    const cpuWorked = cpu !== undefined && previous !== undefined && !(cpu.halted && previous.halted) && cpu.state !== previous.state;
+    const cpuWorked = cpu !== undefined && previous !== undefined && !cpu.strayed && !(cpu.halted && previous.halted) && cpu.state !== previous.state;
     if (serialMoved || screenMoved || cpuWorked) {
       this.lastChange = now;
       this.looks = 0;
       this.halted = 0;
+      this.strayed = 0;
       return;
     }
     if (cpu) {
       this.looks++;
       if (cpu.halted) this.halted++;
+      if (cpu.strayed) this.strayed++;
     }
     if (now - this.lastChange >= this.stallMs) throw new StalledError(this.stallMs, this.describeCpu(), this.machine.serial.text.slice(-200));
   }
@@ -60,6 +64,7 @@ export class StallWatch {
     const cpu = this.cpu;
     if (!cpu) return `the ${this.machine.backend} backend cannot tell whether the CPU worked`;
     const where = `at ${cpu.at}${cpu.interrupts ? '' : ' with interrupts off (it can never go on by itself)'}`;
+    if (this.strayed === this.looks) return `the CPU ran off into memory the machine does not have, ${where} at the last of ${this.looks} looks`;
     if (this.halted === this.looks) return `the CPU was halted ${where} at all ${this.looks} looks`;
     if (this.halted === 0) return `the CPU spun in place ${where}, its registers unchanged at ${this.looks} looks`;
     return `the CPU was halted or unchanged ${where} at ${this.looks} looks (${this.halted} halted)`;

@@ -27,7 +27,7 @@ export interface FakeEvent {
   /** The guest's instruction count from this event on (its serial bytes, screens and inputs get it). */
   readonly instructions?: number;
   /** What cpuSample() says from now on; until the first, a CPU that works (its state changes at every look). */
-  readonly cpu?: Omit<CpuSample, 'at'>;
+  readonly cpu?: Omit<CpuSample, 'at' | 'strayed'> & { readonly strayed?: boolean };
   /** The guest resets the machine (a triple fault). */
   readonly guestReset?: true;
 }
@@ -77,7 +77,7 @@ export class FakeMachine implements Machine {
   private text: readonly string[] | null = [''];
   private frame: RawImage = BLANK_FRAME;
   private cursor: CursorCell | null = null;
-  private cpu: Omit<CpuSample, 'at'> | undefined;
+  private cpu: FakeEvent['cpu'];
   private looks = 0;
   private readonly resetListeners = new Set<() => void>();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -150,7 +150,7 @@ export class FakeMachine implements Machine {
   async cpuSample(): Promise<CpuSample> {
     this.assertAlive();
     this.looks++;
-    return { ...(this.cpu ?? { halted: false, interrupts: true, state: `working ${this.looks}` }), at: '0000:00007c00' };
+    return { strayed: false, ...(this.cpu ?? { halted: false, interrupts: true, state: `working ${this.looks}` }), at: '0000:00007c00' };
   }
 
   onGuestReset(listener: () => void): () => void {

@@ -159,7 +159,7 @@ export class QemuMachine implements Machine {
   async cpuSample(): Promise<CpuSample> {
     this.liveQmp();
     const [registers] = await this.explainIfDead(this.liveHmp().run(['info registers']));
-    return parseCpuSample(registers!);
+    return parseCpuSample(registers!, this.spec.profile.memoryMiB * 1024 * 1024);
   }
 
   onGuestReset(listener: () => void): () => void {

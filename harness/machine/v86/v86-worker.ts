@@ -18,6 +18,7 @@ import { scancodesForChord } from './v86-keys.js';
 import { withLoadableKernel } from './v86-kernel-image.js';
 import { installImageDataShim, VgaCamera, type V86Vga } from './v86-screen.js';
 import { biosKeyBuffer, typeChords, type KeyboardPort } from './v86-typing.js';
+import { isStrayFetch } from '../stray-fetch.js';
 import { PS2_PACKET_MS, PS2_STEP_PX, relativeWalk, type PointerButton } from '../pointer.js';
 
 /** The parts of v86's internals used here; they are not in its typings. */
@@ -36,6 +37,9 @@ interface V86Internals {
       flags: Int32Array;
       instruction_pointer: Int32Array;
       sreg: Uint16Array;
+      segment_offsets: Int32Array;
+      cr: Int32Array;
+      memory_size: Uint32Array;
       /** Every reset of the machine goes through here: the keyboard controller's, the chipset's, restart(). */
       reboot_internal(): void;
     };
@@ -225,7 +229,8 @@ async function handle(request: V86RequestEnvelope): Promise<{ value: unknown; tr
         halted: c.in_hlt[0] !== 0,
         interrupts: (c.flags[0]! & 0x200) !== 0,
         state: `${Array.from(c.reg32).join(' ')} ${c.flags[0]} ${c.instruction_pointer[0]}`,
-        at: `${c.sreg[1]!.toString(16).padStart(4, '0')}:${(c.instruction_pointer[0]! >>> 0).toString(16).padStart(8, '0')}`,
+        at: `${c.sreg[1]!.toString(16).padStart(4, '0')}:${((c.instruction_pointer[0]! - c.segment_offsets[1]!) >>> 0).toString(16).padStart(8, '0')}`,
+        strayed: (c.cr[0]! & 0x80000000) === 0 && isStrayFetch(c.instruction_pointer[0]!, c.memory_size[0]!),
       };
       return { value };
     }
