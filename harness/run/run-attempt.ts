@@ -273,6 +273,7 @@ async function runPhases(job: Job, ctx: StepContext, run: PhaseRun, options: Att
       ctx.goldens = goldensOf(stepIndex - 1);
       const stall = step.stall ?? phase.stallMs ?? job.scenario.stallMs;
       ctx.stallMs = stall || undefined;
+      ctx.failOnScreen = [...(job.scenario.failOnScreen ?? []), ...(phase.failOnScreen ?? []), ...(step.failOnScreen ?? [])];
       try {
         const { guest, ...report } = await runStep(ctx, step, label);
         if (guest) guestEvents.push({ phase: phaseIndex, ...guest });

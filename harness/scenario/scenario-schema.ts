@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { durationSchema, FILE_NAME, FILE_NAME_CHARS, goldenNameSchema, patternSchema, sizeSchema, stallSchema } from '../config/value-schemas.js';
 import { BACKENDS } from '../machine/machine.js';
 import { isWait, stepSchema } from '../steps/step-schema.js';
+import { failScreenSchema } from '../steps/failure-screens.js';
 
 const imageFileSchema = z
   .union([
@@ -56,6 +57,7 @@ const phaseSchema = z
     name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, dash and underscore'),
     budget: budgetSchema.optional(),
     stall: stallSchema.optional(),
+    failOnScreen: z.array(failScreenSchema).optional(),
     steps: z.array(stepSchema).min(1),
   })
   .refine((p) => !(p.budget?.guest !== undefined || p.budget?.instructions !== undefined) || p.steps.some(isWait), {
@@ -95,6 +97,8 @@ export const scenarioSchema = z
     stall: stallSchema.optional(),
     /** Fail the job once the guest has reset the machine more often than this (a reset loop). */
     maxResets: z.number().int().min(0).optional(),
+    /** Screens that end any wait at once: a golden's name (whole or region golden), or {text} on the text screen. */
+    failOnScreen: z.array(failScreenSchema).default([]),
     /** Run QEMU on guest time (icount) and record every phase's guest time; on whenever a phase has a guest budget. */
     guestClock: z.boolean().optional(),
     goldens: z.string().optional(),

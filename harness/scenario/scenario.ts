@@ -3,6 +3,7 @@ import type { BackendName } from '../machine/machine.js';
 import type { Media } from '../machine/media.js';
 import type { BootDevice } from '../machine/profile.js';
 import type { StepData } from '../steps/step-schema.js';
+import type { FailScreen } from '../steps/failure-screens.js';
 import type { ExpectationData } from './scenario-schema.js';
 import type { Pattern } from '../config/pattern.js';
 
@@ -18,6 +19,7 @@ export interface Phase {
   readonly guestBudget?: GuestBudget;
   /** Stall time of the phase's waits (ms), over the scenario's; false: off. */
   readonly stallMs?: number | false;
+  readonly failOnScreen?: readonly FailScreen[];
   readonly steps: readonly Step[];
 }
 
@@ -66,6 +68,8 @@ export interface Scenario {
   readonly stallMs?: number;
   /** Fail once the guest has reset the machine more often than this; absent: resets are only counted. */
   readonly maxResets?: number;
+  /** Screens that fail any wait at once (steps/failure-screens.ts). */
+  readonly failOnScreen?: readonly FailScreen[];
   /** Patterns that fail any wait at once, defaults included. */
   readonly failOn: readonly Pattern[];
   readonly goldenDir: string;

@@ -2,12 +2,13 @@
  * Failure patterns end a wait at once when the guest says it is lost ("Kernel panic",
  * "No bootable device"), on the serial log since the wait began or on the text screen. The same
  * check, run before each probe of every wait, ends it on a stall (stall-watch.ts) or a reset loop
- * (reset-watch.ts) too.
+ * (reset-watch.ts) or a failure screen (failure-screens.ts) too.
  */
 import { FailurePatternError } from '../errors.js';
 import type { Pattern } from '../config/pattern.js';
 import type { StepContext } from './step-context.js';
 import { StallWatch } from './stall-watch.js';
+import { failureScreenChecker } from './failure-screens.js';
 
 /** A wait that does not read the text screen itself peeks at it this often. */
 const SCREEN_CHECK_INTERVAL_MS = 500;
@@ -17,6 +18,7 @@ export function failureChecker(ctx: StepContext, extra: readonly Pattern[] | und
   const serialFrom = ctx.serialCursor;
   let lastScreenCheck = 0;
   const stall = ctx.stallMs ? new StallWatch(ctx.machine, ctx.stallMs) : undefined;
+  const checkScreens = failureScreenChecker(ctx, ctx.failOnScreen ?? []);
   const checkPatterns = async (): Promise<void> => {
     if (patterns.length === 0) return;
     const serial = ctx.machine.serial.since(serialFrom);
@@ -40,6 +42,7 @@ export function failureChecker(ctx: StepContext, extra: readonly Pattern[] | und
   return async (): Promise<void> => {
     await ctx.resets?.check(ctx.artifacts);
     await checkPatterns();
+    await checkScreens();
     await stall?.check();
   };
 }

@@ -3,7 +3,8 @@
  * the disk's second sector (so a test sees the image was read, whatever its size), one that
  * floods the serial port forever, one that redraws a 256-colour screen in a loop, and the shapes
  * of a boot gone wrong: one that halts, one that spins with interrupts off, one that computes
- * quietly for a while before it speaks, one that triple-faults (a reset loop). Each starts
+ * quietly for a while before it speaks, one that triple-faults (a reset loop), one that draws a
+ * blue STOP screen. Each starts
  * with a line of its own on COM1 so a test can wait for it. Hand-assembled like boot-sector.ts;
  * all position independent (relative jumps, data addressed from segment 0).
  */
@@ -169,12 +170,32 @@ const RESET_LINE: Program = [
   ...HALT,
 ];
 
+/** Says "STOP\n", paints the text screen blue with "*** STOP: 0x0000007B" on its first row, and halts: a blue STOP screen. */
+const STOP_SCREEN: Program = [
+  ...PROLOGUE,
+  { asm: 'mov dx, 0x3f8', bytes: COM1 },
+  ...say('STOP\n'),
+  { asm: 'mov ax, 0xb800', bytes: [0xb8, 0x00, 0xb8] },
+  { asm: 'mov es, ax', bytes: [0x8e, 0xc0] },
+  { asm: 'xor di, di', bytes: [0x31, 0xff] },
+  { asm: 'mov ax, 0x1f20', bytes: [0xb8, 0x20, 0x1f] }, // a space, white on blue
+  { asm: 'mov cx, 2000', bytes: [0xb9, 0xd0, 0x07] },
+  { asm: 'rep stosw', bytes: [0xf3, 0xab] },
+  { asm: 'mov di, 164', bytes: [0xbf, 0xa4, 0x00] }, // row 1, column 2
+  ...[...'*** STOP: 0x0000007B'].flatMap((ch) => [
+    { asm: `mov ax, 0x1f00 | ${JSON.stringify(ch)}`, bytes: [0xb8, ch.charCodeAt(0), 0x1f] },
+    { asm: 'stosw', bytes: [0xab] },
+  ]),
+  ...HALT,
+];
+
 export const haltFloppy = (): Uint8Array => floppyWith(HALT_FOR_GOOD);
 export const spinFloppy = (): Uint8Array => floppyWith(SPIN);
 /** Works quietly for about `seconds` (in BIOS ticks), then says DONE. */
 export const quietWorkFloppy = (seconds: number): Uint8Array => floppyWith(quietWork(Math.round(seconds * 18.2)));
 export const tripleFaultFloppy = (): Uint8Array => floppyWith(TRIPLE_FAULT);
 export const resetLineFloppy = (): Uint8Array => floppyWith(RESET_LINE);
+export const stopScreenFloppy = (): Uint8Array => floppyWith(STOP_SCREEN);
 
 function bootSector(program: Program): Uint8Array {
   const code = assemble(program);

@@ -1,9 +1,12 @@
 /**
- * Stalls and reset loops on the fake machine: a wait ends early when nothing moved (no serial,
- * no screen change, a CPU halted or frozen) and not when the CPU works quietly; guest resets are
- * counted, reported, and past `maxResets` fail the job; every reporter names the kind of failure.
+ * Stalls, reset loops and failure screens on the fake machine: a wait ends early when nothing
+ * moved (no serial, no screen change, a CPU halted or frozen) and not when the CPU works quietly;
+ * guest resets are counted, reported, and past `maxResets` fail the job; a failure screen (a
+ * golden or a text) ends a wait at once; every reporter names the kind of failure.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { writePng } from '../../harness/screen/png-file.js';
+import { BLANK_FRAME } from '../../harness/machine/fake/fake-machine.js';
 import { githubSummary } from '../../harness/report/github-actions.js';
 import { renderJunit } from '../../harness/report/junit-reporter.js';
 import { buildRunResult } from '../../harness/report/run-result.js';
@@ -81,4 +84,31 @@ describe('reset loops', () => {
     expect(renderJunit(run)).toMatch(/<property name="guest resets" value="3 \(at 0\.\d s, 0\.\d s, 0\.\d s\)"\/>/);
     expect(githubSummary(run, [], project.dir)).toMatch(/\*\*fake--qemu--p3-i440fx\*\*: failed \(reset-loop\)/);
   });
+});
+
+describe('failure screens', () => {
+  const blue = { width: 8, height: 8, data: new Uint8Array(8 * 8 * 4).map((_, i) => (i % 4 === 2 || i % 4 === 3 ? 255 : 0)) };
+
+  it('end a serial wait at once when a golden matches the screen, with the frame kept', async () => {
+    project = new TempProject();
+    await writePng(project.path('golden-screens/fake/blue-screen.png'), blue);
+    const started = performance.now();
+    const { results } = await runFake(project, `${HEAD}failOnScreen: [blue-screen]\nsteps:\n  - waitSerial: login\n    timeout: 30s\n`, {
+      timeline: [{ at: 0, text: null, frame: BLANK_FRAME }, { at: 300, frame: blue }],
+    });
+    expect(results[0]!.error).toMatchObject({ type: 'FailureScreenError', kind: 'failure-screen' });
+    expect(results[0]!.error!.artifacts?.actual).toMatch(/failure-screen\.png$/);
+    expect(performance.now() - started).toBeLessThan(4000);
+  }, 10_000);
+
+  it('end a wait on a text screen that shows the text, per step too; a missing golden is a config error', async () => {
+    project = new TempProject();
+    const text = await runFake(project, `${HEAD}steps:\n  - waitSerial: login\n    timeout: 30s\n    failOnScreen: [{text: "STOP: 0x0000007B"}]\n`, {
+      timeline: [{ at: 200, text: ['', '*** STOP: 0x0000007B (0xF78D2524)'] }],
+    });
+    expect(text.results[0]!.error!.message).toMatch(/failure screen STOP: 0x0000007B showed up: \*\*\* STOP/);
+    const missing = await runFake(project, `${HEAD}phases:\n  - name: boot\n    failOnScreen: [nowhere]\n    steps:\n      - waitSerial: login\n`, { timeline: [{ at: 0, text: null }] });
+    expect(missing.results[0]!.outcome).toBe('config-error');
+    expect(missing.results[0]!.error!.message).toMatch(/failOnScreen: no such golden: .*nowhere/);
+  }, 10_000);
 });
