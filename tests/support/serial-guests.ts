@@ -4,7 +4,7 @@
  * floods the serial port forever, one that redraws a 256-colour screen in a loop, and the shapes
  * of a boot gone wrong: one that halts, one that spins with interrupts off, one that computes
  * quietly for a while before it speaks, one that triple-faults (a reset loop), one that draws a
- * blue STOP screen. Each starts
+ * blue STOP screen, one that checks its CPU for cmov. Each starts
  * with a line of its own on COM1 so a test can wait for it. Hand-assembled like boot-sector.ts;
  * all position independent (relative jumps, data addressed from segment 0).
  */
@@ -189,6 +189,21 @@ const STOP_SCREEN: Program = [
   ...HALT,
 ];
 
+/** Says "CMOV OK\n" when CPUID says the CPU has cmov (leaf 1, EDX bit 15), else "NO CMOV\n": the check an i686 kernel makes first. */
+const CMOV_CHECK: Program = [
+  ...PROLOGUE,
+  { asm: 'mov eax, 1', bytes: [0x66, 0xb8, 0x01, 0x00, 0x00, 0x00] },
+  { asm: 'cpuid', bytes: [0x0f, 0xa2] },
+  { asm: 'test edx, 0x8000', bytes: [0x66, 0xf7, 0xc2, 0x00, 0x80, 0x00, 0x00] },
+  { asm: 'mov dx, 0x3f8', bytes: COM1 },
+  { asm: 'jz nocmov', opcode: 0x74, to: 'nocmov' },
+  ...say('CMOV OK\n'),
+  { asm: 'jmp short halt', opcode: 0xeb, to: 'halt' },
+  { label: 'nocmov' },
+  ...say('NO CMOV\n'),
+  ...HALT,
+];
+
 export const haltFloppy = (): Uint8Array => floppyWith(HALT_FOR_GOOD);
 export const spinFloppy = (): Uint8Array => floppyWith(SPIN);
 /** Works quietly for about `seconds` (in BIOS ticks), then says DONE. */
@@ -196,6 +211,7 @@ export const quietWorkFloppy = (seconds: number): Uint8Array => floppyWith(quiet
 export const tripleFaultFloppy = (): Uint8Array => floppyWith(TRIPLE_FAULT);
 export const resetLineFloppy = (): Uint8Array => floppyWith(RESET_LINE);
 export const stopScreenFloppy = (): Uint8Array => floppyWith(STOP_SCREEN);
+export const cmovCheckFloppy = (): Uint8Array => floppyWith(CMOV_CHECK);
 
 function bootSector(program: Program): Uint8Array {
   const code = assemble(program);
