@@ -13,11 +13,12 @@ import { failureScreenChecker } from './failure-screens.js';
 /** A wait that does not read the text screen itself peeks at it this often. */
 const SCREEN_CHECK_INTERVAL_MS = 500;
 
-export function failureChecker(ctx: StepContext, extra: readonly Pattern[] | undefined, screenFromProbe: () => string[] | undefined) {
+/** `stall: false`: a wait for stillness (settle-screen.ts), where a quiet guest is the point. */
+export function failureChecker(ctx: StepContext, extra: readonly Pattern[] | undefined, screenFromProbe: () => string[] | undefined, options: { readonly stall?: false } = {}) {
   const patterns = [...ctx.failOn, ...(extra ?? [])];
   const serialFrom = ctx.serialCursor;
   let lastScreenCheck = 0;
-  const stall = ctx.stallMs ? new StallWatch(ctx.machine, ctx.stallMs) : undefined;
+  const stall = ctx.stallMs && options.stall !== false ? new StallWatch(ctx.machine, ctx.stallMs) : undefined;
   const checkScreens = failureScreenChecker(ctx, ctx.failOnScreen ?? []);
   const checkPatterns = async (): Promise<void> => {
     if (patterns.length === 0) return;

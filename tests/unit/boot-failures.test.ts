@@ -52,6 +52,12 @@ describe('stall detection', () => {
     expect(results[0]!.outcome).toBe('passed');
   }, 15_000);
 
+  it('leaves a wait for a still screen alone: a still, halted guest is what it waits for', async () => {
+    project = new TempProject();
+    const { results } = await runFake(project, `${HEAD}stall: 1s\nsteps:\n  - waitStill: {for: 2500ms, allowBlank: true}\n    timeout: 5s\n`, { timeline: [{ at: 0, cpu: HALTED }] });
+    expect(results[0]!.error?.message).toBeUndefined();
+  }, 10_000);
+
   it('is turned off for a step with stall: false', async () => {
     project = new TempProject();
     const { results } = await runFake(project, `${HEAD}stall: 1s\nsteps:\n  - waitSerial: DONE\n    timeout: 3s\n    stall: false\n`, {
