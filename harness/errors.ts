@@ -75,6 +75,47 @@ export class FailurePatternError extends BootgateError {
   }
 }
 
+/**
+ * A wait ended early because the guest stopped: no serial output, no screen change and (where the
+ * emulator can tell) no work by the CPU for `stallMs`. `cpu` says what the CPU was seen doing.
+ */
+export class StalledError extends BootgateError {
+  readonly errorClass = 'failed' as const;
+  constructor(
+    readonly stallMs: number,
+    readonly cpu: string,
+    readonly serialTail: string,
+  ) {
+    super(`stalled: no serial output and no screen change for ${(stallMs / 1000).toFixed(1)} s; ${cpu}${serialTail ? `; serial ends: ${oneLine(serialTail)}` : ''}`);
+  }
+}
+
+/** The guest reset the machine more often than the scenario's `maxResets`: a reset loop, not a slow boot. */
+export class ResetLoopError extends BootgateError {
+  readonly errorClass = 'failed' as const;
+  constructor(
+    readonly maxResets: number,
+    /** Seconds after the machine started, one per reset. */
+    readonly atSeconds: readonly number[],
+    /** The frames seen last before each reset, saved into the report (paths), where there was one. */
+    readonly artifacts: Readonly<Record<string, string>> = {},
+  ) {
+    super(`the guest reset the machine ${atSeconds.length} times (maxResets: ${maxResets}), at ${atSeconds.map((s) => `${s.toFixed(1)} s`).join(', ')}`);
+  }
+}
+
+/** A failure screen (`failOnScreen`) showed up while waiting: the guest drew its own verdict. */
+export class FailureScreenError extends BootgateError {
+  readonly errorClass = 'failed' as const;
+  constructor(
+    readonly screen: string,
+    readonly detail: string,
+    readonly artifacts: { actual?: string } = {},
+  ) {
+    super(`failure screen ${screen} showed up: ${oneLine(detail)}`);
+  }
+}
+
 /** The screen never matched the golden(s). Carries the best candidate so a person can look at the diff. */
 export class ScreenMismatchError extends BootgateError {
   readonly errorClass = 'failed' as const;
@@ -181,4 +222,33 @@ export class SizeBudgetError extends BootgateError {
   ) {
     super(`${image} is ${actualBytes} bytes (${(actualBytes / 1048576).toFixed(2)} MiB), over its size budget of ${budgetBytes} bytes (${(budgetBytes / 1048576).toFixed(2)} MiB)`);
   }
+}
+
+/** The kinds of failure a report names at the top of a job, and a dashboard counts. */
+export type FailureKind =
+  | 'timeout'
+  | 'stall'
+  | 'failure-pattern'
+  | 'failure-screen'
+  | 'reset-loop'
+  | 'screen-mismatch'
+  | 'crash'
+  | 'budget'
+  | 'infra'
+  | 'config'
+  | 'interrupted'
+  | 'unexpected-pass';
+
+export function failureKindOf(error: unknown): FailureKind {
+  if (error instanceof StalledError) return 'stall';
+  if (error instanceof WaitTimeoutError) return 'timeout';
+  if (error instanceof FailurePatternError) return 'failure-pattern';
+  if (error instanceof FailureScreenError) return 'failure-screen';
+  if (error instanceof ResetLoopError) return 'reset-loop';
+  if (error instanceof ScreenMismatchError || error instanceof ScreenUnstableError) return 'screen-mismatch';
+  if (error instanceof MachineCrashedError) return 'crash';
+  if (error instanceof BudgetExceededError || error instanceof SizeBudgetError) return 'budget';
+  if (error instanceof ConfigError) return 'config';
+  if (error instanceof InterruptedError) return 'interrupted';
+  return 'infra';
 }

@@ -28,6 +28,11 @@ export interface RamFloor {
 
 export type RunProbe = (memoryMiB: number) => Promise<RamProbe>;
 
+/** A probe's timeout once one boot passed in `passedMs`: a silent hang must not cost the scenario's whole timeout on every probe. */
+export function probeTimeoutAfter(passedMs: number): number {
+  return Math.max(3 * passedMs, passedMs + 15_000);
+}
+
 const PASSING: readonly Outcome[] = ['passed', 'flaky'];
 
 export async function findRamFloor(runProbe: RunProbe, lowMiB: number, highMiB: number): Promise<RamFloor> {

@@ -11,6 +11,7 @@ import { EXIT } from '../model/outcome.js';
 import { goldenOwner, type Scenario } from '../scenario/scenario.js';
 import { goldenFileName } from '../screen/golden-store.js';
 import { stepGoldens } from '../steps/run-step.js';
+import { screenGoldens } from '../steps/failure-screens.js';
 import { loadTargets } from './load-targets.js';
 
 export function goldensCommand(paths: readonly string[], options: { unused?: boolean }, write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): number {
@@ -27,9 +28,10 @@ export function unusedGoldens(scenarios: readonly Scenario[]): string[] {
   const dirs = new Set<string>();
   for (const scenario of scenarios) {
     dirs.add(scenario.goldenDir);
-    scenario.phases.flatMap((p) => p.steps).forEach((step, i) => {
+    scenario.phases.flatMap((p) => p.steps.map((step) => ({ step, phase: p }))).forEach(({ step, phase }, i) => {
       const owner = goldenOwner(scenario, i);
-      for (const name of stepGoldens(step)) {
+      // Failure screens of the scenario and the phase apply to every step of them.
+      for (const name of [...stepGoldens(step), ...screenGoldens(scenario.failOnScreen), ...screenGoldens(phase.failOnScreen)]) {
         for (const file of [undefined, ...BACKENDS].map((b) => goldenFileName(name, b))) used.add(join(owner.dir, owner.scenario, file));
       }
     });

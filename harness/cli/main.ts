@@ -12,6 +12,7 @@ import { killAllNow } from '../machine/cleanup-registry.js';
 import { EXIT } from '../model/outcome.js';
 import { TOOL_VERSION } from '../util/tool-version.js';
 import type { RunCommandOptions } from './run-command.js';
+import type { BisectCommandOptions } from './bisect-command.js';
 import type { RamFloorOptions } from './ram-floor-command.js';
 import type { ReproOptions } from './repro-command.js';
 
@@ -144,6 +145,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(async (scenario: string, options: RamFloorOptions) => {
       const { ramFloorCommand } = await import('./ram-floor-command.js');
       exitCode = await ramFloorCommand(scenario, options, { signal: interrupt.signal });
+      if (interrupt.signal.aborted) exitCode = EXIT.interrupted;
+    });
+
+  program
+    .command('bisect')
+    .description('find which differences between two machine profiles make a scenario fail (CPU features as QEMU -cpu flags, CPU model, memory, board, VGA, disk bus, devices), one at a time and in halves; QEMU only, since v86 has one fixed CPU')
+    .argument('<scenario>', 'scenario file, or preset folder (its gate)')
+    .requiredOption('--good <profile>', 'a profile where the scenario passes')
+    .requiredOption('--bad <profile>', 'a profile where it fails')
+    .option('--jobs <n>', 'tries booted side by side', '2')
+    .option('--report-dir <dir>', "where each try's report, bisect.json and results.json go", 'bootgate-bisect')
+    .option('--timeout-scale <x>', 'multiply every timeout', '1')
+    .action(async (scenario: string, options: BisectCommandOptions) => {
+      const { bisectCommand } = await import('./bisect-command.js');
+      exitCode = await bisectCommand(scenario, options, { signal: interrupt.signal });
       if (interrupt.signal.aborted) exitCode = EXIT.interrupted;
     });
 

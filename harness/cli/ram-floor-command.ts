@@ -4,7 +4,7 @@
  */
 import { buildRunResult } from '../report/run-result.js';
 import { join, resolve } from 'node:path';
-import { findRamFloor, type RamProbe } from '../budget/ram-floor.js';
+import { findRamFloor, probeTimeoutAfter, type RamProbe } from '../budget/ram-floor.js';
 import { ConfigError } from '../errors.js';
 import { createMachine } from '../machine/create-machine.js';
 import type { MachineFactory } from '../machine/machine.js';
@@ -77,8 +77,7 @@ export async function ramFloorCommand(
       ...(env.signal ? { signal: env.signal } : {}),
     });
     results.push(result!);
-    // A silent hang below the floor must not cost the full scenario timeout on every probe.
-    if (probeTimeoutMs === undefined && result!.outcome === 'passed') probeTimeoutMs = Math.max(3 * result!.durationMs, result!.durationMs + 15_000);
+    if (probeTimeoutMs === undefined && result!.outcome === 'passed') probeTimeoutMs = probeTimeoutAfter(result!.durationMs);
     const probe: RamProbe = {
       memoryMiB,
       outcome: result!.outcome,

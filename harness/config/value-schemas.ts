@@ -12,6 +12,9 @@ export const durationSchema = z
   .union([z.number().positive(), z.string().regex(DURATION_PATTERN, 'a duration such as 500ms, 30s or 2m')])
   .transform(parseDuration);
 
+/** `stall:` at any level: a duration, or `false` to turn off one set above. */
+export const stallSchema = z.union([durationSchema, z.literal(false)]);
+
 /** Plain text matches literally; `{regex: ...}` is a JavaScript regular expression. */
 export const patternSchema = z
   .union([

@@ -62,6 +62,26 @@ export interface MachineStats {
   readonly hostPeakRssBytes?: number;
 }
 
+/**
+ * What the CPU was doing at one look, for telling a stalled guest from a busy, quiet one: two
+ * looks with the same `state`, or both `halted`, mean it did no work in between that shows.
+ */
+export interface CpuSample {
+  /** In HLT, waiting for an interrupt. */
+  readonly halted: boolean;
+  /** Interrupts enabled (EFLAGS.IF): a halted or spinning CPU without them never leaves on its own. */
+  readonly interrupts: boolean;
+  /** The general registers, flags and instruction pointer as one string. */
+  readonly state: string;
+  /** Where it was, for the report: `cs:eip`. */
+  readonly at: string;
+  /**
+   * Fetching instructions where the machine has no memory, with paging off (stray-fetch.ts):
+   * lost, however its instruction pointer moves.
+   */
+  readonly strayed: boolean;
+}
+
 export interface Machine {
   readonly backend: BackendName;
   readonly serial: SerialLog;
@@ -86,6 +106,13 @@ export interface Machine {
    * undefined in a graphics mode, with the cursor off, or when the backend draws it steadily.
    */
   blinkingCursor?(): Promise<CursorCell | undefined>;
+  /** A look at the CPU, cheap enough to take once a second while the guest runs. */
+  cpuSample?(): Promise<CpuSample>;
+  /**
+   * Calls `listener` each time the guest resets the machine by itself (a triple fault, the
+   * keyboard controller's or the chipset's reset line); never for reset(). Returns an unsubscribe.
+   */
+  onGuestReset(listener: () => void): () => void;
   /** Presses the keys of one chord together and releases them. */
   pressKeys(chord: Chord): Promise<void>;
   /** Types text with a pause per character, so the guest's keyboard buffer never overflows. */

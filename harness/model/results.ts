@@ -6,6 +6,7 @@ import type { BackendName } from '../machine/machine.js';
 import type { Rect } from '../machine/same-frame.js';
 import type { GoldenRecord } from '../screen/golden-store.js';
 import type { Outcome } from './outcome.js';
+import type { FailureKind } from '../errors.js';
 import type { RegionReport } from '../steps/step-context.js';
 
 export type { GoldenRecord } from '../screen/golden-store.js';
@@ -55,6 +56,8 @@ export interface JobError {
   readonly class: string;
   /** The error type, e.g. WaitTimeoutError. */
   readonly type: string;
+  /** Which kind of failure it was, for dashboards to count (errors.ts, failureKindOf). */
+  readonly kind?: FailureKind;
   readonly message: string;
   readonly artifacts?: Readonly<Record<string, string>>;
 }
@@ -98,6 +101,8 @@ export interface JobResult {
   readonly warnings?: readonly string[];
   /** The images the job booted, measured before the boot. */
   readonly images?: readonly { readonly role: string; readonly path: string; readonly sizeBytes: number }[];
+  /** When the guest reset the machine by itself (a triple fault, a reset line), in seconds after it started. */
+  readonly guestResets?: readonly number[];
   /** The job started from a saved state instead of booting: a snapshot point, or `--from-state`. */
   readonly restored?: { readonly from: string; readonly snapshot?: string; readonly resumeAt: number };
   /** Set by `bootgate ram-floor`: the least memory at which the job passes, and how it was found. */

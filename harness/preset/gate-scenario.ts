@@ -12,6 +12,12 @@ import { PROJECT_ROOT } from '../util/project-root.js';
 import { join } from 'node:path';
 import type { LoadedPreset } from './load-preset.js';
 
+/**
+ * A gate's waits end after this long without serial output, screen change or CPU work: a preset's
+ * boot is never silent and idle that long, and a hang costs 20 s instead of the step's timeout.
+ */
+const GATE_STALL_MS = 20_000;
+
 /** A step may run over its phase's budget by this much, so a slow phase is reported as over budget (with its time) rather than as a timeout. */
 const STEP_TIMEOUT_FACTOR = 1.5;
 
@@ -45,6 +51,7 @@ export function gateScenario(loaded: LoadedPreset): Scenario {
     backends: preset.backends ?? BACKENDS,
     timeoutMs: totalBudgetMs * STEP_TIMEOUT_FACTOR + 60_000,
     stepTimeoutMs: 60_000,
+    stallMs: GATE_STALL_MS,
     // The incompatibility evidence only ever shows on an incompatible machine: end its wait at once.
     failOn: [...DEFAULT_FAIL_ON, ...incompatible.map((i) => literalPattern(i.evidence))],
     goldenDir: join(PROJECT_ROOT, 'golden-screens'),

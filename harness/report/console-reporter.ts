@@ -5,7 +5,7 @@ import { holdsGate, OUTCOMES, type Outcome } from '../model/outcome.js';
 import { formatDuration } from '../config/duration.js';
 import { groupByScenario, whereItFailed } from './cross-backend.js';
 import { writtenGoldens } from './run-result.js';
-import { phaseTimeText } from './phase-times.js';
+import { phaseTimeText, resetsText } from './phase-times.js';
 import type { JobResult, RunResult } from '../model/results.js';
 
 const SYMBOL: Readonly<Record<Outcome, string>> = {
@@ -34,7 +34,9 @@ export class ConsoleReporter {
   jobEnded(result: JobResult): void {
     this.done++;
     const rss = result.host.peakRssBytes ? `, ${mib(result.host.peakRssBytes)} MiB host RSS` : '';
-    this.write(`${SYMBOL[result.outcome].padEnd(6)} [${this.done}/${this.total}] ${result.id} (${formatDuration(result.durationMs)}${rss})`);
+    const kind = result.error?.kind && !holdsGate(result.outcome) ? ` ${result.error.kind}` : '';
+    this.write(`${SYMBOL[result.outcome].padEnd(6)} [${this.done}/${this.total}] ${result.id} (${formatDuration(result.durationMs)}${rss})${kind}`);
+    if (result.guestResets) this.write(`         guest resets: ${resetsText(result.guestResets)}`);
     if (result.outcome === 'expected-failure') this.write(`         expected: ${result.expectedReason}`);
     for (const warning of result.warnings ?? []) this.write(`         warning: ${warning}`);
     if (result.outcome === 'flaky') {

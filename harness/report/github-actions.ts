@@ -9,6 +9,7 @@ import { relative } from 'node:path';
 import { formatDuration } from '../config/duration.js';
 import { holdsGate } from '../model/outcome.js';
 import { whereItFailed } from './cross-backend.js';
+import { resetsText } from './phase-times.js';
 import type { JobResult, RunResult, StepResult } from '../model/results.js';
 
 /** A table of the summary: a preset's jobs with its verdict and budgets, or all jobs of a run. */
@@ -68,10 +69,11 @@ export function githubSummary(run: RunResult, groups: readonly SummaryGroup[], r
     lines.push('### Failures', '');
     for (const job of broken) {
       const step = failedStep(job);
-      lines.push(`- **${md(job.id)}**: ${job.outcome}${step?.source ? ` at \`${md(relative(root, step.source.file))}:${step.source.line}\`` : ''}`);
+      lines.push(`- **${md(job.id)}**: ${job.outcome}${job.error?.kind ? ` (${job.error.kind})` : ''}${step?.source ? ` at \`${md(relative(root, step.source.file))}:${step.source.line}\`` : ''}`);
       if (job.error) lines.push(`  ${md(`${job.error.type}${whereItFailed(job)}: ${firstLine(job.error.message)}`)}`);
       const images = Object.entries(job.error?.artifacts ?? {}).map(([kind, path]) => `${kind} \`${md(path)}\``);
       if (images.length) lines.push(`  images: ${images.join(', ')}`);
+      if (job.guestResets) lines.push(`  guest resets: ${resetsText(job.guestResets)}`);
     }
     lines.push('');
   }
@@ -112,7 +114,7 @@ function verdict(job: JobResult): string {
   const mark = job.outcome === 'passed' ? '✅' : job.outcome === 'flaky' ? '⚠️' : holdsGate(job.outcome) ? '➖' : '❌';
   if (job.outcome === 'expected-failure') return `${mark} expected failure: ${job.expectedReason ?? ''}`;
   if (job.outcome === 'passed' || job.outcome === 'flaky') return `${mark} ${job.outcome} in ${formatDuration(job.durationMs)}`;
-  return `${mark} ${job.outcome}${job.error ? `: ${firstLine(job.error.message)}` : ''}`;
+  return `${mark} ${job.outcome}${job.error?.kind ? ` (${job.error.kind})` : ''}${job.error ? `: ${firstLine(job.error.message)}` : ''}`;
 }
 
 function firstLine(text: string): string {

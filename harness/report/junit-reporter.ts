@@ -4,6 +4,8 @@ import { formatDuration } from '../config/duration.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { groupByScenario, whereItFailed } from './cross-backend.js';
 import type { JobResult, RunResult } from '../model/results.js';
+import { holdsGate } from '../model/outcome.js';
+import { resetsText } from './phase-times.js';
 
 const INCOMPLETE = 'written while the run went on, which ended before this report was final (killed): jobs without a verdict say interrupted';
 
@@ -40,7 +42,8 @@ function testCase(job: JobResult): string {
   const properties = [...phaseProperties(job), ...jobProperties(job)].map(([name, value]) => `<property name="${esc(name)}" value="${esc(value)}"/>`);
   switch (job.outcome) {
     case 'failed':
-      body.push(`      <failure type="${esc(job.error?.type ?? 'failed')}" message="${esc(firstLine(message))}">${esc(message)}</failure>`);
+      // The kind of failure (stall, timeout, reset-loop ...) is what a dashboard counts by; the message names the error type.
+      body.push(`      <failure type="${esc(job.error?.kind ?? job.error?.type ?? 'failed')}" message="${esc(firstLine(message))}">${esc(message)}</failure>`);
       break;
     case 'infra-error':
     case 'config-error':
@@ -87,7 +90,9 @@ function phaseProperties(job: JobResult): [string, string][] {
 function jobProperties(job: JobResult): [string, string][] {
   const floor = job.ramFloor;
   return [
+    ...(job.error?.kind && !holdsGate(job.outcome) ? [['failure kind', job.error.kind] as [string, string]] : []),
     ['memory', `${job.memoryMiB} MiB`],
+    ...(job.guestResets ? [['guest resets', resetsText(job.guestResets)] as [string, string]] : []),
     ...(job.host.peakRssBytes ? [['emulator peak RSS', `${(job.host.peakRssBytes / 1048576).toFixed(0)} MiB`] as [string, string]] : []),
     ...(floor ? [['RAM floor', floor.floorMiB !== undefined ? `${floor.floorMiB} MiB` : (floor.problem ?? 'not found')] as [string, string]] : []),
   ];

@@ -55,7 +55,7 @@ function neverReported(id: string, shard: number, total: number, shardReported: 
     profile,
     memoryMiB: 0,
     outcome: 'infra-error',
-    error: { class: 'infra', type: 'ShardMissingError', message },
+    error: { class: 'infra', type: 'ShardMissingError', kind: 'infra', message },
     attempts: [],
     startedAt: new Date(0).toISOString(),
     durationMs: 0,

@@ -27,3 +27,8 @@ export function budgetText(phase: PhaseResult): string {
   ];
   return parts.filter(Boolean).join(', ');
 }
+
+/** "3 (at 0.4 s, 0.9 s, 1.4 s)": the guest's own resets, for every reporter alike. */
+export function resetsText(atSeconds: readonly number[]): string {
+  return `${atSeconds.length} (at ${atSeconds.map((s) => `${s.toFixed(1)} s`).join(', ')})`;
+}

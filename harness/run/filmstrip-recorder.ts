@@ -41,6 +41,11 @@ export class FilmstripRecorder {
     private readonly maxBytes = MAX_FILM_BYTES,
   ) {}
 
+  /** The newest frame recorded (raw), for evidence of what the screen showed before an event. */
+  get latest(): RawImage | undefined {
+    return this.last;
+  }
+
   start(): void {
     this.running = true;
     void this.tick();

@@ -5,7 +5,7 @@
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { BootgateError, InterruptedError, WaitTimeoutError, ScreenMismatchError, ScreenUnstableError, UnsupportedProfileError } from '../errors.js';
+import { BootgateError, failureKindOf, FailureScreenError, InterruptedError, ResetLoopError, WaitTimeoutError, ScreenMismatchError, ScreenUnstableError, UnsupportedProfileError } from '../errors.js';
 import type { GuestEvent } from '../budget/guest-time.js';
 import { checkGuestBudgets, phaseBudgets, wallBudgetError } from '../budget/phase-budgets.js';
 import type { Machine, MachineFactory } from '../machine/machine.js';
@@ -13,6 +13,7 @@ import type { GoldenRecord, JobError, PhaseResult, StepResult } from '../model/r
 import { GoldenStore, type UpdateMode } from '../screen/golden-store.js';
 import { describeStep, runStep, stepKind } from '../steps/run-step.js';
 import type { StepContext } from '../steps/step-context.js';
+import { ResetWatch } from '../steps/reset-watch.js';
 import { JobArtifacts } from './job-artifacts.js';
 import { FilmstripRecorder } from './filmstrip-recorder.js';
 import { writeFilmstrip } from './write-filmstrip.js';
@@ -71,6 +72,8 @@ export interface Attempt {
   readonly images: readonly MeasuredImage[];
   /** Problems that did not decide the outcome (evidence that could not be written). */
   readonly warnings: readonly string[];
+  /** When the guest reset the machine by itself, in seconds after it started. */
+  readonly guestResets?: readonly number[];
   readonly restored?: StartPoint['restored'];
 }
 
@@ -97,6 +100,7 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
   let error: unknown;
   let images: MeasuredImage[] = [];
   let recorder: FilmstripRecorder | undefined;
+  let resets: ResetWatch | undefined;
   const guestEvents: GuestEvent[] = [];
   const guestClock = !!(job.scenario.guestClock || options.guestClock);
   const states = new JobStates(job, guestClock, { snapshots: options.snapshots, ...(options.fromState ? { fromState: options.fromState } : {}) });
@@ -124,6 +128,8 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
       ...(guestClock ? { guestClock: true } : {}),
       ...(start.restoreFrom ? { restoreFrom: start.restoreFrom } : {}),
     });
+    // Before start: a reset loop may begin with the first instructions.
+    resets = new ResetWatch(machine, job.scenario.maxResets, () => recorder?.latest ?? ctx?.lastFrame);
     await abortable(machine.start(), controller.signal);
     if ((options.filmstrip ?? 'on-failure') !== 'off') {
       recorder = new FilmstripRecorder(machine);
@@ -137,14 +143,18 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
       timeoutScale: options.timeoutScale,
       defaultTimeoutMs: job.scenario.stepTimeoutMs,
       failOn: job.scenario.failOn,
+      resets,
       serialCursor: 0,
     };
     await runPhases(job, ctx, { phases, guestEvents, cursor, resumeAt: start.resumeAt, states, goldensOf }, options, started);
+    // Resets after the last wait still count.
+    await resets.check(artifacts);
   } catch (e) {
     error = e;
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onInterrupt);
+    resets?.stop();
   }
   markNotRun(job, phases);
 
@@ -207,7 +217,19 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
 
   warnings.push(...(await artifacts.flush()));
   const durationMs = performance.now() - started;
-  const common = { phases, artifacts: files, durationMs, peakRssBytes, command, serialText, images, warnings, ...(start.restored ? { restored: start.restored } : {}) };
+  const guestResets = resets?.atSeconds ?? [];
+  const common = {
+    phases,
+    artifacts: files,
+    durationMs,
+    peakRssBytes,
+    command,
+    serialText,
+    images,
+    warnings,
+    ...(start.restored ? { restored: start.restored } : {}),
+    ...(guestResets.length ? { guestResets } : {}),
+  };
   if (error === undefined) return { outcome: 'passed', ...common };
   return { outcome: outcomeOfErrorClass(error instanceof BootgateError ? error.errorClass : undefined), error: toJobError(error), ...common };
 }
@@ -250,6 +272,9 @@ async function runPhases(job: Job, ctx: StepContext, run: PhaseRun, options: Att
       options.onStep?.(job, phase.name, description);
       const stepStart = performance.now();
       ctx.goldens = goldensOf(stepIndex - 1);
+      const stall = step.stall ?? phase.stallMs ?? job.scenario.stallMs;
+      ctx.stallMs = stall || undefined;
+      ctx.failOnScreen = [...(job.scenario.failOnScreen ?? []), ...(phase.failOnScreen ?? []), ...(step.failOnScreen ?? [])];
       try {
         const { guest, ...report } = await runStep(ctx, step, label);
         if (guest) guestEvents.push({ phase: phaseIndex, ...guest });
@@ -258,7 +283,10 @@ async function runPhases(job: Job, ctx: StepContext, run: PhaseRun, options: Att
         steps.push({ index: stepIndex, kind: stepKind(step), description, outcome: 'passed', durationMs: performance.now() - stepStart, ...report, ...(note ? { note } : {}), artifacts: report.artifacts ?? [] });
         options.onStepEnd?.(job, phase.name, steps[steps.length - 1]!);
       } catch (e) {
-        const artifacts = e instanceof ScreenMismatchError || e instanceof ScreenUnstableError ? Object.values(e.artifacts).filter((a): a is string => !!a) : [];
+        const artifacts =
+          e instanceof ScreenMismatchError || e instanceof ScreenUnstableError || e instanceof ResetLoopError || e instanceof FailureScreenError
+            ? Object.values(e.artifacts).filter((a): a is string => !!a)
+            : [];
         const review = reviewOf(e);
         steps.push({
           index: stepIndex,
@@ -317,13 +345,16 @@ function toJobError(error: unknown): JobError {
     return {
       class: error.errorClass,
       type: error.name,
+      kind: failureKindOf(error),
       message: error.message,
-      ...(error instanceof ScreenMismatchError ? { artifacts: Object.fromEntries(Object.entries(error.artifacts).filter(([, v]) => v)) as Record<string, string> } : {}),
+      ...(error instanceof ScreenMismatchError || error instanceof ResetLoopError || error instanceof FailureScreenError
+        ? { artifacts: Object.fromEntries(Object.entries(error.artifacts).filter(([, v]) => v)) as Record<string, string> }
+        : {}),
     };
   }
   const e = error instanceof Error ? error : new Error(String(error));
   // An unexpected exception is our bug or the host's: report it whole so it can be fixed.
-  return { class: 'infra', type: e.name, message: `${e.message}${e.stack ? `\n${sourceStack(e.stack).split('\n').slice(1, 4).join('\n')}` : ''}` };
+  return { class: 'infra', type: e.name, kind: 'infra', message: `${e.message}${e.stack ? `\n${sourceStack(e.stack).split('\n').slice(1, 4).join('\n')}` : ''}` };
 }
 
 /** A sparse raw file in the job's own temp folder: fresh for every attempt, never shared, removed with the folder. */

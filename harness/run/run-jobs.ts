@@ -43,7 +43,7 @@ export function interruptedJobResult(job: Job, startedAt: string, why: string): 
   return {
     ...jobFields(job),
     outcome: 'interrupted',
-    error: { class: 'interrupted', type: 'InterruptedError', message: why },
+    error: { class: 'interrupted', type: 'InterruptedError', kind: 'interrupted', message: why },
     attempts: [],
     startedAt,
     durationMs: 0,
@@ -96,6 +96,7 @@ async function runJobWithRetries(job: Job, options: RunJobsOptions & { readonly 
     ...(last.command ? { command: last.command } : {}),
     images: last.images,
     ...(last.restored ? { restored: last.restored } : {}),
+    ...(last.guestResets ? { guestResets: last.guestResets } : {}),
     ...(last.warnings.length ? { warnings: last.warnings } : {}),
   };
 }
@@ -117,7 +118,7 @@ function judge(job: Job, attempts: readonly Attempt[]): { outcome: Outcome; expe
     if (last.outcome === 'passed') {
       return {
         outcome: 'failed',
-        error: { class: 'failed', type: 'UnexpectedPassError', message: `expected to end as ${expectation.outcome} (${expectation.reason}) but passed: remove the expectation if the cause is gone` },
+        error: { class: 'failed', type: 'UnexpectedPassError', kind: 'unexpected-pass', message: `expected to end as ${expectation.outcome} (${expectation.reason}) but passed: remove the expectation if the cause is gone` },
       };
     }
     const evidence = expectation.evidence;

@@ -56,6 +56,9 @@ export function loadScenario(file: string, loading: readonly string[] = []): Sce
     timeoutMs: data.timeout,
     stepTimeoutMs: data.stepTimeout,
     failOn: [...(data.defaultFailOn ? DEFAULT_FAIL_ON : []), ...data.failOn],
+    ...stallOf(data.stall === undefined ? inherited?.stallMs : data.stall),
+    ...(data.failOnScreen.length ? { failOnScreen: data.failOnScreen } : inherited?.failOnScreen ? { failOnScreen: inherited.failOnScreen } : {}),
+    ...(data.maxResets !== undefined ? { maxResets: data.maxResets } : inherited?.maxResets !== undefined ? { maxResets: inherited.maxResets } : {}),
     goldenDir: data.goldens ? resolvePath(dir, data.goldens) : defaultGoldenDir(dir),
     ...(source ? { originGoldens: originGoldens(source.scenario, source.afterStep) } : {}),
     expect: data.expect,
@@ -103,7 +106,11 @@ function originGoldens(origin: Scenario, afterStep: number): NonNullable<Scenari
 function toPhase(p: NonNullable<ScenarioData['phases']>[number]): Phase {
   const b = p.budget;
   const guest = b && (b.guest !== undefined || b.instructions !== undefined) ? { ...(b.guest !== undefined ? { ms: b.guest } : {}), ...(b.instructions !== undefined ? { instructions: b.instructions } : {}) } : undefined;
-  return { name: p.name, ...(b?.wall !== undefined ? { budgetMs: b.wall } : {}), ...(guest ? { guestBudget: guest } : {}), steps: p.steps };
+  return { name: p.name, ...(b?.wall !== undefined ? { budgetMs: b.wall } : {}), ...(guest ? { guestBudget: guest } : {}), ...(p.stall !== undefined ? { stallMs: p.stall } : {}), ...(p.failOnScreen ? { failOnScreen: p.failOnScreen } : {}), steps: p.steps };
+}
+
+function stallOf(stall: number | false | undefined): { stallMs?: number } {
+  return stall ? { stallMs: stall } : {};
 }
 
 function resolvePath(dir: string, path: string): string {

@@ -4,10 +4,11 @@
  * (steps/); durations and patterns are normalised by their schemas (config/value-schemas.ts).
  */
 import * as z from 'zod';
-import { durationSchema, FILE_NAME, FILE_NAME_CHARS, goldenNameSchema, patternSchema, sizeSchema } from '../config/value-schemas.js';
+import { durationSchema, FILE_NAME, FILE_NAME_CHARS, goldenNameSchema, patternSchema, sizeSchema, stallSchema } from '../config/value-schemas.js';
 import { BACKENDS } from '../machine/machine.js';
 import { DISK_FORMATS } from '../machine/qemu/inspect-disk-image.js';
 import { isWait, stepSchema } from '../steps/step-schema.js';
+import { failScreenSchema } from '../steps/failure-screens.js';
 
 const imageFileSchema = z
   .union([
@@ -62,6 +63,8 @@ const phaseSchema = z
   .strictObject({
     name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, dash and underscore'),
     budget: budgetSchema.optional(),
+    stall: stallSchema.optional(),
+    failOnScreen: z.array(failScreenSchema).optional(),
     steps: z.array(stepSchema).min(1),
   })
   .refine((p) => !(p.budget?.guest !== undefined || p.budget?.instructions !== undefined) || p.steps.some(isWait), {
@@ -106,6 +109,12 @@ export const scenarioSchema = z
     stepTimeout: durationSchema.prefault('60s'),
     failOn: z.array(patternSchema).default([]),
     defaultFailOn: z.boolean().default(true),
+    /** End any wait once for this long there was no serial output, no screen change and no CPU work (docs/scenarios.md, "Stalls"). */
+    stall: stallSchema.optional(),
+    /** Fail the job once the guest has reset the machine more often than this (a reset loop). */
+    maxResets: z.number().int().min(0).optional(),
+    /** Screens that end any wait at once: a golden's name (whole or region golden), or {text} on the text screen. */
+    failOnScreen: z.array(failScreenSchema).default([]),
     /** Run QEMU on guest time (icount) and record every phase's guest time; on whenever a phase has a guest budget. */
     guestClock: z.boolean().optional(),
     goldens: z.string().optional(),

@@ -3,6 +3,7 @@ import type { BackendName } from '../machine/machine.js';
 import type { Media } from '../machine/media.js';
 import type { BootDevice } from '../machine/profile.js';
 import type { StepData } from '../steps/step-schema.js';
+import type { FailScreen } from '../steps/failure-screens.js';
 import type { ExclusionData, ExpectationData } from './scenario-schema.js';
 import type { Pattern } from '../config/pattern.js';
 
@@ -17,6 +18,9 @@ export interface Phase {
   readonly budgetMs?: number;
   /** Guest-time budget: milliseconds at 4 ns per instruction, and/or instructions (docs/guest-time.md). */
   readonly guestBudget?: GuestBudget;
+  /** Stall time of the phase's waits (ms), over the scenario's; false: off. */
+  readonly stallMs?: number | false;
+  readonly failOnScreen?: readonly FailScreen[];
   readonly steps: readonly Step[];
 }
 
@@ -65,6 +69,12 @@ export interface Scenario {
   readonly backends: readonly BackendName[];
   readonly timeoutMs: number;
   readonly stepTimeoutMs: number;
+  /** End any wait after this long without serial output, screen change or CPU work (ms); absent: never. */
+  readonly stallMs?: number;
+  /** Fail once the guest has reset the machine more often than this; absent: resets are only counted. */
+  readonly maxResets?: number;
+  /** Screens that fail any wait at once (steps/failure-screens.ts). */
+  readonly failOnScreen?: readonly FailScreen[];
   /** Patterns that fail any wait at once, defaults included. */
   readonly failOn: readonly Pattern[];
   readonly goldenDir: string;

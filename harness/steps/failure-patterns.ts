@@ -1,19 +1,26 @@
 /**
  * Failure patterns end a wait at once when the guest says it is lost ("Kernel panic",
- * "No bootable device"), on the serial log since the wait began or on the text screen.
+ * "No bootable device"), on the serial log since the wait began or on the text screen. The same
+ * check, run before each probe of every wait, ends it on a stall (stall-watch.ts) or a reset loop
+ * (reset-watch.ts) or a failure screen (failure-screens.ts) too.
  */
 import { FailurePatternError } from '../errors.js';
 import type { Pattern } from '../config/pattern.js';
 import type { StepContext } from './step-context.js';
+import { StallWatch } from './stall-watch.js';
+import { failureScreenChecker } from './failure-screens.js';
 
 /** A wait that does not read the text screen itself peeks at it this often. */
 const SCREEN_CHECK_INTERVAL_MS = 500;
 
-export function failureChecker(ctx: StepContext, extra: readonly Pattern[] | undefined, screenFromProbe: () => string[] | undefined) {
+/** `stall: false`: a wait for stillness (settle-screen.ts), where a quiet guest is the point. */
+export function failureChecker(ctx: StepContext, extra: readonly Pattern[] | undefined, screenFromProbe: () => string[] | undefined, options: { readonly stall?: false } = {}) {
   const patterns = [...ctx.failOn, ...(extra ?? [])];
   const serialFrom = ctx.serialCursor;
   let lastScreenCheck = 0;
-  return async (): Promise<void> => {
+  const stall = ctx.stallMs && options.stall !== false ? new StallWatch(ctx.machine, ctx.stallMs) : undefined;
+  const checkScreens = failureScreenChecker(ctx, ctx.failOnScreen ?? []);
+  const checkPatterns = async (): Promise<void> => {
     if (patterns.length === 0) return;
     const serial = ctx.machine.serial.since(serialFrom);
     for (const p of patterns) {
@@ -32,6 +39,12 @@ export function failureChecker(ctx: StepContext, extra: readonly Pattern[] | und
       const m = p.regex.exec(screen);
       if (m) throw new FailurePatternError(p.source, 'screen', excerptAround(screen, m.index));
     }
+  };
+  return async (): Promise<void> => {
+    await ctx.resets?.check(ctx.artifacts);
+    await checkPatterns();
+    await checkScreens();
+    await stall?.check();
   };
 }
 

@@ -1,6 +1,7 @@
 /** Runs one scenario step, and names and describes it for reports, through its step kind. */
 import type { StepContext, StepReport } from './step-context.js';
 import { stepAction, type StepData } from './step-schema.js';
+import { screenGoldens } from './failure-screens.js';
 
 export async function runStep(ctx: StepContext, step: StepData, label: string): Promise<StepReport> {
   const { kind, value } = stepAction(step);
@@ -22,5 +23,5 @@ export function stepKind(step: StepData): string {
 /** The names of the goldens the step compares with. */
 export function stepGoldens(step: StepData): readonly string[] {
   const { kind, value } = stepAction(step);
-  return kind.goldens?.(value) ?? [];
+  return [...(kind.goldens?.(value) ?? []), ...screenGoldens(step.failOnScreen)];
 }

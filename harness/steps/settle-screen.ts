@@ -65,7 +65,8 @@ export async function settledFrame(ctx: StepContext, options: SettleOptions): Pr
       timeoutMs: options.timeoutMs,
       what: `the screen to hold still for ${(settleMs / 1000).toFixed(1)} s (${options.what})`,
       intervals: SETTLE_INTERVALS,
-      checkFailures: failureChecker(ctx, options.failOn, () => undefined),
+      // Waiting for a still screen: a guest that sits still meanwhile is what it waits for, not a stall.
+      checkFailures: failureChecker(ctx, options.failOn, () => undefined, { stall: false }),
       probe: async () => {
         const frame = await ctx.machine.screenshot();
         ctx.lastFrame = frame;

@@ -4,6 +4,8 @@ import type { Machine } from '../machine/machine.js';
 import type { RawImage } from '../machine/raw-image.js';
 import type { Pattern } from '../config/pattern.js';
 import type { GoldenRecord, GoldenStore } from '../screen/golden-store.js';
+import type { ResetWatch } from './reset-watch.js';
+import type { FailScreen } from './failure-screens.js';
 
 
 export interface ArtifactSink {
@@ -23,6 +25,12 @@ export interface StepContext {
   readonly defaultTimeoutMs: number;
   /** Scenario-wide failure patterns; a step adds its own. */
   readonly failOn: readonly Pattern[];
+  /** End a wait once nothing moved for this long (stall-watch.ts); the step's, its phase's or the scenario's. Off when absent. */
+  stallMs?: number;
+  /** Screens that end any wait of the step at once: the scenario's, its phase's and its own. */
+  failOnScreen?: readonly FailScreen[];
+  /** The job's guest resets, which fail a wait once there are more than the scenario allows. */
+  readonly resets?: ResetWatch;
   /** Where the next serial wait starts reading: each match moves it past the matched text. */
   serialCursor: number;
   /** The most recent frame taken, kept for the report's last-frame artifact. */

@@ -13,6 +13,8 @@ export interface StepOptions {
   readonly timeout?: number;
   /** Failure patterns of this step, on top of the scenario's. */
   readonly failOn?: readonly Pattern[];
+  /** Milliseconds, or false: the stall time of this step's waits, over its phase's and scenario's. */
+  readonly stall?: number | false;
 }
 
 export interface StepKind<K extends string = string, S extends z.ZodType = z.ZodType> {

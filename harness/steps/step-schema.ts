@@ -3,8 +3,9 @@
  * kind's own schema defines.
  */
 import * as z from 'zod';
-import { durationSchema, goldenNameSchema, patternSchema } from '../config/value-schemas.js';
+import { durationSchema, goldenNameSchema, patternSchema, stallSchema } from '../config/value-schemas.js';
 import type { StepKind } from './step-kind.js';
+import { failScreenSchema } from './failure-screens.js';
 import { STEP_ACTIONS, STEP_KINDS } from './step-kinds.js';
 
 type ActionShape = { [K in (typeof STEP_KINDS)[number] as K['key']]: z.ZodOptional<K['schema']> };
@@ -15,6 +16,10 @@ export const stepSchema = z
     name: z.string().min(1).optional(),
     timeout: durationSchema.optional(),
     failOn: z.array(patternSchema).optional(),
+    /** End this step's waits once nothing moved for this long (no serial, no screen change, no CPU work); `false`: never. */
+    stall: stallSchema.optional(),
+    /** Screens that end this step's waits at once, on top of its phase's and the scenario's. */
+    failOnScreen: z.array(failScreenSchema).optional(),
     ...actionShape,
     /** Once this step passes, save the machine under this name: scenarios can start `from:` it. */
     snapshot: goldenNameSchema.optional(),

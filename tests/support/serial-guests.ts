@@ -1,7 +1,10 @@
 /**
  * Boot sectors that talk on COM1, for tests that need a guest of a known shape: one that prints
  * the disk's second sector (so a test sees the image was read, whatever its size), one that
- * floods the serial port forever, one that redraws a 256-colour screen in a loop. Each starts
+ * floods the serial port forever, one that redraws a 256-colour screen in a loop, and the shapes
+ * of a boot gone wrong: one that halts, one that spins with interrupts off, one that computes
+ * quietly for a while before it speaks, one that triple-faults (a reset loop), one that draws a
+ * blue STOP screen, one that checks its CPU for cmov. Each starts
  * with a line of its own on COM1 so a test can wait for it. Hand-assembled like boot-sector.ts;
  * all position independent (relative jumps, data addressed from segment 0).
  */
@@ -99,6 +102,116 @@ const FLIP: Program = [
   { asm: 'inc bl', bytes: [0xfe, 0xc3] },
   { asm: 'jmp short pass', opcode: 0xeb, to: 'pass' },
 ];
+
+/** Says "HALT\n", then halts with interrupts off: nothing can ever wake it. */
+const HALT_FOR_GOOD: Program = [...PROLOGUE, { asm: 'mov dx, 0x3f8', bytes: COM1 }, ...say('HALT\n'), ...HALT];
+
+/** Says "SPIN\n", then jumps to itself with interrupts off: busy for ever, and never anywhere else. */
+const SPIN: Program = [
+  ...PROLOGUE,
+  { asm: 'mov dx, 0x3f8', bytes: COM1 },
+  ...say('SPIN\n'),
+  { asm: 'cli', bytes: [0xfa] },
+  { label: 'spin' },
+  { asm: 'jmp short spin', opcode: 0xeb, to: 'spin' },
+];
+
+/**
+ * Says "QUIET\n", counts in eax without a word for `ticks` BIOS timer ticks (18.2 a second,
+ * read from 0040:006C, which IRQ 0 advances), then says "DONE\n" and halts. Its registers change
+ * all the time: a busy guest, not a stalled one.
+ */
+function quietWork(ticks: number): Program {
+  return [
+    ...PROLOGUE,
+    { asm: 'mov dx, 0x3f8', bytes: COM1 },
+    ...say('QUIET\n'),
+    { asm: 'mov bx, [0x046c]', bytes: [0x8b, 0x1e, 0x6c, 0x04] },
+    { label: 'work' },
+    { asm: 'inc eax', bytes: [0x66, 0x40] },
+    { asm: 'mov cx, [0x046c]', bytes: [0x8b, 0x0e, 0x6c, 0x04] },
+    { asm: 'sub cx, bx', bytes: [0x29, 0xd9] },
+    { asm: `cmp cx, ${ticks}`, bytes: [0x81, 0xf9, ticks & 0xff, ticks >> 8] },
+    { asm: 'jb work', opcode: 0x72, to: 'work' },
+    ...say('DONE\n'),
+    ...HALT,
+  ];
+}
+
+/**
+ * Says "TRIPLE\n", loads an empty interrupt table, enters protected mode and raises int 3: the
+ * #GP that follows has no entry either, nor the double fault after it, so the CPU shuts down and
+ * the board resets it. The BIOS boots the sector again: a reset loop. (In real mode v86 ignores
+ * the table's limit and would run the BIOS's int 3 handler instead.)
+ */
+const TRIPLE_FAULT: Program = [
+  ...PROLOGUE,
+  { asm: 'mov dx, 0x3f8', bytes: COM1 },
+  ...say('TRIPLE\n'),
+  { asm: 'push 0', bytes: [0x6a, 0x00] },
+  { asm: 'push 0', bytes: [0x6a, 0x00] },
+  { asm: 'push 0', bytes: [0x6a, 0x00] },
+  { asm: 'mov bx, sp', bytes: [0x89, 0xe3] },
+  { asm: 'lidt [bx]', bytes: [0x0f, 0x01, 0x1f] }, // limit 0, base 0
+  { asm: 'mov eax, cr0', bytes: [0x0f, 0x20, 0xc0] },
+  { asm: 'or al, 1', bytes: [0x0c, 0x01] },
+  { asm: 'mov cr0, eax', bytes: [0x0f, 0x22, 0xc0] }, // protected mode; cs keeps its real-mode base
+  { asm: 'int3', bytes: [0xcc] },
+  ...HALT,
+];
+
+/** Says "RESET\n" and pulls the keyboard controller's reset line (0xFE to port 0x64): v86 resets on that, not on a triple fault. */
+const RESET_LINE: Program = [
+  ...PROLOGUE,
+  { asm: 'mov dx, 0x3f8', bytes: COM1 },
+  ...say('RESET\n'),
+  { asm: 'mov al, 0xfe', bytes: [0xb0, 0xfe] },
+  { asm: 'out 0x64, al', bytes: [0xe6, 0x64] },
+  ...HALT,
+];
+
+/** Says "STOP\n", paints the text screen blue with "*** STOP: 0x0000007B" on its first row, and halts: a blue STOP screen. */
+const STOP_SCREEN: Program = [
+  ...PROLOGUE,
+  { asm: 'mov dx, 0x3f8', bytes: COM1 },
+  ...say('STOP\n'),
+  { asm: 'mov ax, 0xb800', bytes: [0xb8, 0x00, 0xb8] },
+  { asm: 'mov es, ax', bytes: [0x8e, 0xc0] },
+  { asm: 'xor di, di', bytes: [0x31, 0xff] },
+  { asm: 'mov ax, 0x1f20', bytes: [0xb8, 0x20, 0x1f] }, // a space, white on blue
+  { asm: 'mov cx, 2000', bytes: [0xb9, 0xd0, 0x07] },
+  { asm: 'rep stosw', bytes: [0xf3, 0xab] },
+  { asm: 'mov di, 164', bytes: [0xbf, 0xa4, 0x00] }, // row 1, column 2
+  ...[...'*** STOP: 0x0000007B'].flatMap((ch) => [
+    { asm: `mov ax, 0x1f00 | ${JSON.stringify(ch)}`, bytes: [0xb8, ch.charCodeAt(0), 0x1f] },
+    { asm: 'stosw', bytes: [0xab] },
+  ]),
+  ...HALT,
+];
+
+/** Says "CMOV OK\n" when CPUID says the CPU has cmov (leaf 1, EDX bit 15), else "NO CMOV\n": the check an i686 kernel makes first. */
+const CMOV_CHECK: Program = [
+  ...PROLOGUE,
+  { asm: 'mov eax, 1', bytes: [0x66, 0xb8, 0x01, 0x00, 0x00, 0x00] },
+  { asm: 'cpuid', bytes: [0x0f, 0xa2] },
+  { asm: 'test edx, 0x8000', bytes: [0x66, 0xf7, 0xc2, 0x00, 0x80, 0x00, 0x00] },
+  { asm: 'mov dx, 0x3f8', bytes: COM1 },
+  { asm: 'jz nocmov', opcode: 0x74, to: 'nocmov' },
+  ...say('CMOV OK\n'),
+  { asm: 'jmp short halt', opcode: 0xeb, to: 'halt' },
+  { label: 'nocmov' },
+  ...say('NO CMOV\n'),
+  ...HALT,
+];
+
+export const haltFloppy = (): Uint8Array => floppyWith(HALT_FOR_GOOD);
+export const spinFloppy = (): Uint8Array => floppyWith(SPIN);
+/** Works quietly for about `seconds` (in BIOS ticks), then says DONE. */
+export const quietWorkFloppy = (seconds: number): Uint8Array => floppyWith(quietWork(Math.round(seconds * 18.2)));
+export const tripleFaultFloppy = (): Uint8Array => floppyWith(TRIPLE_FAULT);
+export const resetLineFloppy = (): Uint8Array => floppyWith(RESET_LINE);
+export const stopScreenFloppy = (): Uint8Array => floppyWith(STOP_SCREEN);
+export const cmovCheckFloppy = (): Uint8Array => floppyWith(CMOV_CHECK);
 
 function bootSector(program: Program): Uint8Array {
   const code = assemble(program);

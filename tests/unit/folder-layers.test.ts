@@ -19,7 +19,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['model'], // job, outcome and results types every folder above reads
   ['budget', 'preset'], // budget checks; reference images built from recipes
   ['run', 'report'], // running jobs; reporters, which read results only
-  ['repro'], // a person at the machine of a failed job
+  ['repro', 'bisect'], // a person at the machine of a failed job; the search for the profile difference that breaks a scenario
   ['cli'], // the commands
   ['api'], // the typed library face of the commands (`import { run } from 'bootgate'`)
 ];

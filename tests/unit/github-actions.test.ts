@@ -29,8 +29,8 @@ describe('GitHub Actions output', () => {
     const md = readFileSync(summary, 'utf8');
     expect(md).toMatch(/^## bootgate: 1 passed, 1 failed, exit code 1/);
     expect(md).toMatch(/\| scenario \| profile \| backend \| boot \| emulator \| verdict \|/);
-    expect(md).toMatch(/\| fake \| p3-i440fx \| qemu \| [\d.]+ (ms|s) \/ 30.0 s ✗ \| [^|]+ \| ❌ failed: timed out/);
-    expect(md).toMatch(/### Failures\n\n- \*\*fake--qemu--p3-i440fx\*\*: failed at `scenarios\/fake\.yaml:7`/);
+    expect(md).toMatch(/\| fake \| p3-i440fx \| qemu \| [\d.]+ (ms|s) \/ 30.0 s ✗ \| [^|]+ \| ❌ failed \(timeout\): timed out/);
+    expect(md).toMatch(/### Failures\n\n- \*\*fake--qemu--p3-i440fx\*\*: failed \(timeout\) at `scenarios\/fake\.yaml:7`/);
   });
 
   it('JUnit carries phase times, budgets and memory as properties', async () => {

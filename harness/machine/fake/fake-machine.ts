@@ -6,7 +6,7 @@
 import type { Chord } from '../keys.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BackendName, CursorCell, Machine, MachineExit, MachineSpec, MachineStats } from '../machine.js';
+import type { BackendName, CpuSample, CursorCell, Machine, MachineExit, MachineSpec, MachineStats } from '../machine.js';
 import type { RawImage } from '../raw-image.js';
 import { SerialLog } from '../serial-log.js';
 import { CountingGuestClock } from '../counting-guest-clock.js';
@@ -26,6 +26,10 @@ export interface FakeEvent {
   readonly crash?: string;
   /** The guest's instruction count from this event on (its serial bytes, screens and inputs get it). */
   readonly instructions?: number;
+  /** What cpuSample() says from now on; until the first, a CPU that works (its state changes at every look). */
+  readonly cpu?: Omit<CpuSample, 'at' | 'strayed'> & { readonly strayed?: boolean };
+  /** The guest resets the machine (a triple fault). */
+  readonly guestReset?: true;
 }
 
 export type FakePointerEvent =
@@ -73,6 +77,9 @@ export class FakeMachine implements Machine {
   private text: readonly string[] | null = [''];
   private frame: RawImage = BLANK_FRAME;
   private cursor: CursorCell | null = null;
+  private cpu: FakeEvent['cpu'];
+  private looks = 0;
+  private readonly resetListeners = new Set<() => void>();
   private readonly timers: NodeJS.Timeout[] = [];
   private resolveExit!: (exit: MachineExit) => void;
   private dead = false;
@@ -111,6 +118,8 @@ export class FakeMachine implements Machine {
     if (event.text !== undefined) this.text = event.text;
     if (event.frame) this.frame = event.frame;
     if (event.cursor !== undefined) this.cursor = event.cursor;
+    if (event.cpu) this.cpu = event.cpu;
+    if (event.guestReset) for (const listener of this.resetListeners) listener();
     if (event.crash) this.end({ requested: false, reason: event.crash });
   }
 
@@ -136,6 +145,17 @@ export class FakeMachine implements Machine {
   async blinkingCursor(): Promise<CursorCell | undefined> {
     this.assertAlive();
     return this.cursor ?? undefined;
+  }
+
+  async cpuSample(): Promise<CpuSample> {
+    this.assertAlive();
+    this.looks++;
+    return { strayed: false, ...(this.cpu ?? { halted: false, interrupts: true, state: `working ${this.looks}` }), at: '0000:00007c00' };
+  }
+
+  onGuestReset(listener: () => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
   }
 
   async pressKeys(chord: Chord): Promise<void> {

@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { copySparse } from '../../util/copy-sparse.js';
 import { ConfigError, InfraError, MachineCrashedError, oneLine, UnsupportedProfileError } from '../../errors.js';
 import type { Chord } from '../keys.js';
-import type { CursorCell, Machine, MachineExit, MachineSpec, MachineStats } from '../machine.js';
+import type { CpuSample, CursorCell, Machine, MachineExit, MachineSpec, MachineStats } from '../machine.js';
 import type { Media } from '../media.js';
 import type { RawImage } from '../raw-image.js';
 import { SerialLog } from '../serial-log.js';
@@ -31,6 +31,7 @@ import { cursorOnPage, peekTextWindow, readTextScreen, type TextPeek, type VgaTe
 import { createWorkFiles, planWorkFiles, removeWorkFiles, scratchFile, type QemuWorkFiles } from './qemu-work-files.js';
 import { chooseQemuUser, type QemuUser } from './qemu-user.js';
 import { QmpClient, type QmpEvent } from './qmp-client.js';
+import { parseCpuSample } from './qemu-cpu-sample.js';
 import { HmpMonitor } from './hmp-monitor.js';
 import { FifoReader, FifoWriter } from './serial-fifo.js';
 
@@ -71,6 +72,7 @@ export class QemuMachine implements Machine {
   private serialReader: FifoReader | undefined;
   private serialWriter: FifoWriter | undefined;
   private lastShutdown: QmpEvent | undefined;
+  private readonly resetListeners = new Set<() => void>();
   private exit: MachineExit | undefined;
   private resolveExit!: (exit: MachineExit) => void;
   private startPromise: Promise<void> | undefined;
@@ -156,6 +158,17 @@ export class QemuMachine implements Machine {
     this.lastShot = shot;
     this.guestClock?.recordScreen(shot.frame, 'screendump', index);
     return shot.frame;
+  }
+
+  async cpuSample(): Promise<CpuSample> {
+    this.liveQmp();
+    const [registers] = await this.explainIfDead(this.liveHmp().run(['info registers']));
+    return parseCpuSample(registers!, this.spec.profile.memoryMiB * 1024 * 1024);
+  }
+
+  onGuestReset(listener: () => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
   }
 
   async pressKeys(chord: Chord): Promise<void> {
@@ -308,6 +321,8 @@ export class QemuMachine implements Machine {
       const qmp = qmpConnect.value;
       qmp.onEvent((event) => {
         if (event.event === 'SHUTDOWN') this.lastShutdown = event;
+        // A triple fault or the guest's reset line; bootgate's own system_reset says guest: false.
+        if (event.event === 'RESET' && event.data?.guest === true) for (const listener of this.resetListeners) listener();
       });
       // QEMU holds both FIFOs open by now (its chardevs exist before the monitor answers), so
       // our read end will not see a premature end-of-file, and the guest has not run yet (-S).

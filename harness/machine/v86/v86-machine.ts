@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { InfraError, MachineCrashedError } from '../../errors.js';
 import { registerCleanup } from '../cleanup-registry.js';
 import { chordsForText, type Chord } from '../keys.js';
-import type { Machine, MachineExit, MachineSpec, MachineStats } from '../machine.js';
+import type { CpuSample, Machine, MachineExit, MachineSpec, MachineStats } from '../machine.js';
 import type { Profile } from '../profile.js';
 import type { RawImage } from '../raw-image.js';
 import { sameFrame } from '../same-frame.js';
@@ -96,6 +96,7 @@ export class V86Machine implements Machine {
   private workerGone: Promise<void> = Promise.resolve();
   private onStarted: (() => void) | undefined;
   private unregisterCleanup: (() => void) | undefined;
+  private readonly resetListeners = new Set<() => void>();
 
   /** Throws UnsupportedProfileError (skip the job), ConfigError (bad media) or InfraError (host lacks v86/SeaBIOS). */
   constructor(spec: MachineSpec, options: V86MachineOptions = {}) {
@@ -175,6 +176,15 @@ export class V86Machine implements Machine {
     this.lastShot = { image: frame, shot };
     this.guestClock.recordScreen(frame, instructions);
     return frame;
+  }
+
+  async cpuSample(): Promise<CpuSample> {
+    return this.request({ type: 'cpu-sample' });
+  }
+
+  onGuestReset(listener: () => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
   }
 
   async pressKeys(chord: Chord): Promise<void> {
@@ -312,6 +322,9 @@ export class V86Machine implements Machine {
         return;
       case 'crash':
         this.crashMessage ??= message.message;
+        return;
+      case 'guest-reset':
+        for (const listener of this.resetListeners) listener();
         return;
       case 'reply':
       case 'reply-error': {

@@ -3,6 +3,7 @@
  * agree; everything crosses the thread boundary by structured clone.
  */
 import type { Chord } from '../keys.js';
+import type { CpuSample } from '../machine.js';
 import type { PointerButton } from '../pointer.js';
 import type { RawImage } from '../raw-image.js';
 import type { V86OptionsJson } from './v86-options.js';
@@ -31,6 +32,7 @@ export type V86Request =
   | { readonly type: 'pointer-scroll'; readonly device: 'ps2' | 'vmmouse'; readonly notches: number }
   | { readonly type: 'reset' }
   | { readonly type: 'stats' }
+  | { readonly type: 'cpu-sample' }
   /** Writes save_state() to this file; the emulator runs on. */
   | { readonly type: 'save-state'; readonly file: string }
   | { readonly type: 'stop' };
@@ -61,6 +63,7 @@ export interface V86Replies {
   'pointer-scroll': number;
   reset: number;
   stats: V86WorkerStats;
+  'cpu-sample': CpuSample;
   'save-state': void;
   stop: void;
 }
@@ -73,6 +76,8 @@ export type V86WorkerMessage =
   | { readonly type: 'sample'; readonly stats: V86WorkerStats }
   | { readonly type: 'reply'; readonly id: number; readonly value?: unknown }
   | { readonly type: 'reply-error'; readonly id: number; readonly message: string }
+  /** The guest reset the machine (not bootgate's reset request). */
+  | { readonly type: 'guest-reset' }
   /** The emulator threw and the worker is about to die. */
   | { readonly type: 'crash'; readonly message: string };
 

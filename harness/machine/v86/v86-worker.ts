@@ -18,6 +18,7 @@ import { scancodesForChord } from './v86-keys.js';
 import { kernelVideoMode, SETUP_VID_MODE_ADDRESS, withLoadableKernel } from './v86-kernel-image.js';
 import { installImageDataShim, VgaCamera, type V86Vga } from './v86-screen.js';
 import { biosKeyBuffer, typeChords, type KeyboardPort } from './v86-typing.js';
+import { isStrayFetch } from '../stray-fetch.js';
 import type { PointerButton } from '../pointer.js';
 import { PS2_PACKET_MS } from '../pointer-landing.js';
 
@@ -32,6 +33,17 @@ interface V86Internals {
         ide?: { primary?: { master?: { buffer?: DiskBuffer } } };
       };
       wasm_memory: WebAssembly.Memory;
+      /** Views into the wasm memory: the CPU's state as it runs. */
+      in_hlt: Uint8Array;
+      reg32: Int32Array;
+      flags: Int32Array;
+      instruction_pointer: Int32Array;
+      sreg: Uint16Array;
+      segment_offsets: Int32Array;
+      cr: Int32Array;
+      memory_size: Uint32Array;
+      /** Every reset of the machine goes through here: the keyboard controller's, the chipset's, restart(). */
+      reboot_internal(): void;
     };
   };
   screen_adapter: { get_text_screen(): string[] };
@@ -75,6 +87,7 @@ emulator.add_listener('emulator-started', () => {
   started = true;
   const mode = data.options.bzimage && !data.options.initial_state ? kernelVideoMode(data.options.cmdline ?? '') : undefined;
   if (mode !== undefined) emulator.write_memory([mode & 0xff, mode >> 8], SETUP_VID_MODE_ADDRESS);
+  watchResets();
   post({ type: 'started' });
   post({ type: 'sample', stats: stats() });
 });
@@ -107,10 +120,27 @@ function instructions(): number {
   return instructionsBase + now;
 }
 
+/** Set while bootgate's own reset runs, which is not the guest's doing. */
+let resetRequested = false;
+
+function watchResets(): void {
+  const c = cpu();
+  const reboot = c.reboot_internal.bind(c);
+  c.reboot_internal = () => {
+    if (!resetRequested) post({ type: 'guest-reset' });
+    reboot();
+  };
+}
+
 /** A reset may or may not zero v86's counter: rebase so the count only ever grows. */
 function restartKeepingCount(): void {
   const before = instructions();
-  emulator.restart();
+  resetRequested = true;
+  try {
+    emulator.restart();
+  } finally {
+    resetRequested = false;
+  }
   lastInstructions = emulator.get_instruction_counter();
   instructionsBase = before - lastInstructions;
 }
@@ -228,6 +258,17 @@ async function handle(request: V86RequestEnvelope): Promise<{ value: unknown; tr
     case 'reset':
       restartKeepingCount();
       return { value: instructions() };
+    case 'cpu-sample': {
+      const c = cpu();
+      const value: V86Replies['cpu-sample'] = {
+        halted: c.in_hlt[0] !== 0,
+        interrupts: (c.flags[0]! & 0x200) !== 0,
+        state: `${Array.from(c.reg32).join(' ')} ${c.flags[0]} ${c.instruction_pointer[0]}`,
+        at: `${c.sreg[1]!.toString(16).padStart(4, '0')}:${((c.instruction_pointer[0]! - c.segment_offsets[1]!) >>> 0).toString(16).padStart(8, '0')}`,
+        strayed: (c.cr[0]! & 0x80000000) === 0 && isStrayFetch(c.instruction_pointer[0]!, c.memory_size[0]!),
+      };
+      return { value };
+    }
     case 'stats':
       return { value: stats() };
     case 'save-state':

@@ -241,7 +241,8 @@ export const REPORT_SCRIPT = String.raw`
       '<p class="small">' + esc(j.scenario.file) + '</p>';
     if (j.outcome === 'flaky') html += '<p class="errbox" style="border-color:var(--flaky);background:#fff8c5">flaky: passed on attempt ' + j.attempts.length + ' after ' + j.attempts.slice(0, -1).map(function (x) { return x.outcome + (x.error ? ' (' + x.error.type + ')' : ''); }).join(', ') + '; every attempt\'s evidence is below</p>';
     if (j.expectedReason) html += '<p>expected failure: ' + esc(j.expectedReason) + '</p>';
-    if (j.error && j.outcome !== 'passed' && j.outcome !== 'flaky') html += '<div class="errbox"><b>' + esc(j.error.type) + '</b>' + esc(where(j)) + ': ' + esc(j.error.message) + '</div>';
+    if (j.error && j.outcome !== 'passed' && j.outcome !== 'flaky') html += '<div class="errbox">' + (j.error.kind ? '<b>' + esc(j.error.kind) + '</b> \u00b7 ' : '') + '<b>' + esc(j.error.type) + '</b>' + esc(where(j)) + ': ' + esc(j.error.message) + '</div>';
+    if (j.guestResets) html += '<p>guest resets: ' + j.guestResets.length + ' (at ' + j.guestResets.map(function (s) { return s.toFixed(1) + ' s'; }).join(', ') + ')</p>';
     (j.warnings || []).forEach(function (w) { html += '<p class="small">warning: ' + esc(w) + '</p>'; });
     if (a.actual || a.expected || a.diff) html += '<h3>screen</h3>' + compareView(a);
     html += '<h3>reproduce</h3><div class="repro"><code id="repro">' + esc(reproCommand(j)) + '</code><button class="chip" id="copy">copy</button></div>';
