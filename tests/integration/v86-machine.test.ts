@@ -117,6 +117,26 @@ describe('V86Machine', () => {
     expect(again).not.toMatch(/grub>/);
   });
 
+  it('sets the video mode vga= asks for on a kernel it loads itself, and keeps text without one', async () => {
+    // The installer's kernel sets the mode in its real-mode setup, within a second or two of the
+    // first instruction; no initrd is needed for that. v86's loader alone writes "normal" (text).
+    const kernel = '/usr/lib/debian-installer/images/12/i386/gtk/debian-installer/i386/linux';
+    const vesa = machine({ kernel, append: 'vga=788 panic=-1' });
+    await vesa.start();
+    // The mode is set before the kernel draws anything: the size is the proof, not the content.
+    const size = await poll('an 800×600 frame', async () => {
+      const { width, height } = await vesa.screenshot();
+      return width === 800 && height === 600 ? { width, height } : undefined;
+    }, { timeoutMs: 20_000 });
+    expect(size).toEqual({ width: 800, height: 600 });
+    await vesa.stop();
+    const text = machine({ kernel, append: 'panic=-1' });
+    await text.start();
+    // The kernel's console on the VGA text screen, as with vga=normal.
+    await waitForText(text, /Linux version|Decompressing|Booting/, 20_000);
+    expect((await text.screenshot()).width).toBe(720);
+  });
+
   it('contains the memtest86+ crash: exited says why, requests reject, the process lives on', async () => {
     const m = machine({ kernel: MEMTEST });
     await m.start();
