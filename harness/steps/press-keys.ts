@@ -2,7 +2,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import * as z from 'zod';
 import { parseChord } from '../machine/keys.js';
-import { inputReport } from './input-report.js';
+import { giveInput } from './input-report.js';
 import type { StepContext, StepReport } from './step-context.js';
 import { defineStep } from './step-kind.js';
 
@@ -10,11 +10,12 @@ const GAP_BETWEEN_CHORDS_MS = 50;
 
 async function pressKeys(ctx: StepContext, chords: readonly string[]): Promise<StepReport> {
   const parsed = chords.map(parseChord);
-  for (const [i, chord] of parsed.entries()) {
-    if (i > 0) await delay(GAP_BETWEEN_CHORDS_MS);
-    await ctx.machine.pressKeys(chord);
-  }
-  return inputReport(ctx);
+  return giveInput(ctx, async () => {
+    for (const [i, chord] of parsed.entries()) {
+      if (i > 0) await delay(GAP_BETWEEN_CHORDS_MS);
+      await ctx.machine.pressKeys(chord);
+    }
+  });
 }
 
 export const pressStep = defineStep({

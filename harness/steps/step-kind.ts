@@ -13,6 +13,8 @@ export interface StepOptions {
   readonly timeout?: number;
   /** Failure patterns of this step, on top of the scenario's. */
   readonly failOn?: readonly Pattern[];
+  /** Milliseconds a matched screen must stay the same before the step acts on it (screen-hold.ts). */
+  readonly hold?: number;
 }
 
 export interface StepKind<K extends string = string, S extends z.ZodType = z.ZodType> {

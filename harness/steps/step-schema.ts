@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { durationSchema, goldenNameSchema, patternSchema } from '../config/value-schemas.js';
+import { holdSchema } from './screen-hold.js';
 import type { StepKind } from './step-kind.js';
 import { STEP_ACTIONS, STEP_KINDS } from './step-kinds.js';
 
@@ -15,6 +16,8 @@ export const stepSchema = z
     name: z.string().min(1).optional(),
     timeout: durationSchema.optional(),
     failOn: z.array(patternSchema).optional(),
+    /** How long a matched screen must stay the same before the step acts on it; 0 acts on the first match. */
+    hold: holdSchema.optional(),
     ...actionShape,
     /** Once this step passes, save the machine under this name: scenarios can start `from:` it. */
     snapshot: goldenNameSchema.optional(),
