@@ -165,7 +165,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .argument('<report-dir>', 'the report folder of a run')
     .option('--grep <regex>', 'only jobs whose id (scenario--backend--profile) matches')
     .option('--step <step>', "only this step: its number, its name, or the golden's name")
-    .action(async (reportDir: string, options: { grep?: string; step?: string }) => {
+    .option('--whole-frame', "for a region golden, the whole frame instead of the golden with its areas' pixels from where they were found")
+    .action(async (reportDir: string, options: { grep?: string; step?: string; wholeFrame?: boolean }) => {
       const { acceptCommand } = await import('./accept-command.js');
       exitCode = acceptCommand(reportDir, options);
     });
