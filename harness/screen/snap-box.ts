@@ -1,0 +1,51 @@
+/**
+ * The box of the widget around a point, for recording an area by pointing at it: grown from a
+ * small box at the point one pixel a side at a time, each side stopping where the line just
+ * outside it differs from the line just inside over most of its length (a button's edge, a
+ * highlighted row's border), not where a label's glyph crosses it. That box stops inside a
+ * widget's bevel (the first edge met is the face's), so it gets PAD px more on each side, which
+ * takes in a 1–2 px border and a little of what surrounds it. A point with no such edges near (a
+ * flat background, a picture) gets a fixed-size box centred on it.
+ */
+import type { RawImage } from '../machine/raw-image.js';
+import type { Rect } from '../machine/same-frame.js';
+
+/** What most of a side means: glyphs inside a button cross a line over far less of its length. */
+const EDGE_SHARE = 0.7;
+const START = 3;
+const PAD = 2;
+const MAX = { width: 640, height: 240 } as const;
+export const FALLBACK_BOX = { width: 120, height: 40 } as const;
+
+export function snapBox(frame: RawImage, x: number, y: number): { readonly box: Rect; readonly snapped: boolean } {
+  let [x0, y0, x1, y1] = [Math.max(0, x - START), Math.max(0, y - START), Math.min(frame.width - 1, x + START), Math.min(frame.height - 1, y + START)];
+  const done = { left: false, right: false, top: false, bottom: false };
+  const word = (px: number, py: number) => (frame.data[(py * frame.width + px) * 4]! << 16) | (frame.data[(py * frame.width + px) * 4 + 1]! << 8) | frame.data[(py * frame.width + px) * 4 + 2]!;
+  const column = (inside: number, outside: number) => {
+    let differ = 0;
+    for (let py = y0; py <= y1; py++) if (word(inside, py) !== word(outside, py)) differ++;
+    return differ >= EDGE_SHARE * (y1 - y0 + 1);
+  };
+  const row = (inside: number, outside: number) => {
+    let differ = 0;
+    for (let px = x0; px <= x1; px++) if (word(px, inside) !== word(px, outside)) differ++;
+    return differ >= EDGE_SHARE * (x1 - x0 + 1);
+  };
+  while (!(done.left && done.right && done.top && done.bottom)) {
+    if (x1 - x0 + 1 > MAX.width || y1 - y0 + 1 > MAX.height) return { box: fallback(frame, x, y), snapped: false };
+    if (!done.left) (done.left = x0 === 0 || column(x0, x0 - 1)) || x0--;
+    if (!done.right) (done.right = x1 === frame.width - 1 || column(x1, x1 + 1)) || x1++;
+    if (!done.top) (done.top = y0 === 0 || row(y0, y0 - 1)) || y0--;
+    if (!done.bottom) (done.bottom = y1 === frame.height - 1 || row(y1, y1 + 1)) || y1++;
+  }
+  // Every side ran to the screen's edge: nothing was around the point.
+  if (x0 === 0 && y0 === 0 && x1 === frame.width - 1 && y1 === frame.height - 1) return { box: fallback(frame, x, y), snapped: false };
+  [x0, y0, x1, y1] = [Math.max(0, x0 - PAD), Math.max(0, y0 - PAD), Math.min(frame.width - 1, x1 + PAD), Math.min(frame.height - 1, y1 + PAD)];
+  return { box: { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 }, snapped: true };
+}
+
+function fallback(frame: RawImage, x: number, y: number): Rect {
+  const width = Math.min(FALLBACK_BOX.width, frame.width);
+  const height = Math.min(FALLBACK_BOX.height, frame.height);
+  return { x: Math.min(Math.max(0, x - Math.floor(width / 2)), frame.width - width), y: Math.min(Math.max(0, y - Math.floor(height / 2)), frame.height - height), width, height };
+}
