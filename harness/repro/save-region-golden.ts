@@ -5,7 +5,8 @@
  * and the rest of the picture kept. The sidecar goes first and is put back if the PNG cannot be
  * written, so the PNG appearing completes the pair. Only as the update mode allows: a new golden
  * with `missing` or more, one that exists (this backend's, or the shared one it would shadow)
- * with `changed` or `all`.
+ * with `changed` or `all`, unless this session created it (`own`: more areas on a golden just
+ * recorded are part of recording it).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { goldenNameSchema } from '../config/value-schemas.js';
@@ -23,7 +24,7 @@ export interface SavedRegionGolden {
   readonly status: 'created' | 'updated';
 }
 
-export async function saveRegionGolden(store: GoldenStore, name: string, frame: RawImage, area: RegionArea, options: { readonly add?: boolean } = {}): Promise<SavedRegionGolden> {
+export async function saveRegionGolden(store: GoldenStore, name: string, frame: RawImage, area: RegionArea, options: { readonly add?: boolean; readonly own?: boolean } = {}): Promise<SavedRegionGolden> {
   if (!goldenNameSchema.safeParse(name).success) throw new ConfigError(`golden name "${name}": letters, digits, dot, dash and underscore`, { field: 'region' });
   const parsed = regionSpecSchema.safeParse({ areas: [area] });
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.slice(2).join('.') || 'area'}: ${i.message}`).join('; '), { field: 'region' });
@@ -43,7 +44,7 @@ export async function saveRegionGolden(store: GoldenStore, name: string, frame: 
     // The new area's pixels from the screen, where it lies; the rest is the golden as it was.
     image = updateAreas(existing.image, frame, { areas: [area], excludes: [] }, []);
   }
-  if (!store.mayWrite(existing.image ? 'changed' : 'missing')) {
+  if (!store.mayWrite(existing.image && !options.own ? 'changed' : 'missing')) {
     throw new ConfigError(
       existing.image
         ? `golden ${name} exists (${existing.path}); --update-goldens=changed or all replaces it`

@@ -49,7 +49,8 @@ export const SESSION_HELP = [
   `region NAME at X Y ${AREA_OPTIONS}`,
   '    the same, with the area snapped to the widget around X,Y (its edges), else 120×40 there',
   `region NAME add X Y W H ${AREA_OPTIONS}   (or: region NAME add at X Y ...)`,
-  '    one more area on region golden NAME, its pixels from the screen now. Needs changed or all.',
+  '    one more area on region golden NAME, its pixels from the screen now. Needs changed or all,',
+  '    or only missing for a golden this session created.',
   'help                                    this list; an empty line or Ctrl-C goes back to the console',
 ].join('\n');
 
@@ -61,6 +62,8 @@ const PARK_STILL_MS = 300;
 const PARK_WAIT_MS = 3000;
 
 export function sessionCommands(ctx: SessionCommandContext): (line: string) => Promise<string> {
+  /** Goldens this session created: adding areas to one needs no more than the mode that created it. */
+  const created = new Set<string>();
   const here = (what: string) => {
     if (!ctx.pointer.position) throw new ConfigError('bootgate has not moved the pointer yet: give X Y', { field: what });
     return ctx.pointer.position;
@@ -105,7 +108,7 @@ export function sessionCommands(ctx: SessionCommandContext): (line: string) => P
         return `waited ${ms} ms`;
       }
       case 'region':
-        return region(ctx, args, here);
+        return region(ctx, args, here, created);
       case 'help':
       case '?':
         return SESSION_HELP;
@@ -127,7 +130,7 @@ async function click(ctx: SessionCommandContext, args: string[], here: (what: st
   return `${double ? 'double-clicked' : 'clicked'} ${button} at ${at.x},${at.y}`;
 }
 
-async function region(ctx: SessionCommandContext, args: string[], here: (what: string) => { x: number; y: number }): Promise<string> {
+async function region(ctx: SessionCommandContext, args: string[], here: (what: string) => { x: number; y: number }, created: Set<string>): Promise<string> {
   const usage = () => new ConfigError(`usage: region NAME [add] X Y W H ${AREA_OPTIONS}, or region NAME [add] at X Y ...`, { field: 'region' });
   const [name, ...rest] = args;
   const add = rest[0] === 'add';
@@ -175,7 +178,8 @@ async function region(ctx: SessionCommandContext, args: string[], here: (what: s
   }
   const parked = keepPointer ? undefined : await parkPointer(ctx, area, frame);
   if (parked) frame = parked.frame;
-  const saved = await saveRegionGolden(ctx.goldens, name, frame, area, { add });
+  const saved = await saveRegionGolden(ctx.goldens, name, frame, area, { add, own: created.has(name) });
+  if (saved.status === 'created') created.add(name);
   const click = point ? `, click at ${point.x},${point.y}` : '';
   const park = parked ? `\n  the pointer was over the area: parked at ${parked.at.x},${parked.at.y} before the screen was taken` : '';
   return `golden ${name} ${saved.status}: ${saved.png}\n  ${add ? 'area added' : 'areas'} in ${saved.sidecar}: ${area.width}×${area.height} at ${area.x},${area.y}${snapped}${click}${park}`;

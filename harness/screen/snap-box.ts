@@ -10,11 +10,10 @@
 import type { RawImage } from '../machine/raw-image.js';
 import type { Rect } from '../machine/same-frame.js';
 
-/** What most of a side means: glyphs inside a button cross a line over far less of its length. */
-const EDGE_SHARE = 0.7;
+/** What most of a side means: a glyph's stem spans at most ~80 % of a text row (GRUB's 16-px highlight bar), an edge all of it. */
+const EDGE_SHARE = 0.85;
 const START = 3;
 const PAD = 2;
-const MAX = { width: 640, height: 240 } as const;
 export const FALLBACK_BOX = { width: 120, height: 40 } as const;
 
 export function snapBox(frame: RawImage, x: number, y: number): { readonly box: Rect; readonly snapped: boolean } {
@@ -32,7 +31,6 @@ export function snapBox(frame: RawImage, x: number, y: number): { readonly box: 
     return differ >= EDGE_SHARE * (x1 - x0 + 1);
   };
   while (!(done.left && done.right && done.top && done.bottom)) {
-    if (x1 - x0 + 1 > MAX.width || y1 - y0 + 1 > MAX.height) return { box: fallback(frame, x, y), snapped: false };
     if (!done.left) (done.left = x0 === 0 || column(x0, x0 - 1)) || x0--;
     if (!done.right) (done.right = x1 === frame.width - 1 || column(x1, x1 + 1)) || x1++;
     if (!done.top) (done.top = y0 === 0 || row(y0, y0 - 1)) || y0--;
