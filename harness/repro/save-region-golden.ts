@@ -44,7 +44,7 @@ export async function saveRegionGolden(store: GoldenStore, name: string, frame: 
     // The new area's pixels from the screen, where it lies; the rest is the golden as it was.
     image = updateAreas(existing.image, frame, { areas: [area], excludes: [] }, []);
   }
-  if (!store.mayWrite(existing.image && !options.own ? 'changed' : 'missing')) {
+  if (!store.mayWrite(existing.image && !(options.add && options.own) ? 'changed' : 'missing')) {
     throw new ConfigError(
       existing.image
         ? `golden ${name} exists (${existing.path}); --update-goldens=changed or all replaces it`
