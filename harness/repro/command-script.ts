@@ -1,6 +1,7 @@
 /**
  * A repro session's prompt commands read from a file or stdin (`--commands`), for a session a
- * script drives: one command a line, `#` starting a comment, blank lines skipped. Each is shown
+ * script drives: one command a line; a line starting with `#` is a comment (only there: `type`
+ * may type a `#`) and blank lines are skipped. Each is shown
  * after the prompt with what it answered; the first that fails ends the script, naming its line.
  */
 import { readFileSync } from 'node:fs';
@@ -21,8 +22,8 @@ export function readCommandScript(file: string): CommandLine[] {
   }
   return text
     .split(/\r?\n/)
-    .map((t, i) => ({ line: i + 1, text: t.replace(/(^|\s)#.*$/, '').trim() }))
-    .filter((c) => c.text !== '');
+    .map((t, i) => ({ line: i + 1, text: t.trim() }))
+    .filter((c) => c.text !== '' && !c.text.startsWith('#'));
 }
 
 /** Runs the commands in order; throws a ConfigError naming the file and line of the first that fails. */
