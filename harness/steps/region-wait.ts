@@ -11,14 +11,14 @@
  */
 import { readYamlFile } from '../config/yaml-file.js';
 import type { Pattern } from '../config/pattern.js';
-import { ScreenMismatchError, WaitTimeoutError } from '../errors.js';
+import { WaitTimeoutError } from '../errors.js';
 import type { RawImage } from '../machine/raw-image.js';
-import { sameFrame, type Rect } from '../machine/same-frame.js';
+import type { Rect } from '../machine/same-frame.js';
 import { GoldenComparer, type CompareOptions } from '../screen/compare-screens.js';
 import type { Golden } from '../screen/golden-store.js';
 import { pointerBox } from '../screen/pointer-box.js';
 import { checkRegionSpec, RegionMatcher, regionSpecSchema, updateAreas, type RegionSpec, type RegionsMatch } from '../screen/region-golden.js';
-import { sizeMismatch } from '../screen/size-mismatch.js';
+import { mismatchError, reviewClosest } from './closest-frame.js';
 import { failureChecker } from './failure-patterns.js';
 import { pollUntil, SCREEN_INTERVALS } from './poll-until.js';
 import { ScreenHold } from './screen-hold.js';
@@ -104,28 +104,13 @@ export async function waitRegions({ ctx, goldens, specs, compare, timeoutMs, lab
   } catch (error) {
     if (!(error instanceof WaitTimeoutError) || !best) throw error;
     const closest = best;
-    const sizes = await sizeMismatch(ctx.machine, closest.frame, closest.golden.image!);
-    const summary = sizes ? `${sizes}; ${closest.summary}` : closest.summary;
-    const movedOn = ctx.lastFrame && !sameFrame(closest.frame, ctx.lastFrame, masks) ? ctx.lastFrame : undefined;
-    const after = `after ${(timeoutMs / 1000).toFixed(1)} s${movedOn ? '; the screen moved on after the closest frame (kept as -actual; the last one is -last)' : ''}`;
+    const review = await reviewClosest(ctx, closest, masks, timeoutMs);
     if (closest.spec && ctx.goldens.mayWrite('changed')) {
-      return { matched: closest.golden.name, note: `golden areas updated from the closest frame of the wait: ${await writeAreas(ctx, closest)} (was: ${summary})` };
+      return { matched: closest.golden.name, note: `golden areas updated from the closest frame of the wait: ${await writeAreas(ctx, closest)} (was: ${review.summary})` };
     }
     const diff = closest.matcher ? closest.matcher.diff(closest.frame, closest.regions!, hide) : closest.comparer!.diff(closest.frame);
     const areas = closest.spec && updateAreas(closest.golden.image!, closest.frame, closest.spec, closest.regions!.areas);
-    const artifacts = {
-      actual: await ctx.artifacts.image(`${label}-actual`, closest.frame),
-      expected: await ctx.artifacts.image(`${label}-expected`, closest.golden.image!),
-      ...(diff ? { diff: await ctx.artifacts.image(`${label}-diff`, diff) } : {}),
-      ...(movedOn ? { last: await ctx.artifacts.image(`${label}-last`, movedOn) } : {}),
-    };
-    throw new ScreenMismatchError(closest.golden.path, `${summary} ${after}`, artifacts, {
-      name: closest.golden.name,
-      file: ctx.goldens.ownPath(closest.golden.name),
-      status: 'mismatch',
-      ...(artifacts.last ? { last: artifacts.last } : {}),
-      ...(areas ? { areas: await ctx.artifacts.image(`${label}-areas`, areas) } : {}),
-    });
+    throw await mismatchError(ctx, label, closest, review, diff, areas);
   }
 }
 

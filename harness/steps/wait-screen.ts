@@ -13,11 +13,11 @@ import { ScreenMismatchError, ScreenUnstableError, WaitTimeoutError } from '../e
 
 import type { RawImage } from '../machine/raw-image.js';
 import type { Pattern } from '../config/pattern.js';
-import { sameFrame, type Rect } from '../machine/same-frame.js';
+import type { Rect } from '../machine/same-frame.js';
 import { GoldenComparer, type Comparison } from '../screen/compare-screens.js';
 import type { Golden, GoldenRecord } from '../screen/golden-store.js';
 import { pointerBox } from '../screen/pointer-box.js';
-import { sizeMismatch } from '../screen/size-mismatch.js';
+import { mismatchError, reviewClosest } from './closest-frame.js';
 import { failureChecker } from './failure-patterns.js';
 import { pollUntil, SCREEN_INTERVALS } from './poll-until.js';
 import { DEFAULT_SETTLE_MS, rectSchema, settledFrame, settleSchema } from './settle-screen.js';
@@ -129,31 +129,16 @@ export async function waitForScreen(ctx: StepContext, spec: ScreenMatchData, opt
     };
   } catch (error) {
     if (!(error instanceof WaitTimeoutError) || !best) throw error;
-    const closest = best;
-    const sizes = await sizeMismatch(ctx.machine, closest.frame, closest.golden.image!);
-    const summary = sizes ?? closest.comparison.summary;
+    const closest = { ...best, summary: best.comparison.summary };
     // A screen that moves on by itself: what was compared is the closest frame, not the one at the timeout.
-    const movedOn = ctx.lastFrame && !sameFrame(closest.frame, ctx.lastFrame, masks) ? ctx.lastFrame : undefined;
-    const after = `after ${(timeoutMs / 1000).toFixed(1)} s${movedOn ? '; the screen moved on after the closest frame (kept as -actual; the last one is -last)' : ''}`;
+    const review = await reviewClosest(ctx, closest, masks, timeoutMs);
     if (ctx.goldens.mayWrite('changed')) {
       // An update takes the screen as it is now, once still: the closest frame may be a half-drawn page. Review is what takes the closest.
       const now = await settle(ctx, spec, settleTimeout(spec, 0), label, closest.golden.name, failOn);
       const updated = await writeFrame(ctx, closest.golden, now, label);
-      return { matched: closest.golden.name, note: `golden updated: ${updated.file} (was: ${summary})`, goldens: [updated], artifacts: [updated.actual] };
+      return { matched: closest.golden.name, note: `golden updated: ${updated.file} (was: ${review.summary})`, goldens: [updated], artifacts: [updated.actual] };
     }
-    const diff = closest.comparer.diff(closest.frame);
-    const artifacts = {
-      actual: await ctx.artifacts.image(`${label}-actual`, closest.frame),
-      expected: await ctx.artifacts.image(`${label}-expected`, closest.golden.image!),
-      ...(diff ? { diff: await ctx.artifacts.image(`${label}-diff`, diff) } : {}),
-      ...(movedOn ? { last: await ctx.artifacts.image(`${label}-last`, movedOn) } : {}),
-    };
-    throw new ScreenMismatchError(closest.golden.path, `${summary} ${after}`, artifacts, {
-      name: closest.golden.name,
-      file: ctx.goldens.ownPath(closest.golden.name),
-      status: 'mismatch',
-      ...(artifacts.last ? { last: artifacts.last } : {}),
-    });
+    throw await mismatchError(ctx, label, closest, review, closest.comparer.diff(closest.frame));
   }
 }
 
