@@ -234,9 +234,9 @@ async function runScript(error: unknown, ctx: HandOverContext, script: { file: s
   const { write } = ctx;
   announce(error, ctx);
   write(`--- ${script.lines.length} commands from ${script.file === '-' ? 'stdin' : script.file} ---`);
-  await runCommandScript(script.file, script.lines, ctx.commands, write, PROMPT);
-  write('--- end of the commands; stopping the machine ---');
-  return { end: 'eof', bytesIn: 0, bytesOut: 0 };
+  const finished = await runCommandScript(script.file, script.lines, ctx.commands, write, PROMPT, ctx.env.signal);
+  write(finished ? '--- end of the commands; stopping the machine ---' : '--- interrupted; stopping the machine ---');
+  return { end: finished ? 'eof' : 'interrupt', bytesIn: 0, bytesOut: 0 };
 }
 
 /** Where to start replaying the serial log: its last few KiB, from a line start. */

@@ -26,14 +26,33 @@ export function readCommandScript(file: string): CommandLine[] {
     .filter((c) => c.text !== '' && !c.text.startsWith('#'));
 }
 
-/** Runs the commands in order; throws a ConfigError naming the file and line of the first that fails. */
-export async function runCommandScript(file: string, lines: readonly CommandLine[], run: (line: string) => Promise<string>, write: (text: string) => void, prompt: string): Promise<void> {
+/**
+ * Runs the commands in order; throws a ConfigError naming the file and line of the first that
+ * fails. Ctrl-C (`signal`) ends it at once, even inside a `wait`: returns false then.
+ */
+export async function runCommandScript(
+  file: string,
+  lines: readonly CommandLine[],
+  run: (line: string) => Promise<string>,
+  write: (text: string) => void,
+  prompt: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const interrupted = new Promise<undefined>((resolve) => {
+    if (signal?.aborted) resolve(undefined);
+    signal?.addEventListener('abort', () => resolve(undefined), { once: true });
+  });
   for (const { line, text } of lines) {
+    if (signal?.aborted) return false;
     write(`${prompt}${text}`);
+    let answer: string | undefined;
     try {
-      write(await run(text));
+      answer = await Promise.race([run(text), interrupted]);
     } catch (e) {
       throw new ConfigError(`${text}: ${(e as Error).message}`, { file: file === '-' ? 'stdin' : file, line });
     }
+    if (answer === undefined) return false;
+    write(answer);
   }
+  return true;
 }

@@ -29,6 +29,7 @@ async function repro(
   onAttached: (input: PassThrough, machine: FakeMachine) => void = (input) => input.end(),
   scenario = SCENARIO,
   ci = false,
+  signal?: AbortSignal,
 ) {
   project = new TempProject();
   reportRoot = mkdtempSync(join(tmpdir(), 'bootgate-repro-'));
@@ -50,7 +51,7 @@ async function repro(
     },
   };
   const reportDir = join(reportRoot, 'report');
-  const code = await reproCommand(file, { reportDir, timeoutScale: '1', vnc: '42', ...args }, { createMachine, input, output, screenIntervalMs: 20, ci });
+  const code = await reproCommand(file, { reportDir, timeoutScale: '1', vnc: '42', ...args }, { createMachine, input, output, screenIntervalMs: 20, ci, ...(signal ? { signal } : {}) });
   return { code, out: chunks.join(''), machines, specs, reportDir };
 }
 
@@ -163,5 +164,19 @@ describe('bootgate repro on the fake machine', () => {
     expect(failed.out).toMatch(/commands failed: .*bad\.txt:2: wiggle 3: command: unknown command "wiggle"/);
     expect(failed.machines[0]!.keys).toHaveLength(1);
     expect(failed.machines[0]!.stopped).toBe(true);
+
+    // Ctrl-C ends a script at once, inside a long wait too, and stops the machine.
+    const slow = join(dir, 'slow.txt');
+    writeFileSync(slow, 'wait 30s\npress down\n');
+    project.remove();
+    rmSync(reportRoot, { recursive: true, force: true });
+    const interrupt = new AbortController();
+    setTimeout(() => interrupt.abort(), 300);
+    const started = performance.now();
+    const stopped = await repro({ timeline: [{ at: 0, frame }, { at: 10, serial: 'login: ' }] }, { until: '1', commands: slow }, () => undefined, scenario, false, interrupt.signal);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(stopped.out).toMatch(/--- interrupted; stopping the machine ---/);
+    expect(stopped.machines[0]!.keys).toHaveLength(0);
+    expect(stopped.machines[0]!.stopped).toBe(true);
   });
 });
