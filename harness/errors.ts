@@ -122,9 +122,10 @@ export class ScreenMismatchError extends BootgateError {
   constructor(
     readonly golden: string,
     readonly detail: string,
-    readonly artifacts: { actual?: string; diff?: string; expected?: string } = {},
+    /** `last`: the frame at the timeout, when the screen moved on after the closest one (`actual`). */
+    readonly artifacts: { actual?: string; diff?: string; expected?: string; last?: string } = {},
     /** What `bootgate accept` would do with the actual frame: the golden's name, the file, and why. */
-    readonly review?: { readonly name: string; readonly file: string; readonly status: 'mismatch' | 'missing' },
+    readonly review?: { readonly name: string; readonly file: string; readonly status: 'mismatch' | 'missing'; readonly areas?: string; readonly last?: string },
   ) {
     super(`screen did not match golden ${golden}: ${detail}`);
   }

@@ -1,7 +1,10 @@
 /**
  * `bootgate accept <report-dir>`: makes the frames a run left for review the goldens, without
  * booting again. Every step that did not match its golden, or had none, recorded which golden
- * file its frame belongs in (results.json, `goldens`); this copies the chosen ones into place.
+ * file its frame belongs in (results.json, `goldens`); this copies the chosen ones into place:
+ * the frame the difference was measured on for a whole-screen golden, and for a region golden
+ * the golden with its areas' pixels taken from where they were found (`--whole-frame`: the frame;
+ * the sidecar's areas stay where they were recorded either way).
  * Each file is replaced through a temp name and a rename, and every source is checked before
  * the first is copied, so a bad choice changes nothing.
  */
@@ -22,6 +25,8 @@ export interface AcceptOptions {
   readonly grep?: string;
   /** A step's number (over all phases), its name or description, or the golden's name. */
   readonly step?: string;
+  /** For a region golden, the whole frame instead of the old golden with the areas rewritten. */
+  readonly wholeFrame?: boolean;
 }
 
 /** One golden to accept: the frame from the report and the file it becomes. */
@@ -43,7 +48,8 @@ export function acceptCommand(reportDir: string, options: AcceptOptions, write: 
       for (const record of step.goldens ?? []) {
         if (record.status !== 'mismatch' && record.status !== 'missing') continue;
         if (options.step && ![String(step.index), step.description, record.name].includes(options.step)) continue;
-        chosen.push({ job: job.id, record, source: containedPath(reportDir, [record.actual], { file: resultsFile, field: 'goldens.actual' }) });
+        const [source, field] = record.areas && !options.wholeFrame ? [record.areas, 'goldens.areas'] : [record.actual, 'goldens.actual'];
+        chosen.push({ job: job.id, record, source: containedPath(reportDir, [source], { file: resultsFile, field }) });
         // results.json is an artifact anyone may hand over: it names a golden file, never any file.
         if (!goldenNameSchema.safeParse(record.name).success || ![goldenFileName(record.name), goldenFileName(record.name, job.backend)].includes(basename(record.file))) {
           throw new ConfigError(`${record.file} is not where a golden named ${JSON.stringify(record.name)} is kept: this report was not written by bootgate as it is`, { file: resultsFile, field: 'goldens.file' });
@@ -56,7 +62,7 @@ export function acceptCommand(reportDir: string, options: AcceptOptions, write: 
   }
   checkChoice(chosen);
   for (const a of chosen) acceptOne(a);
-  for (const a of chosen) write(`accepted ${a.record.name} (${a.job}): ${relative(process.cwd(), a.record.file)}`);
+  for (const a of chosen) write(`accepted ${a.record.name} (${a.job}): ${relative(process.cwd(), a.record.file)}${a.record.areas ? (options.wholeFrame ? ' (the whole frame)' : ' (its areas, from where they were found)') : ''}`);
   write(`${chosen.length} golden${chosen.length === 1 ? '' : 's'} accepted`);
   return EXIT.passed;
 }
@@ -74,7 +80,7 @@ function checkChoice(chosen: readonly Acceptance[]): void {
   }
 }
 
-/** The golden's picture; region goldens will add their sidecar here. */
+/** The golden's picture; a region golden's sidecar is left as it is. */
 function acceptOne(a: Acceptance): void {
   writeFileAtomic(a.record.file, readFileSync(a.source));
 }

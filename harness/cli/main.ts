@@ -112,6 +112,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--timeout-scale <x>', 'multiply every timeout', '1')
     .option('--save-state-on-failure', 'save the machine at the failure into the report folder (state/)')
     .option('--from-state <dir>', 'start from a saved state, at the step it was saved at, instead of booting')
+    .option('--commands <file>', "run the prompt's commands from this file (- for stdin), one a line, instead of a terminal session; the first that fails ends it (exit 2)")
     .addOption(
       new Option('--update-goldens [mode]', "let the session's `region` command save goldens: missing (new ones only), changed (flag alone; also replaces), all; never in CI. The replay itself never writes one").choices(['missing', 'changed', 'all', 'none']),
     )
@@ -181,7 +182,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .argument('<report-dir>', 'the report folder of a run')
     .option('--grep <regex>', 'only jobs whose id (scenario--backend--profile) matches')
     .option('--step <step>', "only this step: its number, its name, or the golden's name")
-    .action(async (reportDir: string, options: { grep?: string; step?: string }) => {
+    .option('--whole-frame', "for a region golden, the whole frame instead of the golden with its areas' pixels from where they were found")
+    .action(async (reportDir: string, options: { grep?: string; step?: string; wholeFrame?: boolean }) => {
       const { acceptCommand } = await import('./accept-command.js');
       exitCode = acceptCommand(reportDir, options);
     });

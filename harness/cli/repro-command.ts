@@ -5,9 +5,11 @@
  * refreshed every second (both backends), and the emulator command line that reproduces it
  * without bootgate. Each step's line says where the pointer is after it, once a step has moved
  * it; the session's prompt moves and clicks it and, with --update-goldens, saves region goldens
- * (the replay itself never writes a golden: it fails where `run` would). Detaching, the end of
- * the input or Ctrl-C stops the machine and removes its files; the exit code is the job's (1
- * failed, 0 reached --until or passed).
+ * (the replay itself never writes a golden: it fails where `run` would). With `--commands FILE`
+ * (`-`: stdin) the prompt's commands come from the file instead of a terminal, and the session
+ * ends after the last. Detaching, the end of the input or Ctrl-C stops the machine and removes
+ * its files; the exit code is the job's (1 failed, 0 reached --until or passed), or 2 when a
+ * command of the file failed.
  */
 import { randomBytes } from 'node:crypto';
 import { buildRunResult } from '../report/run-result.js';
@@ -18,7 +20,8 @@ import type { Machine, MachineFactory } from '../machine/machine.js';
 import { writeHtml } from '../report/html-reporter.js';
 import { writeResults } from '../report/json-reporter.js';
 import { prepareReportDir, RESULTS_FILE } from '../report/report-dir.js';
-import { attachConsole, type ConsoleInput, type ConsoleOutput, type SessionResult } from '../repro/console-session.js';
+import { readCommandScript, runCommandScript, type CommandLine } from '../repro/command-script.js';
+import { attachConsole, PROMPT, type ConsoleInput, type ConsoleOutput, type SessionResult } from '../repro/console-session.js';
 import { PointerTracker } from '../repro/pointer-tracker.js';
 import { sessionCommands } from '../repro/session-commands.js';
 import { COMMAND_KEY_NAME, DETACH_KEY_NAME } from '../repro/session-keys.js';
@@ -48,6 +51,8 @@ export interface ReproOptions {
   readonly fromState?: string;
   /** What the session may write: `region` saves goldens only with a mode other than none (the default). */
   readonly updateGoldens?: string | boolean;
+  /** The prompt's commands from this file (`-`: stdin) instead of a terminal session. */
+  readonly commands?: string;
 }
 
 export interface ReproEnvironment {
@@ -73,6 +78,8 @@ export async function reproCommand(path: string, options: ReproOptions, env: Rep
   const write = (line: string) => output.write(`${line}\n`);
 
   const timeoutScale = positiveNumber(options.timeoutScale, '--timeout-scale');
+  const script = options.commands !== undefined ? { file: options.commands, lines: readCommandScript(options.commands) } : undefined;
+  let scriptFailure: Error | undefined;
   const updateMode = resolveUpdateMode(options.updateGoldens, env.ci ?? isCi(), write, 'none');
   const loaded = loadTargets([path]).scenarios;
   if (loaded.length !== 1) throw new ConfigError(`${path} holds ${loaded.length} scenarios; repro takes one scenario file`, { field: 'scenario' });
@@ -144,7 +151,9 @@ export async function reproCommand(path: string, options: ReproOptions, env: Rep
       if (!(await isAlive(m))) return;
       const goldens = new GoldenStore(job.scenario.goldenDir, job.scenario.name, job.backend, updateMode);
       const commands = sessionCommands({ machine: m, pointer, goldens });
-      session = await handOver(m, error, { until, vnc, ...(vncPassword ? { vncPassword } : {}), screenFile, input, output, write, env, commands, updateMode, pointer });
+      const handOverContext = { until, vnc, ...(vncPassword ? { vncPassword } : {}), screenFile, input, output, write, env, commands, updateMode, pointer };
+      if (!script) session = await handOver(m, error, handOverContext);
+      else session = await runScript(error, handOverContext, script).catch((e: Error) => ((scriptFailure = e), { end: 'eof' as const, bytesIn: 0, bytesOut: 0 }));
     },
   });
   const job1 = result!;
@@ -161,6 +170,10 @@ export async function reproCommand(path: string, options: ReproOptions, env: Rep
     write(job1.outcome === 'skipped' ? 'nothing to hand over: this backend cannot run the profile' : 'nothing to hand over: the machine did not get as far as a step (see the report)');
   }
   write(`machine stopped and its files removed; report in ${reportDir}`);
+  if (scriptFailure) {
+    write(`commands failed: ${scriptFailure.message}`);
+    return EXIT.config;
+  }
   if (job1.outcome === 'skipped') return EXIT.config;
   if (job1.outcome === 'expected-failure') return EXIT.failed;
   return exitCodeFor([job1.outcome]);
@@ -180,12 +193,17 @@ interface HandOverContext {
   readonly pointer: PointerTracker;
 }
 
+/** Why the machine is handed over. */
+function announce(error: unknown, ctx: HandOverContext): void {
+  ctx.write('');
+  if (error !== undefined) ctx.write(`FAILED: ${(error as Error).message}`);
+  else if (ctx.until) ctx.write(`reached step ${ctx.until.label}`);
+  else ctx.write('every step passed');
+}
+
 async function handOver(machine: Machine, error: unknown, ctx: HandOverContext): Promise<SessionResult> {
   const { write } = ctx;
-  write('');
-  if (error !== undefined) write(`FAILED: ${(error as Error).message}`);
-  else if (ctx.until) write(`reached step ${ctx.until.label}`);
-  else write('every step passed');
+  announce(error, ctx);
   write(`the machine is yours (${machine.backend}):`);
   if (ctx.vnc !== undefined) write(`  screen: VNC at 127.0.0.1:${ctx.vnc} (port ${VNC_BASE_PORT + ctx.vnc}, loopback only), password ${ctx.vncPassword ?? '(none set: closed)'}, e.g. vncviewer 127.0.0.1:${ctx.vnc}`);
   const refresher = new ScreenRefresher(machine, ctx.screenFile, ctx.env.screenIntervalMs ?? 1000);
@@ -193,7 +211,7 @@ async function handOver(machine: Machine, error: unknown, ctx: HandOverContext):
   write(`  screen: ${ctx.screenFile} (rewritten every second while it changes)`);
   write(`  serial console attached below: what you type goes to the guest's serial port;`);
   write(`  ${DETACH_KEY_NAME} (or the end of input, or Ctrl-C from outside) detaches and stops the machine;`);
-  write(`  ${COMMAND_KEY_NAME} opens a prompt: pointer, move, click, region (${ctx.updateMode === 'none' ? 'needs --update-goldens' : `saves goldens, --update-goldens=${ctx.updateMode}`}), help`);
+  write(`  ${COMMAND_KEY_NAME} opens a prompt: pointer, move, click, scroll, type, press, wait, region (${ctx.updateMode === 'none' ? 'needs --update-goldens' : `saves goldens, --update-goldens=${ctx.updateMode}`}), help`);
   const at = ctx.pointer.describe();
   if (at) write(`  ${at} (where the steps left it)`);
   const { fromByte, skipped } = replayStart(machine);
@@ -209,6 +227,16 @@ async function handOver(machine: Machine, error: unknown, ctx: HandOverContext):
   write(`--- ${how}; stopping the machine ---`);
   if (session.sendError) write(`note: some input did not reach the guest: ${session.sendError}`);
   return session;
+}
+
+/** The session from a command file: the hand-over's news, the commands and their answers, then the end. */
+async function runScript(error: unknown, ctx: HandOverContext, script: { file: string; lines: readonly CommandLine[] }): Promise<SessionResult> {
+  const { write } = ctx;
+  announce(error, ctx);
+  write(`--- ${script.lines.length} commands from ${script.file === '-' ? 'stdin' : script.file} ---`);
+  const finished = await runCommandScript(script.file, script.lines, ctx.commands, write, PROMPT, ctx.env.signal);
+  write(finished ? '--- end of the commands; stopping the machine ---' : '--- interrupted; stopping the machine ---');
+  return { end: finished ? 'eof' : 'interrupt', bytesIn: 0, bytesOut: 0 };
 }
 
 /** Where to start replaying the serial log: its last few KiB, from a line start. */

@@ -113,25 +113,33 @@ export class RegionTemplate {
     return made;
   }
 
-  /** Similarity with the frame's pixels whose top-left corner is (fx, fy). */
-  similarityAt(frame: RawImage, fx: number, fy: number): number {
-    if (this.counted === 0) return 1;
+  /**
+   * Similarity with the frame's pixels whose top-left corner is (fx, fy), leaving out the frame's
+   * pixels in `hide` (where the pointer's cursor may be drawn), wherever the area lands.
+   */
+  similarityAt(frame: RawImage, fx: number, fy: number, hide?: Rect): number {
     const { width, height, data, counts } = this;
     const fd = frame.data;
+    // The hidden box in the area's own coordinates; an empty range when there is none.
+    const [hx0, hx1] = hide ? [hide.x - fx, hide.x + hide.width - fx] : [0, 0];
+    const [hy0, hy1] = hide ? [hide.y - fy, hide.y + hide.height - fy] : [0, 0];
     let sse = 0;
+    let counted = 0;
     for (let row = 0; row < height; row++) {
       let f = ((fy + row) * frame.width + fx) * 4;
       let t = row * width * 4;
       let c = row * width;
+      const hidden = row >= hy0 && row < hy1;
       for (let col = 0; col < width; col++, f += 4, t += 4, c++) {
-        if (!counts[c]) continue;
+        if (!counts[c] || (hidden && col >= hx0 && col < hx1)) continue;
         const dr = fd[f]! - data[t]!;
         const dg = fd[f + 1]! - data[t + 1]!;
         const db = fd[f + 2]! - data[t + 2]!;
         sse += dr * dr + dg * dg + db * db;
+        counted++;
       }
     }
-    return 1 - Math.sqrt(sse / (this.counted * 3)) / 255;
+    return counted === 0 ? 1 : 1 - Math.sqrt(sse / (counted * 3)) / 255;
   }
 
   /**
@@ -222,8 +230,12 @@ export class RegionTemplate {
   }
 }
 
-/** Finds the template's area on the frame: at its recorded spot, else within its search window. */
-export function findRegion(frame: RawImage, template: RegionTemplate): RegionMatch {
+/**
+ * Finds the template's area on the frame: at its recorded spot, else within its search window.
+ * The frame's pixels in `hide` (the pointer's box) are left out of the scores; the coarse search
+ * still sees them, which a cursor a fraction of the area's size does not mislead.
+ */
+export function findRegion(frame: RawImage, template: RegionTemplate, hide?: Rect): RegionMatch {
   const { area } = template;
   const threshold = area.similarity ?? DEFAULT_SIMILARITY;
   const window = searchWindow(frame, template);
@@ -231,12 +243,20 @@ export function findRegion(frame: RawImage, template: RegionTemplate): RegionMat
   const [x0, y0, x1, y1] = window;
 
   if (area.x >= x0 && area.x <= x1 && area.y >= y0 && area.y <= y1) {
-    const similarity = template.similarityAt(frame, area.x, area.y);
+    const similarity = template.similarityAt(frame, area.x, area.y, hide);
     if (similarity >= threshold) return { found: true, x: area.x, y: area.y, similarity };
   }
   const { x, y } = template.search(frame, x0, y0, x1, y1);
-  const similarity = template.similarityAt(frame, x, y);
+  const similarity = template.similarityAt(frame, x, y, hide);
   return { found: similarity >= threshold, x, y, similarity };
+}
+
+/** The pixels an area is searched in on a frame (its margin or search area, clipped), for a report to draw. */
+export function searchedRect(frame: RawImage, template: RegionTemplate): Rect | undefined {
+  const window = searchWindow(frame, template);
+  if (!window) return undefined;
+  const [x0, y0, x1, y1] = window;
+  return { x: x0, y: y0, width: x1 - x0 + template.width, height: y1 - y0 + template.height };
 }
 
 /** Where a click on a match goes: the area's click point, or its centre, moved with it. */

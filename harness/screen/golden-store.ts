@@ -42,6 +42,14 @@ export interface GoldenRecord {
   readonly actual: string;
   readonly expected?: string;
   readonly diff?: string;
+  /**
+   * A region golden's review: the golden with each area's pixels taken from the frame where it
+   * was found (where it was recorded, when it was not); what `bootgate accept` writes unless
+   * asked for the whole frame.
+   */
+  readonly areas?: string;
+  /** The frame at the end of the wait, when the screen moved on after the one kept as `actual`. */
+  readonly last?: string;
 }
 
 /** A golden's file in its scenario's folder: a backend's own, or without one the file both backends share. */

@@ -15,7 +15,8 @@ import { ConfigError } from '../errors.js';
 import type { RawImage } from '../machine/raw-image.js';
 import type { Rect } from '../machine/same-frame.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
-import { clickPointOf, findRegion, RegionTemplate, type RegionArea, type RegionMatch } from './find-region.js';
+import { clickPointOf, findRegion, RegionTemplate, searchedRect, type RegionArea, type RegionMatch } from './find-region.js';
+import { outlineBoxes, type Outline } from './outline-box.js';
 
 export interface RegionSpec {
   readonly areas: readonly RegionArea[];
@@ -84,8 +85,9 @@ export class RegionMatcher {
     this.templates = spec.areas.map((area) => new RegionTemplate(golden, area, spec.excludes));
   }
 
-  match(frame: RawImage): RegionsMatch {
-    const areas = this.templates.map((t) => findRegion(frame, t));
+  /** Where each area is on the frame; `hide` (the pointer's box, in the frame's pixels) is left out of every area it overlaps. */
+  match(frame: RawImage, hide?: Rect): RegionsMatch {
+    const areas = this.templates.map((t) => findRegion(frame, t, hide));
     const clickIndex = Math.max(0, this.spec.areas.findIndex((a) => a.clickPoint));
     const summary = areas
       .map((m, i) => {
@@ -95,6 +97,24 @@ export class RegionMatcher {
       })
       .join('; ');
     return { match: areas.every((m) => m.found), areas, click: clickPointOf(areas[clickIndex]!, this.spec.areas[clickIndex]!), summary };
+  }
+
+  /**
+   * The review picture of a miss: the frame with each area's search window in blue and its best
+   * candidate in green (found) or red (not found), and the pointer's box, left out, in grey.
+   */
+  diff(frame: RawImage, found: RegionsMatch, hide?: Rect): RawImage {
+    const outlines: Outline[] = [];
+    this.templates.forEach((t) => {
+      const searched = searchedRect(frame, t);
+      if (searched) outlines.push({ box: searched, colour: [0x30, 0x60, 0xff, 0xff] });
+    });
+    if (hide) outlines.push({ box: hide, colour: [0x90, 0x90, 0x90, 0xff] });
+    found.areas.forEach((m, i) => {
+      const a = this.spec.areas[i]!;
+      outlines.push({ box: { x: m.x, y: m.y, width: a.width, height: a.height }, colour: m.found ? [0x00, 0xc0, 0x00, 0xff] : [0xff, 0x00, 0x00, 0xff] });
+    });
+    return outlineBoxes(frame, outlines);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * Clicks at a point in screen pixels, or on a region golden: waits for it (at once when it is
- * already on the screen) and clicks where it was found, on its click point or its first area's
- * centre. A golden's whole wait goes in the step, so a click never lands on a stale position.
+ * Clicks at a point in screen pixels, or on a region golden: waits for it and clicks where it was
+ * found, on its click point or its first area's centre. A golden's whole wait goes in the step,
+ * so a click never lands on a stale position, and the match must hold (screen-hold.ts): on a
+ * frame of the guest's answer to the last input, the same for `hold` (default 300 ms).
  */
 import * as z from 'zod';
 import { goldenNameSchema } from '../config/value-schemas.js';
@@ -9,9 +10,11 @@ import { ConfigError } from '../errors.js';
 import { clickAt } from '../machine/pointer.js';
 import { buttonSchema, pointSchema } from './point-schema.js';
 import type { RegionReport } from './step-context.js';
-import { inputReport } from './input-report.js';
 import { defineStep } from './step-kind.js';
-import { waitScreenStep } from './wait-screen.js';
+import { DEFAULT_HOLD_MS } from './screen-hold.js';
+import { giveInput } from './input-report.js';
+import { waitForScreen, waitScreenStep } from './wait-screen.js';
+import { waitTimeoutMs } from './step-kind.js';
 
 const how = { button: buttonSchema.default('left'), double: z.boolean().default(false) };
 
@@ -30,7 +33,13 @@ export const clickStep = defineStep({
     let at: { x: number; y: number };
     if ('golden' in spec) {
       ctx.lastRegion = undefined;
-      report = await waitScreenStep.run(ctx, waitScreenStep.schema.parse(spec.golden), step, label);
+      report = await waitForScreen(ctx, waitScreenStep.schema.parse(spec.golden), {
+        timeoutMs: waitTimeoutMs(ctx, step),
+        label,
+        holdMs: step.hold ?? DEFAULT_HOLD_MS,
+        needsAreas: true,
+        ...(step.failOn ? { failOn: step.failOn } : {}),
+      });
       // The wait sets it; the compiler still sees the undefined assigned above.
       const region = ctx.lastRegion as RegionReport | undefined;
       if (region?.golden !== spec.golden) {
@@ -40,8 +49,12 @@ export const clickStep = defineStep({
     } else {
       at = spec;
     }
-    await clickAt(ctx.machine, at.x, at.y, spec.button, { double: spec.double });
-    return { ...report, ...inputReport(ctx), pointer: { x: at.x, y: at.y } };
+    // The frame the match was found on is the screen just before the click.
+    const input = await giveInput(ctx, () => clickAt(ctx.machine, at.x, at.y, spec.button, { double: spec.double }), {
+      pointer: { x: at.x, y: at.y },
+      ...('golden' in spec && ctx.lastFrame ? { before: ctx.lastFrame } : {}),
+    });
+    return { ...report, ...input };
   },
   describe: (spec) => `${spec.double ? 'double-click' : 'click'}${spec.button === 'left' ? '' : ` ${spec.button}`} ${'golden' in spec ? spec.golden : `at ${spec.x},${spec.y}`}`,
 });

@@ -1,7 +1,9 @@
 /**
  * Repeats steps until a screen appears, at most `maxTries` times (press down until the item is
  * highlighted, scroll until the button shows). The screen is looked for first, so nothing is done
- * when it is already there; after each try it is waited for up to `wait`.
+ * when it is already there; after each try it is waited for up to `wait`. A match must hold, as a
+ * click's does (screen-hold.ts): each look gets the hold, and what is left of the guest's
+ * reaction time to the last try, on top of its own time.
  */
 import * as z from 'zod';
 import { durationSchema } from '../config/value-schemas.js';
@@ -9,8 +11,9 @@ import { ScreenMismatchError } from '../errors.js';
 import { GoldenStore } from '../screen/golden-store.js';
 import { checkSteps, nestedStepsSchema, runSteps } from './nested-steps.js';
 import type { StepReport } from './step-context.js';
+import { DEFAULT_HOLD_MS, holdAllowanceMs } from './screen-hold.js';
 import { defineStep } from './step-kind.js';
-import { waitScreenStep } from './wait-screen.js';
+import { waitForScreen, waitScreenStep } from './wait-screen.js';
 
 const DEFAULT_WAIT_MS = 1000;
 /** The first look, before any try: long enough for one screenshot on a loaded host. */
@@ -31,8 +34,9 @@ export const repeatStep = defineStep({
     const look = async (ms: number, last: boolean) => {
       // Only the last look may write a golden: an update mode would otherwise take the screen before the first try for the one awaited.
       const view = last ? ctx : { ...ctx, goldens: new GoldenStore(ctx.goldens.dir, ctx.goldens.scenario, ctx.goldens.backend, 'none') };
+      const holdMs = step.hold ?? DEFAULT_HOLD_MS;
       try {
-        return await waitScreenStep.run(view, until, { ...step, timeout: ms / ctx.timeoutScale }, `${label}-until`);
+        return await waitForScreen(view, until, { timeoutMs: ms + holdAllowanceMs(ctx, holdMs), label: `${label}-until`, holdMs, ...(step.failOn ? { failOn: step.failOn } : {}) });
       } finally {
         if (view !== ctx) Object.assign(ctx, { lastFrame: view.lastFrame, lastRegion: view.lastRegion });
       }

@@ -19,7 +19,7 @@ import type { StepContext } from './step-context.js';
 export const DEFAULT_SETTLE_MS = 2000;
 
 /** Every 200 ms: a settle time is seconds, and each look at a changed screen may cost a text read. */
-const SETTLE_INTERVALS: readonly number[] = [0, 200];
+export const SETTLE_INTERVALS: readonly number[] = [0, 200];
 
 export const rectSchema = z.strictObject({
   x: z.number().int().min(0),
@@ -97,7 +97,7 @@ export async function settledFrame(ctx: StepContext, options: SettleOptions): Pr
 }
 
 /** The same picture, or one that differs only where the emulator blinks the text cursor. */
-async function sameScreen(ctx: StepContext, a: RawImage, b: RawImage, masks: readonly Rect[]): Promise<boolean> {
+export async function sameScreen(ctx: StepContext, a: RawImage, b: RawImage, masks: readonly Rect[]): Promise<boolean> {
   if (sameFrame(a, b, masks)) return true;
   if (a.width !== b.width || a.height !== b.height) return false;
   const cursor = await cursorMask(ctx, b);
@@ -105,7 +105,7 @@ async function sameScreen(ctx: StepContext, a: RawImage, b: RawImage, masks: rea
 }
 
 /** The blinking cursor's cell in pixels: the text page spans the whole frame. */
-async function cursorMask(ctx: StepContext, frame: RawImage): Promise<Rect[]> {
+export async function cursorMask(ctx: StepContext, frame: RawImage): Promise<Rect[]> {
   const cursor = await ctx.machine.blinkingCursor?.();
   if (!cursor) return [];
   const [w, h] = [frame.width / cursor.columns, frame.height / cursor.rows];

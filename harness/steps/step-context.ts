@@ -37,6 +37,18 @@ export interface StepContext {
   lastFrame?: RawImage;
   /** The last region golden matched, so a click can go where it was found. */
   lastRegion?: RegionReport;
+  /** Where bootgate last put the pointer, in screen pixels: its cursor is left out of comparisons. */
+  pointer?: { readonly x: number; readonly y: number };
+  /** The last input given, so a wait that acts on a match uses a frame of the guest's answer to it. */
+  lastInput?: InputMark;
+}
+
+/** When an input was given (performance.now() just after it) and the screen just before it. */
+export interface InputMark {
+  readonly at: number;
+  readonly before?: RawImage;
+  /** Where the pointer was before it, when bootgate had put it somewhere. */
+  readonly pointerBefore?: { readonly x: number; readonly y: number };
 }
 
 /** Where a region golden's areas were found (or their best candidates), and where a click on it goes. */

@@ -15,6 +15,8 @@ export interface StepOptions {
   readonly failOn?: readonly Pattern[];
   /** Milliseconds, or false: the stall time of this step's waits, over its phase's and scenario's. */
   readonly stall?: number | false;
+  /** Milliseconds a matched screen must stay the same before the step acts on it (screen-hold.ts). */
+  readonly hold?: number;
 }
 
 export interface StepKind<K extends string = string, S extends z.ZodType = z.ZodType> {

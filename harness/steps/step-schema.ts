@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { durationSchema, goldenNameSchema, patternSchema, stallSchema } from '../config/value-schemas.js';
+import { holdSchema } from './screen-hold.js';
 import type { StepKind } from './step-kind.js';
 import { failScreenSchema } from './failure-screens.js';
 import { STEP_ACTIONS, STEP_KINDS } from './step-kinds.js';
@@ -20,6 +21,8 @@ export const stepSchema = z
     stall: stallSchema.optional(),
     /** Screens that end this step's waits at once, on top of its phase's and the scenario's. */
     failOnScreen: z.array(failScreenSchema).optional(),
+    /** How long a matched screen must stay the same before the step acts on it; 0 acts on the first match. */
+    hold: holdSchema.optional(),
     ...actionShape,
     /** Once this step passes, save the machine under this name: scenarios can start `from:` it. */
     snapshot: goldenNameSchema.optional(),

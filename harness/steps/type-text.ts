@@ -1,7 +1,7 @@
 /** Types text on the guest's keyboard, a character at a time. */
 import * as z from 'zod';
 import { chordsForText } from '../machine/keys.js';
-import { inputReport } from './input-report.js';
+import { giveInput } from './input-report.js';
 import type { StepContext, StepReport } from './step-context.js';
 import { defineStep } from './step-kind.js';
 
@@ -10,8 +10,7 @@ const DEFAULT_MS_PER_CHAR = 25;
 
 async function typeText(ctx: StepContext, text: string, msPerChar = DEFAULT_MS_PER_CHAR): Promise<StepReport> {
   chordsForText(text); // refuse untypeable text before sending half of it
-  await ctx.machine.typeText(text, msPerChar);
-  return inputReport(ctx);
+  return giveInput(ctx, () => ctx.machine.typeText(text, msPerChar));
 }
 
 export const typeStep = defineStep({

@@ -1,8 +1,11 @@
 /**
  * Waits until the screen matches one of its goldens and reports which. When no golden matches in
- * time, the best candidate's actual, expected and diff frames go to the report folder. Writing a
- * golden (update modes) only ever uses a settled frame (settle-screen.ts): the screen as it is
- * now, once it has held still, never the closest frame seen earlier.
+ * time, the closest frame of the wait is what the reported difference was measured on, so it is
+ * the one kept as `-actual` (with `-expected` and `-diff`) and offered to `bootgate accept`; a
+ * screen that moved on after it (a menu that counts down and boots) also leaves its last frame as
+ * `-last`. An update mode writes a settled frame instead (settle-screen.ts): the screen as it is
+ * now, once still, since a frame closest to an old golden may be a page half drawn. A missing
+ * golden is recorded from a settled frame too, and on a graphical screen the note says which.
  */
 import * as z from 'zod';
 import { goldenNameSchema } from '../config/value-schemas.js';
@@ -13,10 +16,13 @@ import type { Pattern } from '../config/pattern.js';
 import type { Rect } from '../machine/same-frame.js';
 import { GoldenComparer, type Comparison } from '../screen/compare-screens.js';
 import type { Golden, GoldenRecord } from '../screen/golden-store.js';
+import { pointerBox } from '../screen/pointer-box.js';
+import { mismatchError, reviewClosest } from './closest-frame.js';
 import { failureChecker } from './failure-patterns.js';
 import { pollUntil, SCREEN_INTERVALS } from './poll-until.js';
 import { DEFAULT_SETTLE_MS, rectSchema, settledFrame, settleSchema } from './settle-screen.js';
 import { regionSpecs, waitRegions } from './region-wait.js';
+import { ScreenHold } from './screen-hold.js';
 import type { StepContext, StepReport } from './step-context.js';
 import { defineStep, waitTimeoutMs } from './step-kind.js';
 
@@ -50,25 +56,40 @@ const screenMatchSchema = z.union([
     .transform(({ golden, anyOf, ...rest }) => ({ ...rest, anyOf: anyOf ?? [golden!] })),
 ]);
 
-type ScreenMatchData = z.output<typeof screenMatchSchema>;
+export type ScreenMatchData = z.output<typeof screenMatchSchema>;
+
+/** How a step waits for its screen: a plain waitScreen, or one a click, waitAny or repeat acts on. */
+export interface ScreenWaitOptions {
+  readonly timeoutMs: number;
+  readonly label: string;
+  readonly failOn?: readonly Pattern[];
+  /** How long a match must hold before it counts (screen-hold.ts); 0 takes the first matching frame. */
+  readonly holdMs: number;
+  /** A click's golden: a missing one is not recorded, since a whole screen has nothing to click. */
+  readonly needsAreas?: boolean;
+}
 
 export const waitScreenStep = defineStep({
   key: 'waitScreen',
   schema: screenMatchSchema,
   wait: true,
-  run: (ctx, spec, step, label) => waitScreen(ctx, spec, waitTimeoutMs(ctx, step), label, step.failOn),
+  run: (ctx, spec, step, label) => waitForScreen(ctx, spec, { timeoutMs: waitTimeoutMs(ctx, step), label, holdMs: step.hold ?? 0, ...(step.failOn ? { failOn: step.failOn } : {}) }),
   goldens: (spec) => spec.anyOf,
   describe: (spec) => `wait for screen ${spec.anyOf.join(' | ')}`,
 });
 
-async function waitScreen(ctx: StepContext, spec: ScreenMatchData, timeoutMs: number, label: string, failOn?: readonly Pattern[]): Promise<StepReport> {
+export async function waitForScreen(ctx: StepContext, spec: ScreenMatchData, options: ScreenWaitOptions): Promise<StepReport> {
+  const { timeoutMs, label, failOn } = options;
   const goldens = await Promise.all(spec.anyOf.map((name) => ctx.goldens.load(name)));
   const missing = goldens.filter((g) => !g.image);
-  if (missing.length > 0) return createMissing(ctx, missing, spec, timeoutMs, label, failOn);
+  if (missing.length > 0) return createMissing(ctx, missing, spec, options);
   const specs = regionSpecs(goldens);
-  if (specs.some(Boolean)) return waitRegions({ ctx, goldens, specs, compare: spec, timeoutMs, label, failOn });
+  if (specs.some(Boolean)) return waitRegions({ ctx, goldens, specs, compare: spec, timeoutMs, label, holdMs: options.holdMs, ...(failOn ? { failOn } : {}) });
 
-  const comparers = goldens.map((golden) => ({ golden, comparer: new GoldenComparer(golden.image!, spec) }));
+  // The pointer's cursor is left out of both pictures: it is wherever the last pointer step left it.
+  const masks = [...spec.masks, ...(ctx.pointer ? [pointerBox(ctx.pointer)] : [])];
+  const comparers = goldens.map((golden) => ({ golden, comparer: new GoldenComparer(golden.image!, { ...spec, masks }) }));
+  const hold = new ScreenHold(ctx, options.holdMs, spec.masks);
   let best: { golden: Golden; comparer: GoldenComparer; comparison: Comparison; frame: RawImage } | undefined;
   const checkFailures = failureChecker(ctx, failOn, () => undefined);
   try {
@@ -84,18 +105,22 @@ async function waitScreen(ctx: StepContext, spec: ScreenMatchData, timeoutMs: nu
         ctx.lastFrame = frame;
         for (const { golden, comparer } of comparers) {
           const comparison = comparer.compare(frame);
-          if (comparison.match) return { golden, comparison, frame };
+          if (comparison.match) {
+            if (hold.holds(frame, golden.name)) return { golden, comparison, frame };
+            return undefined;
+          }
           if (!best || comparison.diffPixels < best.comparison.diffPixels) best = { golden, comparer, comparison, frame };
         }
+        hold.missed();
         return undefined;
       },
-      lastSeen: () => (best ? `closest ${best.golden.name}: ${best.comparison.summary}` : 'no frame'),
+      lastSeen: () => hold.waiting ?? (best ? `closest ${best.golden.name}: ${best.comparison.summary}` : 'no frame'),
     });
     // Before any await: an unchanged screen is the same frame object, and a filmstrip shot taken
     // meanwhile would move its mark to that later shot.
     const mark = ctx.machine.guestClock?.screenMark(hit.frame);
     const shot = await ctx.artifacts.image(`${label}`, hit.frame);
-    const rewritten = ctx.goldens.mode === 'all' && hit.comparison.diffPixels > 0 ? await writeGolden(ctx, hit.golden, spec, timeoutMs, label, failOn) : undefined;
+    const rewritten = ctx.goldens.mode === 'all' && hit.comparison.diffPixels > 0 ? await writeFrame(ctx, hit.golden, hit.frame, label) : undefined;
     return {
       matched: hit.golden.name,
       ...(rewritten ? { note: `golden rewritten: ${rewritten.file}`, goldens: [rewritten] } : {}),
@@ -104,49 +129,71 @@ async function waitScreen(ctx: StepContext, spec: ScreenMatchData, timeoutMs: nu
     };
   } catch (error) {
     if (!(error instanceof WaitTimeoutError) || !best) throw error;
+    const closest = { ...best, summary: best.comparison.summary };
+    // A screen that moves on by itself: what was compared is the closest frame, not the one at the timeout.
+    const review = await reviewClosest(ctx, closest, masks, timeoutMs);
     if (ctx.goldens.mayWrite('changed')) {
-      // The screen as it is now, once still: the closest frame seen may be long gone.
-      const updated = await writeGolden(ctx, best.golden, spec, timeoutMs, label, failOn);
-      return { matched: best.golden.name, note: `golden updated: ${updated.file} (was: ${best.comparison.summary})`, goldens: [updated], artifacts: [updated.actual] };
+      // An update takes the screen as it is now, once still: the closest frame may be a half-drawn page. Review is what takes the closest.
+      const now = await settle(ctx, spec, settleTimeout(spec, 0), label, closest.golden.name, failOn);
+      const updated = await writeFrame(ctx, closest.golden, now, label);
+      return { matched: closest.golden.name, note: `golden updated: ${updated.file} (was: ${review.summary})`, goldens: [updated], artifacts: [updated.actual] };
     }
-    // The screen as it is now, once still, is what a person accepts: the closest frame seen may be a passing one.
-    const now = await reviewFrame(ctx, spec, settleTimeout(spec, 0), label, best.golden.name, failOn);
-    const diff = best.comparer.diff(now);
-    const artifacts = {
-      actual: await ctx.artifacts.image(`${label}-actual`, now),
-      expected: await ctx.artifacts.image(`${label}-expected`, best.golden.image!),
-      ...(diff ? { diff: await ctx.artifacts.image(`${label}-diff`, diff) } : {}),
-    };
-    throw new ScreenMismatchError(best.golden.path, `${best.comparison.summary} after ${(timeoutMs / 1000).toFixed(1)} s`, artifacts, {
-      name: best.golden.name,
-      file: ctx.goldens.ownPath(best.golden.name),
-      status: 'mismatch',
-    });
+    throw await mismatchError(ctx, label, closest, review, closest.comparer.diff(closest.frame));
   }
 }
 
-/** A golden is missing: in an update mode wait for a settled frame and write it; otherwise fail with that frame attached. */
-async function createMissing(ctx: StepContext, missing: readonly Golden[], spec: ScreenMatchData, timeoutMs: number, label: string, failOn?: readonly Pattern[]): Promise<StepReport> {
+/**
+ * A golden is missing: in an update mode wait for a settled frame and write it; otherwise fail
+ * with that frame attached. A graphical screen holds still on its way too (an installer's empty
+ * background before its list): the note says which frame was taken and why, for a person to
+ * review. A click's golden is never guessed: a whole screen has no areas to click.
+ */
+async function createMissing(ctx: StepContext, missing: readonly Golden[], spec: ScreenMatchData, options: ScreenWaitOptions): Promise<StepReport> {
+  const { timeoutMs, label, failOn } = options;
   // With several candidates missing there is no telling which one this frame is: create the first only.
   const golden = missing[0]!;
-  if (ctx.goldens.mayWrite('missing')) {
-    const created = await writeGolden(ctx, golden, spec, timeoutMs, label, failOn);
-    return { matched: golden.name, note: `golden created: ${created.file}`, goldens: [created], artifacts: [created.actual] };
+  if (options.needsAreas) {
+    throw new ScreenMismatchError(golden.path, `golden missing, and a click needs one with areas: record it with bootgate repro (region ${golden.name} …), which also writes its ${golden.name}.regions.yaml (docs/region-matching.md)`);
   }
-  const frame = await reviewFrame(ctx, spec, timeoutMs, label, golden.name, failOn);
+  const started = performance.now();
+  const frame = await (ctx.goldens.mayWrite('missing') ? settle(ctx, spec, settleTimeout(spec, timeoutMs), label, golden.name, failOn) : reviewFrame(ctx, spec, timeoutMs, label, golden.name, failOn));
+  const which = await whichFrame(ctx, frame, spec, performance.now() - started);
+  if (ctx.goldens.mayWrite('missing')) {
+    const created = await writeFrame(ctx, golden, frame, label);
+    return { matched: golden.name, note: `golden created: ${created.file}${which}`, goldens: [created], artifacts: [created.actual] };
+  }
   const actual = await ctx.artifacts.image(`${label}-actual`, frame);
-  throw new ScreenMismatchError(missing.map((g) => g.path).join(', '), 'golden missing (run with --update-goldens=missing outside CI to create it, or bootgate accept the report)', { actual }, {
+  throw new ScreenMismatchError(missing.map((g) => g.path).join(', '), `golden missing (run with --update-goldens=missing outside CI to create it, or bootgate accept the report)${which}`, { actual }, {
     name: golden.name,
     file: ctx.goldens.ownPath(golden.name),
     status: 'missing',
   });
 }
 
+/** On a graphical screen, which frame a missing golden was taken from and why; nothing on a text screen, whose first still frame is the page. */
+async function whichFrame(ctx: StepContext, frame: RawImage, spec: ScreenMatchData, tookMs: number): Promise<string> {
+  if ((await ctx.machine.textScreen().catch(() => undefined)) !== undefined) return '';
+  const settle = ((spec.settle ?? DEFAULT_SETTLE_MS) / 1000).toFixed(1);
+  return `; the ${frame.width}×${frame.height} graphical screen was taken ${(tookMs / 1000).toFixed(1)} s into the step, the first frame that held still for ${settle} s: a GUI may hold still on its way (an empty background before a list), so review it, or record the golden with bootgate repro`;
+}
+
 /** The frame to accept from the report: a settled one when the screen settles, else the last. */
 async function reviewFrame(ctx: StepContext, spec: ScreenMatchData, timeoutMs: number, label: string, golden: string, failOn?: readonly Pattern[]): Promise<RawImage> {
-  return settledFrame(ctx, { ...settleOptions(spec, timeoutMs, label), what: `a frame for ${golden}`, ...(failOn ? { failOn } : {}) }).catch((e: unknown) => {
+  return settle(ctx, spec, timeoutMs, label, golden, failOn).catch((e: unknown) => {
     if (ctx.lastFrame && (e instanceof ScreenUnstableError || e instanceof WaitTimeoutError)) return ctx.lastFrame;
     throw e;
+  });
+}
+
+function settle(ctx: StepContext, spec: ScreenMatchData, timeoutMs: number, label: string, golden: string, failOn?: readonly Pattern[]): Promise<RawImage> {
+  return settledFrame(ctx, {
+    masks: spec.masks,
+    timeoutMs,
+    label,
+    allowBlank: spec.allowBlank,
+    what: `golden ${golden}`,
+    ...(spec.settle !== undefined ? { settleMs: spec.settle } : {}),
+    ...(failOn ? { failOn } : {}),
   });
 }
 
@@ -155,13 +202,8 @@ function settleTimeout(spec: ScreenMatchData, timeoutMs: number): number {
   return Math.max(timeoutMs, 3 * (spec.settle ?? DEFAULT_SETTLE_MS));
 }
 
-/** Waits for the screen to settle and writes it as the golden. */
-async function writeGolden(ctx: StepContext, golden: Golden, spec: ScreenMatchData, timeoutMs: number, label: string, failOn?: readonly Pattern[]): Promise<GoldenRecord> {
-  const frame = await settledFrame(ctx, { ...settleOptions(spec, settleTimeout(spec, timeoutMs), label), what: `golden ${golden.name}`, ...(failOn ? { failOn } : {}) });
+/** Writes a frame as the golden, and what the report shows for review. */
+async function writeFrame(ctx: StepContext, golden: Golden, frame: RawImage, label: string): Promise<GoldenRecord> {
   const { file, status } = await ctx.goldens.write(golden.name, frame);
   return { name: golden.name, file, status, actual: await ctx.artifacts.image(label, frame), ...(golden.image ? { expected: await ctx.artifacts.image(`${label}-was`, golden.image) } : {}) };
-}
-
-function settleOptions(spec: ScreenMatchData, timeoutMs: number, label: string) {
-  return { masks: spec.masks, timeoutMs, label, allowBlank: spec.allowBlank, ...(spec.settle !== undefined ? { settleMs: spec.settle } : {}) };
 }

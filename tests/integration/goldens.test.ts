@@ -2,7 +2,9 @@
  * Goldens as a new user meets them, on real boots of the GRUB rescue CD in QEMU: a project outside
  * the checkout records its goldens beside it and is told to review them; a screen that never
  * holds still is named with the box that moved; a from: scenario finds its origin's goldens on an
- * empty snapshot cache under CI; a mismatch is accepted from the report without booting again.
+ * empty snapshot cache under CI; a mismatch is accepted from the report without booting again,
+ * also on the menu that counts down and boots on, where the frame kept is the menu it was compared
+ * with, not the screen at the timeout.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -10,6 +12,8 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compareScreens } from '../../harness/screen/compare-screens.js';
+import { readPng, writePng } from '../../harness/screen/png-file.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const project = mkdtempSync(join(tmpdir(), 'bootgate-goldens-'));
@@ -99,4 +103,26 @@ describe('goldens on real boots', () => {
     const passed = await bootgate(['run', 'grub.yaml', '--report-dir', 'r6'], true);
     expect(passed.code).toBe(0);
   }, 120_000);
+
+  it('on a menu that counts down and boots on, accept takes the menu it was compared with, not the screen at the timeout', async () => {
+    // The menu golden with a red box painted on it: an intended change to accept.
+    const menu = await readPng(join(ROOT, 'golden-screens/grub-rescue-cd/menu.png'));
+    const changed = { ...menu, data: new Uint8Array(menu.data) };
+    for (let y = 100; y < 140; y++) for (let x = 300; x < 420; x++) changed.data.set([255, 0, 0, 255], (y * menu.width + x) * 4);
+    await writePng(join(project, 'golden-screens/countdown/menu.qemu.png'), changed);
+    // GRUB boots its default entry 30 s after the menu appears; the wait outlasts it.
+    writeFileSync(join(project, 'countdown.yaml'), `image: {cdrom: ${ISO}}\nbackends: [qemu]\nsteps:\n  - waitText: "GNU GRUB"\n  - waitScreen: {golden: menu, masks: ${COUNTDOWN}}\n    timeout: 36s\n`);
+    const failed = await bootgate(['run', 'countdown.yaml', '--report-dir', 'r7'], true);
+    expect(failed.code).toBe(1);
+    const step = steps('r7')[1]!;
+    expect(step.error).toMatch(/4800 pixels differ .*; the screen moved on after the closest frame/);
+    const accept = await bootgate(['accept', 'r7'], true);
+    expect(accept.code).toBe(0);
+    const accepted = await readPng(join(project, 'golden-screens/countdown/menu.qemu.png'));
+    // The menu, as the repository's golden has it: the next run's wait matches it (no boot needed to tell).
+    expect(compareScreens(menu, accepted, { threshold: 0.1, masks: [{ x: 0, y: 352, width: 720, height: 16 }] }).match).toBe(true);
+    const last = await readPng(join(project, 'r7', (step as Step & { goldens: { last: string }[] }).goldens[0]!.last));
+    expect(compareScreens(menu, last, { threshold: 0.1, masks: [{ x: 0, y: 352, width: 720, height: 16 }] }).match).toBe(false);
+  }, 90_000);
 });
+

@@ -144,4 +144,36 @@ describe('bootgate repro', () => {
       if (workDir) rmSync(workDir, { recursive: true, force: true });
     }
   });
+
+  it('runs a session from a command file: snaps an area to GRUB\'s highlight bar, types at its prompt and records that screen with two areas', async () => {
+    const scenario = join(work, 'scripted.yaml');
+    writeFileSync(scenario, `image: {cdrom: ${GRUB_CD}}\nbackends: [qemu]\nsteps:\n  - waitText: "GNU GRUB"\n`);
+    const commands = join(work, 'commands.txt');
+    // Down moves the highlight to the second entry (y 80–95); `c` opens GRUB's command line and `ls` lists its devices (y 128–159).
+    writeFileSync(commands, '# GRUB draws its title before the menu takes keys\nwait 1s\npress down\nwait 500ms\nregion second at 300 88\n# the command line\npress c\nwait 1s\ntype ls\npress enter\nwait 1s\nregion listing 0 128 720 32\nregion listing add 200 8 320 24\n');
+    const report = join(work, 'scripted-report');
+    const cli = startCli(['repro', scenario, '--until', '1', '--report-dir', report, '--update-goldens=missing', '--commands', commands], { stdin: 'ignore', timeoutMs: 90_000, env: { CI: '0' } });
+    const ours = await poll('its QEMU', () => (qemuPidsUnder(cli.child.pid!).length ? qemuPidsUnder(cli.child.pid!) : undefined), { timeoutMs: 30_000, everyMs: 100 });
+    const done = await cli.exited;
+    expect(done.stderr).toBe('');
+    expect(ours.filter(alive)).toEqual([]);
+    expect(done.stdout).toContain('--- 11 commands from');
+    // The bar, 2 px around: GRUB draws it from column 2 to 78 of its 80, on text rows of 16 px.
+    expect(done.stdout).toMatch(/golden second created: .*\n  areas in .*: 68\d×20 at 1\d,78 \(snapped to the edges around the point\)/);
+    expect(done.stdout).toContain('bootgate> type ls\ntyped "ls"\n');
+    expect(done.stdout).toMatch(/golden listing created: .*listing\.qemu\.png/);
+    expect(done.stdout).toMatch(/--- end of the commands; stopping the machine ---/);
+    expect(done.code).toBe(0);
+    const second = await new GoldenStore(join(work, 'golden-screens'), 'scripted', 'qemu', 'none').load('second');
+    const menu = await readPng(join(dirname(dirname(import.meta.dirname)), 'golden-screens/grub-rescue-cd/menu.png'));
+    // The repository's menu golden has the first entry highlighted, not the second.
+    expect(new RegionMatcher(second.image!, regionSpecs([second])[0]!).match(menu).match).toBe(false);
+    const golden = await new GoldenStore(join(work, 'golden-screens'), 'scripted', 'qemu', 'none').load('listing');
+    const [spec] = regionSpecs([golden]);
+    expect(spec!.areas).toHaveLength(2);
+    // What the commands typed is on it: GRUB's menu (the screen before them) does not match its first area.
+    expect(new RegionMatcher(golden.image!, { areas: [spec!.areas[0]!], excludes: [] }).match(menu).match).toBe(false);
+    expect(new RegionMatcher(golden.image!, spec!).match(golden.image!).match).toBe(true);
+  });
 });
+

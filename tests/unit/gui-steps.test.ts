@@ -50,7 +50,7 @@ describe('region goldens in screen waits', () => {
     expect(results[0]!.outcome).toBe('failed');
     expect(results[0]!.error!.type).toBe('ScreenMismatchError');
     expect(results[0]!.error!.message).toMatch(/area 1 not found, best candidate at \d+,\d+.*similarity 0\.\d{3}/);
-    expect(Object.keys(results[0]!.error!.artifacts!)).toEqual(['actual', 'expected']);
+    expect(Object.keys(results[0]!.error!.artifacts!)).toEqual(['actual', 'expected', 'diff']);
   });
 
   it('a shared sidecar applies to the backend\'s own PNG an update wrote beside the shared one', async () => {

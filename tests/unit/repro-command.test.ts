@@ -1,9 +1,9 @@
 /** `bootgate repro` through the real engine on the fake machine: hand-over, exit codes, cleanup. */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { reproCommand } from '../../harness/cli/repro-command.js';
 import { FakeMachine, type FakeScript } from '../../harness/machine/fake/fake-machine.js';
 import type { MachineFactory, MachineSpec } from '../../harness/machine/machine.js';
@@ -25,10 +25,11 @@ const SCENARIO = 'image: {cdrom: disk.img}\nbackends: [qemu, v86]\nstepTimeout: 
 /** Runs repro; `onAttached` is called once the console banner is out (default: end the input). */
 async function repro(
   script: FakeScript,
-  args: { until?: string; backend?: string[]; updateGoldens?: string | boolean } = {},
+  args: { until?: string; backend?: string[]; updateGoldens?: string | boolean; commands?: string } = {},
   onAttached: (input: PassThrough, machine: FakeMachine) => void = (input) => input.end(),
   scenario = SCENARIO,
   ci = false,
+  signal?: AbortSignal,
 ) {
   project = new TempProject();
   reportRoot = mkdtempSync(join(tmpdir(), 'bootgate-repro-'));
@@ -50,7 +51,7 @@ async function repro(
     },
   };
   const reportDir = join(reportRoot, 'report');
-  const code = await reproCommand(file, { reportDir, timeoutScale: '1', vnc: '42', ...args }, { createMachine, input, output, screenIntervalMs: 20, ci });
+  const code = await reproCommand(file, { reportDir, timeoutScale: '1', vnc: '42', ...args }, { createMachine, input, output, screenIntervalMs: 20, ci, ...(signal ? { signal } : {}) });
   return { code, out: chunks.join(''), machines, specs, reportDir };
 }
 
@@ -112,7 +113,7 @@ describe('bootgate repro on the fake machine', () => {
       '  main: shell · pointer 20,30',
     ]);
     expect(out).toMatch(/pointer 20,30 \(where the steps left it\)/);
-    expect(out).toMatch(/Ctrl-T opens a prompt: pointer, move, click, region \(saves goldens, --update-goldens=changed\), help/);
+    expect(out).toMatch(/Ctrl-T opens a prompt: pointer, move, click, scroll, type, press, wait, region \(saves goldens, --update-goldens=changed\), help/);
     expect(out).toContain(`${PROMPT}pointer\r\npointer 20,30\r\n`);
     expect(out).toContain(`${PROMPT}move 10 12\r\npointer 10,12\r\n`);
     const png = project.path('golden-screens/s/start.qemu.png');
@@ -134,5 +135,48 @@ describe('bootgate repro on the fake machine', () => {
     const ci = await repro({ timeline: [{ at: 10, serial: 'login: ' }] }, { updateGoldens: 'all' }, region, SCENARIO, true);
     expect(ci.out).toMatch(/note: CI is set, so goldens are not written \(--update-goldens=all ignored\)/);
     expect(existsSync(project.path('golden-screens/s'))).toBe(false);
+  });
+
+  it('--commands runs the prompt\'s commands from a file, no terminal needed, and a failing one ends it with exit 2 naming its line', async () => {
+    const frame = desktop(64, 48);
+    const scenario = 'image: {cdrom: disk.img}\nbackends: [qemu]\nsteps:\n  - waitSerial: "login:"\n';
+    const dir = mkdtempSync(join(tmpdir(), 'bootgate-commands-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const commands = join(dir, 'commands.txt');
+    writeFileSync(commands, '# record the start screen\ntype root\npress enter down\nwait 20ms\n\nregion start 8 8 16 8\npointer\n');
+    const ok = await repro({ timeline: [{ at: 0, frame }, { at: 10, serial: 'login: ' }] }, { until: '1', updateGoldens: true, commands }, () => undefined, scenario);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain(`--- 5 commands from ${commands} ---`);
+    expect(ok.out).toContain(`${PROMPT}type root\ntyped "root"\n${PROMPT}press enter down\npressed enter down\n`);
+    expect(ok.out).toMatch(/golden start created: .*start\.qemu\.png/);
+    expect(ok.out).toMatch(/--- end of the commands; stopping the machine ---/);
+    expect(ok.machines[0]!.typed).toEqual(['root']);
+    expect(ok.machines[0]!.keys).toHaveLength(2);
+    expect(ok.machines[0]!.stopped).toBe(true);
+    expect(existsSync(project.path('golden-screens/s/start.qemu.png'))).toBe(true);
+
+    const bad = join(dir, 'bad.txt');
+    writeFileSync(bad, 'press enter\nwiggle 3\npress down\n');
+    project.remove();
+    rmSync(reportRoot, { recursive: true, force: true });
+    const failed = await repro({ timeline: [{ at: 0, frame }, { at: 10, serial: 'login: ' }] }, { until: '1', commands: bad }, () => undefined, scenario);
+    expect(failed.code).toBe(2);
+    expect(failed.out).toMatch(/commands failed: .*bad\.txt:2: wiggle 3: command: unknown command "wiggle"/);
+    expect(failed.machines[0]!.keys).toHaveLength(1);
+    expect(failed.machines[0]!.stopped).toBe(true);
+
+    // Ctrl-C ends a script at once, inside a long wait too, and stops the machine.
+    const slow = join(dir, 'slow.txt');
+    writeFileSync(slow, 'wait 30s\npress down\n');
+    project.remove();
+    rmSync(reportRoot, { recursive: true, force: true });
+    const interrupt = new AbortController();
+    setTimeout(() => interrupt.abort(), 300);
+    const started = performance.now();
+    const stopped = await repro({ timeline: [{ at: 0, frame }, { at: 10, serial: 'login: ' }] }, { until: '1', commands: slow }, () => undefined, scenario, false, interrupt.signal);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(stopped.out).toMatch(/--- interrupted; stopping the machine ---/);
+    expect(stopped.machines[0]!.keys).toHaveLength(0);
+    expect(stopped.machines[0]!.stopped).toBe(true);
   });
 });

@@ -130,3 +130,60 @@ describe('saving a region golden from a repro session', () => {
     expect(existsSync(png) || existsSync(sidecar)).toBe(false);
   });
 });
+
+describe('the prompt types, presses, scrolls, snaps areas to widgets and adds areas', () => {
+  it('type, press and scroll reach the machine; a bad chord or scroll is a message', async () => {
+    const { fake, run } = await session('none');
+    expect(await run('type  hello world')).toBe('typed " hello world"');
+    expect(await run('press ctrl+alt+del enter')).toBe('pressed ctrl+alt+del enter');
+    expect(await run('scroll -2')).toBe('scrolled up 2');
+    expect(fake.typed).toEqual([' hello world']);
+    expect(fake.keys).toHaveLength(2);
+    expect(fake.pointer).toEqual([{ kind: 'scroll', notches: -2 }]);
+    await expect(run('press nosuchkey')).rejects.toThrow(/unknown key "nosuchkey"/);
+    await expect(run('scroll 0')).rejects.toThrow(/usage: scroll N/);
+    await expect(run('wait soon')).rejects.toThrow(/usage: wait DURATION/);
+  });
+
+  it('region NAME at X Y snaps the area to the button around the point, and falls back to 120×40 on a flat screen', async () => {
+    const { run, sidecar } = await session('missing');
+    // The face inside the button's bevel, and 2 px around it: the bevel and a rim of the desktop.
+    expect(await run('region ok at 130 115')).toMatch(/124×40 at 98,100 \(snapped to the edges around the point\)/);
+    expect(readFileSync(sidecar, 'utf8')).toMatch(/x: 98, y: 100, width: 124, height: 40/);
+    project.remove();
+    project = new TempProject();
+    const flat = new FakeMachine('qemu', { timeline: [{ at: 0, frame: { width: 320, height: 240, data: new Uint8Array(320 * 240 * 4).fill(200) } }] });
+    await flat.start();
+    const pointer = new PointerTracker();
+    const runFlat = sessionCommands({ machine: pointer.track(flat), pointer, goldens: new GoldenStore(project.path('golden-screens'), 'desk', 'qemu', 'missing') });
+    expect(await runFlat('region ok at 5 5')).toMatch(/120×40 at 0,0 \(no edges around the point: a box of the default size\)/);
+  });
+
+  it('region NAME add puts another area, with its pixels from the screen now, on a region golden', async () => {
+    const { fake, run, png, sidecar } = await session('changed');
+    await run('region ok 100 100 120 40');
+    // The screen changes: a second button appears; the first area's pixels in the golden stay.
+    const two = withButton(10, 180);
+    drawButton(two, 100, 100);
+    fake.apply({ frame: two });
+    expect(await run('region ok add 10 180 120 40 margin 5')).toMatch(/area added in .*ok\.qemu\.regions\.yaml: 120×40 at 10,180/);
+    expect(readFileSync(sidecar, 'utf8')).toBe('areas:\n  - { x: 100, y: 100, width: 120, height: 40 }\n  - { x: 10, y: 180, width: 120, height: 40, margin: 5 }\nexcludes: []\n');
+    const golden = await new GoldenStore(project.path('golden-screens'), 'desk', 'qemu', 'none').load('ok');
+    const [spec] = regionSpecs([golden]);
+    expect(new RegionMatcher(golden.image!, spec!).match(two).match).toBe(true);
+    expect(new RegionMatcher(golden.image!, spec!).match(SHOWN).match).toBe(false);
+    expect(existsSync(png)).toBe(true);
+    await expect(run('region none add 0 0 10 10')).rejects.toThrow(/golden none has no areas to add to/);
+  });
+
+  it('a golden is saved with the pointer parked off its area, unless keep-pointer', async () => {
+    const { fake, run } = await session('all');
+    await run('move 150 120');
+    expect(await run('region ok 100 100 120 40 click')).toMatch(/clickPoint|click at 150,120\n  the pointer was over the area: parked at 319,0/);
+    expect(fake.pointer.at(-1)).toEqual({ kind: 'move', x: 319, y: 0 });
+    await run('move 150 120');
+    expect(await run('region ok 100 100 120 40 keep-pointer')).not.toMatch(/parked/);
+    expect(fake.pointer.at(-1)).toEqual({ kind: 'move', x: 150, y: 120 });
+  });
+});
+

@@ -127,9 +127,10 @@ export const REPORT_SCRIPT = String.raw`
     var rows = [];
     j.phases.forEach(function (p) { p.steps.forEach(function (s) {
       (s.goldens || []).forEach(function (g) {
-        var frames = [g.expected && ['golden before', g.expected], ['actual', g.actual], g.diff && ['diff', g.diff]].filter(Boolean);
+        var frames = [g.expected && ['golden before', g.expected], ['actual (the closest frame)', g.actual], g.diff && ['diff', g.diff], g.areas && ['the golden with its areas from the frame: what accept writes', g.areas], g.last && ['the last frame: the screen moved on', g.last]].filter(Boolean);
         var accept = g.status === 'mismatch' || g.status === 'missing' ? '<br>accept: <code>bootgate accept &lt;report-dir&gt; --grep \'' + esc(j.id) + '\' --step ' + s.index + '</code>' : '';
-        rows.push('<tr><td>' + s.index + '</td><td>' + esc(g.name) + ': ' + esc(g.status) + '<br><code>' + esc(g.file) + '</code>' + accept + '</td><td>' +
+        var notes = (g.areas ? '<br>region golden: the diff shows each area\'s search window (blue) and best candidate (green found, red not)' : '') + (g.last ? '<br>the screen moved on after the actual frame' : '');
+        rows.push('<tr><td>' + s.index + '</td><td>' + esc(g.name) + ': ' + esc(g.status) + '<br><code>' + esc(g.file) + '</code>' + notes + accept + '</td><td>' +
           frames.map(function (f) { return '<a href="' + esc(f[1]) + '" title="' + f[0] + '">' + img(f[1], f[0], '') + '</a>'; }).join('') + '</td></tr>');
       });
       if (s.moving) rows.push('<tr><td>' + s.index + '</td><td colspan="2">the screen kept changing in ' + s.moving.width + '\u00d7' + s.moving.height + ' at x=' + s.moving.x + ', y=' + s.moving.y + ' (outlined in red in the <i>moving</i> frame)</td></tr>');
