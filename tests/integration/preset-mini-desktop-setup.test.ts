@@ -1,9 +1,10 @@
 /**
  * mini-desktop-setup's click-through scenario (the one `bootgate gate mini-desktop-setup` runs)
- * on QEMU, on the P3 board it is gated on, with its PS/2 mouse: installs onto a blank disk,
- * clicks the wizard and the Start menu where their region goldens matched, and has X say where
- * the pointer is (`xdotool getmouselocation`, a step of the scenario). The same scenario up to
- * that step runs beside it on the same board with a USB tablet, the other device GUI checks use.
+ * on the P3 board it is gated on, with its PS/2 mouse, on QEMU and on v86: installs onto a blank
+ * disk, clicks the wizard and the Start menu where their region goldens matched, and has X say
+ * where the pointer is (`xdotool getmouselocation`, steps of the scenario) at three points far
+ * from the centre, where X starts it. The same scenario up to those checks runs on the same board
+ * with each emulator's absolute pointer: a USB tablet on QEMU, the vmmouse on v86.
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -23,38 +24,45 @@ beforeAll(async () => {
   image = await buildPreset(presetDir);
 }, 900_000);
 
-describe('mini-desktop-setup on QEMU', () => {
+const POINTER_CHECKS = [POINTER_CHECK, `${POINTER_CHECK}, top right`, `${POINTER_CHECK}, bottom left`];
+
+describe('mini-desktop-setup', () => {
   it('is an ISO within its image budget', () => {
     expect(image.sizeBytes).toBeLessThanOrEqual(preset.budgets.imageMiB * 1024 * 1024);
   });
 
-  it('installs, clicks through the wizard and opens a terminal from the Start menu (ps2); X puts the pointer on the pixel asked for (ps2, usb-tablet)', async () => {
+  it('installs, clicks through the wizard and opens a terminal from the Start menu (ps2, QEMU and v86); X puts the pointer on the pixels asked for (ps2, usb-tablet, vmmouse)', async () => {
     const scenario = loadScenario(join(presetDir, 'scenarios/mini-desktop-setup-clicks.yaml'));
-    // The scenario's step that has X say where the pointer is, after moving it to 400,300.
-    const isPointerCheck = (s: Step) => s.name === POINTER_CHECK;
-    const throughPointerCheck = {
+    const lastCheck = (s: Step) => s.name === POINTER_CHECKS.at(-1);
+    const throughPointerChecks = (profile: string, backend: 'qemu' | 'v86') => ({
       ...scenario,
-      profiles: ['p3-i440fx-tablet'],
+      profiles: [profile],
+      backends: [backend],
       phases: scenario.phases
-        .slice(0, scenario.phases.findIndex((p) => p.steps.some(isPointerCheck)) + 1)
-        .map((p) => ({ ...p, steps: p.steps.slice(0, p.steps.findIndex(isPointerCheck) + 1 || undefined) })),
-    };
-    const ps2 = { ...scenario, profiles: ['p3-i440fx'] };
-    const { run: result } = await run([ps2, throughPointerCheck], { reportDir: join(work, 'report'), ci: true, jobs: 2, write: () => {} });
+        .slice(0, scenario.phases.findIndex((p) => p.steps.some(lastCheck)) + 1)
+        .map((p) => ({ ...p, steps: p.steps.slice(0, p.steps.findIndex(lastCheck) + 1 || undefined) })),
+    });
+    const ps2 = { ...scenario, profiles: ['p3-i440fx'], backends: ['qemu', 'v86'] as const };
+    const scenarios = [ps2, throughPointerChecks('p3-i440fx-tablet', 'qemu'), throughPointerChecks('p3-i440fx-vmmouse', 'v86')];
+    const { run: result } = await run(scenarios, { reportDir: join(work, 'report'), ci: true, jobs: 2, write: () => {} });
 
-    const byProfile = Object.fromEntries(result.jobs.map((j) => [j.profile, j])) as Record<string, JobResult>;
-    for (const profile of ['p3-i440fx', 'p3-i440fx-tablet']) {
-      const job = byProfile[profile]!;
-      expect(job.outcome, `${profile}: ${job.error?.message}`).toBe('passed');
-      expect(job.phases.flatMap((p) => p.steps).find((s) => s.description === POINTER_CHECK)?.outcome).toBe('passed');
+    const byJob = Object.fromEntries(result.jobs.map((j) => [`${j.backend} ${j.profile}`, j])) as Record<string, JobResult>;
+    expect(Object.keys(byJob).sort()).toEqual(['qemu p3-i440fx', 'qemu p3-i440fx-tablet', 'v86 p3-i440fx', 'v86 p3-i440fx-vmmouse']);
+    for (const [name, job] of Object.entries(byJob)) {
+      expect(job.outcome, `${name}: ${job.error?.message}`).toBe('passed');
+      const steps = job.phases.flatMap((p) => p.steps);
+      for (const check of POINTER_CHECKS) expect(steps.find((s) => s.description === check)?.outcome, `${name}: ${check}`).toBe('passed');
     }
-    // Every click went where its golden matched, and every area of it was found.
-    const clicks = byProfile['p3-i440fx']!.phases.flatMap((p) => p.steps).filter((s) => s.kind === 'click');
-    expect(clicks.map((s) => s.region?.golden)).toEqual(['wizard-1', 'wizard-2', 'wizard-3', 'desktop', 'menu']);
-    for (const click of clicks) {
-      expect(click.region!.areas.every((a) => a.found), click.description).toBe(true);
-      expect(click.pointer).toEqual(click.region!.click);
+    for (const backend of ['qemu', 'v86']) {
+      const job = byJob[`${backend} p3-i440fx`]!;
+      // Every click went where its golden matched, and every area of it was found.
+      const clicks = job.phases.flatMap((p) => p.steps).filter((s) => s.kind === 'click');
+      expect(clicks.map((s) => s.region?.golden)).toEqual(['wizard-1', 'wizard-2', 'wizard-3', 'desktop', 'menu']);
+      for (const click of clicks) {
+        expect(click.region!.areas.every((a) => a.found), `${backend}: ${click.description}`).toBe(true);
+        expect(click.pointer).toEqual(click.region!.click);
+      }
+      expect(job.phases.map((p) => [p.name, p.outcome])).toEqual([['setup', 'passed'], ['boot', 'passed'], ['wizard', 'passed'], ['shell', 'passed']]);
     }
-    expect(byProfile['p3-i440fx']!.phases.map((p) => [p.name, p.outcome])).toEqual([['setup', 'passed'], ['boot', 'passed'], ['wizard', 'passed'], ['shell', 'passed']]);
-  }, 900_000);
+  }, 1_200_000);
 });
