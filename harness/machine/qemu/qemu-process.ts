@@ -7,7 +7,9 @@
  * process-wide cleanup registry (exit, unhandled signals, the CLI's second Ctrl-C), and a
  * kernel parent-death signal via `setpriv --pdeathsig` for the case nothing can catch: Node
  * itself being SIGKILLed. (The kernel ties that signal to the spawning *thread*: a machine
- * started from a worker_thread dies with that worker, which is what we want anyway.)
+ * started from a worker_thread dies with that worker, which is what we want anyway.) A QEMU that
+ * drops root (`-runas`) loses that signal when its user changes, so a watchdog of bootgate's
+ * own user, which keeps it, ends QEMU's group for it.
  */
 import { execa, type ResultPromise } from 'execa';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -43,6 +45,7 @@ export class QemuProcess {
   readonly exited: Promise<QemuExit>;
   private exit: QemuExit | undefined;
   private tail = '';
+  private watchdog: ResultPromise | undefined;
 
   private constructor(
     private readonly subprocess: ResultPromise,
@@ -96,7 +99,9 @@ export class QemuProcess {
       void subprocess.catch(() => undefined);
       throw new InfraError(`cannot start ${binary} (is it installed? apt-get install qemu-system-x86)`);
     }
-    return new QemuProcess(subprocess, subprocess.pid);
+    const process_ = new QemuProcess(subprocess, subprocess.pid);
+    if (setpriv && argv.includes('-runas')) process_.watchdog = startWatchdog(setpriv, subprocess.pid);
+    return process_;
   }
 
   get running(): boolean {
@@ -142,12 +147,25 @@ export class QemuProcess {
 
   private onExit(code: number | null, signal: string | null, unregister: () => void): QemuExit {
     unregister();
+    this.watchdog?.kill('SIGKILL');
     this.subprocess.stderr?.removeAllListeners('data');
     this.subprocess.stdout?.removeAllListeners('data');
     const description = signal ? `killed by ${signal}` : `exited with code ${code ?? 'unknown'}`;
     this.exit = { code, signal, description };
     return this.exit;
   }
+}
+
+/**
+ * A shell that lives while QEMU's group does and, when bootgate dies (its own parent-death
+ * signal, SIGTERM, which it traps), kills that group.
+ */
+function startWatchdog(setpriv: string, group: number): ResultPromise {
+  // dash's kill takes a negative pid as the group, but not `--` before it.
+  const script = 'trap \'kill -KILL -"$1" 2>/dev/null; exit 0\' TERM; while kill -0 -"$1" 2>/dev/null; do sleep 1 & wait $!; done';
+  const watchdog = execa(setpriv, ['--pdeathsig', 'SIGTERM', '--', '/bin/sh', '-c', script, 'sh', String(group)], { stdio: 'ignore', cleanup: false, reject: false });
+  void watchdog.catch(() => undefined);
+  return watchdog;
 }
 
 let wrapper: string | null | undefined;
