@@ -25,7 +25,7 @@ export interface RelativePointerPort {
 }
 
 /** Largest PS/2 step that X's default acceleration (threshold 4) leaves alone. */
-export const PS2_STEP_PX = 4;
+const PS2_STEP_PX = 4;
 /** One PS/2 packet per 10 ms, a mouse sampling at 100 Hz: the guest sees a slow, even motion. */
 export const PS2_PACKET_MS = 10;
 
