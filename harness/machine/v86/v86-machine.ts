@@ -20,7 +20,7 @@ import { checkHostFiles, SEABIOS_BIOS, SEABIOS_VGA_BIOS, statMedia, v86WasmPath 
 import { scancodesForChord } from './v86-keys.js';
 import { V86_STATE_FILE, v86Options, type V86OptionsJson } from './v86-options.js';
 import { join } from 'node:path';
-import type { V86Replies, V86Request, V86WorkerData, V86WorkerMessage, V86WorkerStats } from './v86-protocol.js';
+import type { V86PointerDevice, V86Replies, V86Request, V86WorkerData, V86WorkerMessage, V86WorkerStats } from './v86-protocol.js';
 import { maxTypingMs } from './v86-typing.js';
 import { checkPoint, requirePointer, type PointerButton } from '../pointer.js';
 import { landPointer, PS2_PACKET_MS, type Delta } from '../pointer-landing.js';
@@ -227,7 +227,7 @@ export class V86Machine implements Machine {
   }
 
   /** The constructor's checkProfile() refused usb-tablet: what is left, v86 has. */
-  private pointerDevice(): 'ps2' | 'vmmouse' {
+  private pointerDevice(): V86PointerDevice {
     const device = requirePointer(this.profile);
     if (device === 'usb-tablet') throw new InfraError('v86: usb-tablet passed the profile check');
     return device;

@@ -16,6 +16,9 @@ export interface V86WorkerData {
   readonly entry?: string;
 }
 
+/** The pointers v86 has: which one a pointer request drives decides v86's pointer lock (v86-worker.ts). */
+export type V86PointerDevice = 'ps2' | 'vmmouse';
+
 export type V86Request =
   | { readonly type: 'text-screen' }
   /** `since`: the shot the main thread holds; a text screen unchanged since then comes back without an image. */
@@ -28,8 +31,8 @@ export type V86Request =
   | { readonly type: 'pointer-absolute'; readonly x: number; readonly y: number; readonly width: number; readonly height: number }
   /** PS/2 packets, one per delta (screen pixels, y down), paced like a mouse: the main thread walks the pointer with them. */
   | { readonly type: 'pointer-deltas'; readonly deltas: ReadonlyArray<readonly [number, number]> }
-  | { readonly type: 'pointer-button'; readonly device: 'ps2' | 'vmmouse'; readonly button: PointerButton; readonly down: boolean }
-  | { readonly type: 'pointer-scroll'; readonly device: 'ps2' | 'vmmouse'; readonly notches: number }
+  | { readonly type: 'pointer-button'; readonly device: V86PointerDevice; readonly button: PointerButton; readonly down: boolean }
+  | { readonly type: 'pointer-scroll'; readonly device: V86PointerDevice; readonly notches: number }
   | { readonly type: 'reset' }
   | { readonly type: 'stats' }
   | { readonly type: 'cpu-sample' }

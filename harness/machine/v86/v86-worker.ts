@@ -8,6 +8,7 @@ import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { V86, type V86Options } from 'v86';
 import type {
+  V86PointerDevice,
   V86Replies,
   V86RequestEnvelope,
   V86WorkerData,
@@ -187,9 +188,7 @@ const keyboard: KeyboardPort = {
  * A guest without vmmouse never enabled the backdoor, and reads the plain PS/2 stream as before.
  */
 const buttons: Record<PointerButton, boolean> = { left: false, middle: false, right: false };
-type PointerDeviceName = 'ps2' | 'vmmouse';
-
-function useDevice(device: PointerDeviceName): void {
+function useDevice(device: V86PointerDevice): void {
   internals.bus.send('mouse-pointer-lock', device === 'ps2');
 }
 
@@ -207,8 +206,9 @@ async function pointerDeltas(deltas: ReadonlyArray<readonly [number, number]>): 
     await delay(PS2_PACKET_MS);
   }
   // On a loaded host the guest reads its mouse late: the walk looks at the cursor only once the
-  // guest has taken the PS/2 bytes and the VMware queue (a guest with no mouse driver takes
-  // none, and gets its answer after the timeout).
+  // guest has taken the PS/2 bytes and the VMware queue. A guest that never enabled its mouse
+  // has nothing queued and gets its answer at once; one that enabled it and does not read it,
+  // after the timeout.
   const { ps2, vmware } = cpu().devices;
   const deadline = performance.now() + MOUSE_DRAIN_TIMEOUT_MS;
   while ((ps2.mouse_buffer.length > 0 || (vmware?.queue.length ?? 0) > 0) && performance.now() < deadline) await delay(PS2_PACKET_MS);
