@@ -178,7 +178,7 @@ async function settledFrame(port: RelativePointerPort): Promise<RawImage> {
 }
 
 /** The corner pixels that changed when the cursor left it, as drawn at (0, 0); undefined if too few. */
-export function spriteFrom(corner: RawImage, away: RawImage): Sprite | undefined {
+function spriteFrom(corner: RawImage, away: RawImage): Sprite | undefined {
   if (corner.width !== away.width || corner.height !== away.height) return undefined;
   const offsets: number[] = [];
   const colours: number[] = [];
@@ -201,7 +201,7 @@ export function spriteFrom(corner: RawImage, away: RawImage): Sprite | undefined
  * frame shows the sprite best, the one nearest `near` among equals; undefined when none shows
  * MIN_MATCH of it.
  */
-export function findSprite(frame: RawImage, sprite: Sprite, box: Rect | undefined, near: { readonly x: number; readonly y: number }): { x: number; y: number } | undefined {
+function findSprite(frame: RawImage, sprite: Sprite, box: Rect | undefined, near: { readonly x: number; readonly y: number }): { x: number; y: number } | undefined {
   if (!box) return undefined;
   const pixels = sprite.offsets.length / 2;
   const allowedMisses = Math.floor(pixels * (1 - MIN_MATCH));
