@@ -1,7 +1,8 @@
 /**
  * The proof that a flow is not flaky: one scenario run N times in a row on one backend, each a
  * fresh `bootgate run` under CI=1 (no golden written), with its outcome, wall time and, for a
- * failure, the step and message. Prints the tally and the times, writes them to
+ * failure, the step, the message and its report folder (kept; a pass's is removed). Prints the
+ * tally and the times, writes them to
  * bench-results/runs-in-a-row-<scenario>-<backend>.json, and exits 1 unless every run passed.
  * Too long for `npm run bench` (the graphical installer takes about a minute a run): run it by
  * hand when a GUI flow or the waits it relies on changed.
@@ -28,10 +29,12 @@ interface Run {
   readonly wallMs: number;
   readonly failedStep?: string;
   readonly error?: string;
+  readonly report?: string;
 }
 
 async function once(run: number): Promise<Run> {
   const reportDir = mkdtempSync(join(tmpdir(), 'bench-runs-'));
+  let passed = false;
   try {
     const m = await measure(join(PROJECT_ROOT, 'bin/bootgate'), ['run', scenario, '--backend', backend, '--jobs', '1', '--report-dir', reportDir], env);
     const job = JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')).jobs[0] as {
@@ -39,10 +42,18 @@ async function once(run: number): Promise<Run> {
       error?: { message: string };
       phases: { steps: { description: string; outcome: string }[] }[];
     };
+    passed = job.outcome === 'passed';
     const failed = job.phases.flatMap((p) => p.steps).find((s) => s.outcome === 'failed');
-    return { run, outcome: job.outcome, wallMs: m.wallMs, ...(failed ? { failedStep: failed.description } : {}), ...(job.error ? { error: job.error.message } : {}) };
+    return {
+      run,
+      outcome: job.outcome,
+      wallMs: m.wallMs,
+      ...(failed ? { failedStep: failed.description } : {}),
+      ...(job.error ? { error: job.error.message } : {}),
+      ...(passed ? {} : { report: reportDir }),
+    };
   } finally {
-    rmSync(reportDir, { recursive: true, force: true });
+    if (passed) rmSync(reportDir, { recursive: true, force: true });
   }
 }
 
@@ -50,7 +61,7 @@ const results: Run[] = [];
 for (let run = 1; run <= runs; run++) {
   const r = await once(run);
   results.push(r);
-  console.log(`run ${run}/${runs}: ${r.outcome} in ${(r.wallMs / 1000).toFixed(1)} s${r.failedStep ? ` at "${r.failedStep}": ${r.error}` : ''}`);
+  console.log(`run ${run}/${runs}: ${r.outcome} in ${(r.wallMs / 1000).toFixed(1)} s${r.failedStep ? ` at "${r.failedStep}": ${r.error}` : ''}${r.report ? ` (report: ${r.report})` : ''}`);
 }
 const passed = results.filter((r) => r.outcome === 'passed').length;
 const times = results.map((r) => r.wallMs);

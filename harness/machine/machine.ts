@@ -109,6 +109,12 @@ export interface Machine {
   /** A look at the CPU, cheap enough to take once a second while the guest runs. */
   cpuSample?(): Promise<CpuSample>;
   /**
+   * Host CPU time the emulator has used so far, in ms, cheap enough to read at every poll. On a
+   * shared host a guest may get a fraction of a core: wall time alone does not say it has run.
+   * Absent where the backend cannot tell its own share (v86 runs in bootgate's process).
+   */
+  cpuTimeMs?(): Promise<number>;
+  /**
    * Calls `listener` each time the guest resets the machine by itself (a triple fault, the
    * keyboard controller's or the chipset's reset line); never for reset(). Returns an unsubscribe.
    */

@@ -86,7 +86,7 @@ export async function waitRegions({ ctx, goldens, specs, compare, timeoutMs, lab
         ctx.lastFrame = frame;
         for (const test of testers) {
           const candidate = test(frame);
-          if (candidate.match) return hold.holds(frame, candidate.golden.name) ? candidate : undefined;
+          if (candidate.match) return (await hold.holds(frame, candidate.golden.name)) ? candidate : undefined;
           if (!best || candidate.score > best.score) best = candidate;
         }
         hold.missed();

@@ -6,6 +6,12 @@
  * counts only on a frame taken after the guest reacted to the last input, one that differs from
  * the screen just before it or comes REACTION_MS after it when nothing changed, and only once the
  * screen has stayed the same, outside the masks and the pointer, for the hold.
+ *
+ * The hold is the guest's, not the host's: on a host shared by other jobs an emulator may get a
+ * fraction of a core, and a list half-way through a scroll then stays on the screen for longer
+ * than the hold in wall time. So where the machine tells its CPU time, a held screen counts only
+ * once the emulator has also run for most of the hold, or its guest sits idle in HLT (nothing left
+ * to draw).
  */
 import * as z from 'zod';
 import { durationSchema } from '../config/value-schemas.js';
@@ -18,12 +24,14 @@ import type { StepContext } from './step-context.js';
 export const DEFAULT_HOLD_MS = 300;
 /** A frame this long after an input stands for the guest's answer even when the screen did not change. */
 export const REACTION_MS = 500;
+/** The share of the hold the emulator must have run for, unless its guest is idle. */
+const HOLD_CPU_SHARE = 0.75;
 
 /** The `hold:` a step may give: 0 acts on the first matching frame, as before. */
 export const holdSchema = z.union([z.literal(0), durationSchema]);
 
 export class ScreenHold {
-  private run: { readonly key: string; readonly frame: RawImage; readonly since: number } | undefined;
+  private run: { readonly key: string; readonly frame: RawImage; readonly since: number; readonly cpuMs: number | undefined } | undefined;
   private why: string | undefined;
   private readonly masks: readonly Rect[];
 
@@ -36,16 +44,21 @@ export class ScreenHold {
   }
 
   /** Whether `frame`, which matched as `key` (the golden's name), may be acted on at `now`. */
-  holds(frame: RawImage, key: string, now = performance.now()): boolean {
+  async holds(frame: RawImage, key: string, now = performance.now()): Promise<boolean> {
     if (this.holdMs === 0) return true;
     if (!this.answered(frame, now)) {
       this.run = undefined;
       this.why = `${key} matched, but only on frames from before the guest answered the last input`;
       return false;
     }
-    if (!this.run || this.run.key !== key || !sameFrame(this.run.frame, frame, this.masks)) this.run = { key, frame, since: now };
-    if (now - this.run.since >= this.holdMs) return true;
-    this.why = `${key} matched, but the screen did not stay the same for ${this.holdMs} ms`;
+    if (!this.run || this.run.key !== key || !sameFrame(this.run.frame, frame, this.masks)) this.run = { key, frame, since: now, cpuMs: await this.ctx.machine.cpuTimeMs?.() };
+    if (now - this.run.since < this.holdMs) {
+      this.why = `${key} matched, but the screen did not stay the same for ${this.holdMs} ms`;
+      return false;
+    }
+    const ran = this.run.cpuMs === undefined ? undefined : (await this.ctx.machine.cpuTimeMs!()) - this.run.cpuMs;
+    if (ran === undefined || ran >= HOLD_CPU_SHARE * this.holdMs || (await this.ctx.machine.cpuSample?.())?.halted !== false) return true;
+    this.why = `${key} matched and held ${Math.round(now - this.run.since)} ms, but the emulator ran for only ${Math.round(ran)} ms of it and its guest was busy`;
     return false;
   }
 

@@ -106,7 +106,7 @@ export async function waitForScreen(ctx: StepContext, spec: ScreenMatchData, opt
         for (const { golden, comparer } of comparers) {
           const comparison = comparer.compare(frame);
           if (comparison.match) {
-            if (hold.holds(frame, golden.name)) return { golden, comparison, frame };
+            if (await hold.holds(frame, golden.name)) return { golden, comparison, frame };
             return undefined;
           }
           if (!best || comparison.diffPixels < best.comparison.diffPixels) best = { golden, comparer, comparison, frame };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InfraError } from '../../harness/errors.js';
-import { parseCpuSample } from '../../harness/machine/qemu/qemu-cpu-sample.js';
+import { parseCpuSample, processCpuMs } from '../../harness/machine/qemu/qemu-cpu-sample.js';
 
 const RAM = 24 << 20;
 const REGISTERS = (eax: string, efl: string, hlt: string, eip = '00007c22', cr0 = '60000010') => `CPU#0
@@ -30,5 +30,12 @@ describe('a CPU sample from QEMU info registers', () => {
 
   it('refuses output it cannot read rather than calling the CPU idle', () => {
     expect(() => parseCpuSample('unknown', RAM)).toThrow(InfraError);
+  });
+
+  it("reads QEMU's CPU time from /proc, whatever its name holds", () => {
+    // utime 250 and stime 37 ticks: 2.87 s. A name with spaces and a ')' must not shift the fields.
+    const stat = '4242 (qemu-system-i38) x) S 1 4242 4242 0 -1 4194560 1000 0 0 0 250 37 0 0 20 0 5 0 100 1 1';
+    expect(processCpuMs(stat)).toBe(2870);
+    expect(() => processCpuMs('4242 (qemu)')).toThrow(InfraError);
   });
 });

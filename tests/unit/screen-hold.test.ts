@@ -63,6 +63,42 @@ describe('a click acts only on a screen that holds, after the guest answered', (
   });
 
   /**
+   * A guest that gets a fifth of a core: the list scrolls one notch at a time, each redraw taking
+   * 500 ms of wall time, so the half-scrolled list holds longer than the hold. Until the last
+   * redraw the guest is busy; then it idles in HLT.
+   */
+  const HALF_SCROLLED = withButton(112, 106);
+  const starved = (cpuShare?: number) => ({
+    ...(cpuShare === undefined ? {} : { cpuShare }),
+    timeline: [{ at: 0, frame: LISTED, cpu: { halted: true, interrupts: true, state: 'idle' } }],
+    onPointer: (e: FakePointerEvent, m: FakeMachine) => {
+      if (e.kind !== 'scroll') return;
+      m.apply({ cpu: { halted: false, interrupts: true, state: 'drawing' } });
+      setTimeout(() => m.apply({ frame: HALF_SCROLLED }), 100);
+      setTimeout(() => m.apply({ frame: SCROLLED, cpu: { halted: true, interrupts: true, state: 'idle' } }), 600);
+    },
+  });
+
+  it('on a starved emulator, waits for the guest to finish the scroll, not for wall time', async () => {
+    project = new TempProject();
+    await rowGolden();
+    const { results, machines } = await runFake(project, `${SCENARIO}  - scroll: 2
+  - click: row
+`, starved(0.2));
+    expect(results[0]!.outcome).toBe('passed');
+    expect(clicks(machines[0]!)).toEqual([{ kind: 'move', x: 135, y: 132 }]);
+  });
+
+  it('where the machine cannot tell its CPU time, the half-scrolled list that held is clicked (the race)', async () => {
+    project = new TempProject();
+    await rowGolden();
+    const { machines } = await runFake(project, `${SCENARIO}  - scroll: 2
+  - click: row
+`, starved());
+    expect(clicks(machines[0]!)).toEqual([{ kind: 'move', x: 122, y: 126 }]);
+  });
+
+  /**
    * A click at 5,5 opens the list; 150 ms after the list is first seen on a frame the guest
    * selects its default row, over whatever was clicked before.
    */

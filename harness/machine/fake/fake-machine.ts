@@ -51,6 +51,8 @@ export interface FakeScript {
   readonly uncountedSerial?: boolean;
   /** Called halfway through saveState(): its own file is written, and the save ends when this settles. */
   readonly onSave?: (dir: string, machine: FakeMachine) => Promise<void> | void;
+  /** The share of a core the emulator gets from a busy host: cpuTimeMs() counts at this rate from start(). Without it the machine has no cpuTimeMs(). */
+  readonly cpuShare?: number;
 }
 
 const FAKE_STATE_FILE = 'machine.fake.json';
@@ -83,6 +85,8 @@ export class FakeMachine implements Machine {
   private readonly timers: NodeJS.Timeout[] = [];
   private resolveExit!: (exit: MachineExit) => void;
   private dead = false;
+  private startedAt = 0;
+  readonly cpuTimeMs?: () => Promise<number>;
 
   constructor(
     readonly backend: BackendName,
@@ -90,11 +94,14 @@ export class FakeMachine implements Machine {
     private readonly spec?: MachineSpec,
   ) {
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+    const share = script.cpuShare;
+    if (share !== undefined) this.cpuTimeMs = async () => share * (performance.now() - this.startedAt);
   }
 
   async start(): Promise<void> {
     if (this.script.startError) throw this.script.startError;
     this.started = true;
+    this.startedAt = performance.now();
     if (this.spec?.restoreFrom) {
       const saved = JSON.parse(readFileSync(join(this.spec.restoreFrom, FAKE_STATE_FILE), 'utf8')) as { text: string[] | null };
       this.restoredFrom = this.spec.restoreFrom;

@@ -1,7 +1,8 @@
 /**
  * A CpuSample from HMP `info registers`: QEMU prints `HLT=1` while the vCPU sits in HLT, and the
  * general registers, EIP and EFLAGS on the lines before. Read while the guest runs (TCG keeps the
- * registers in memory between translation blocks), so no pause is needed.
+ * registers in memory between translation blocks), so no pause is needed. And the CPU time QEMU
+ * has had from the host, from /proc.
  */
 import { InfraError } from '../../errors.js';
 import type { CpuSample } from '../machine.js';
@@ -24,4 +25,15 @@ export function parseCpuSample(registers: string, ramBytes: number): CpuSample {
     at: `${cs[1]}:${eip[1]}`,
     strayed: (parseInt(cr0[1]!, 16) & CR0_PG) === 0 && isStrayFetch(parseInt(cs[2]!, 16) + parseInt(eip[1]!, 16), ramBytes),
   };
+}
+
+/** Linux's clock ticks per second for /proc times (USER_HZ), 100 on every architecture QEMU runs bootgate on. */
+const USER_HZ = 100;
+
+/** User and system time of a process, in ms, from its /proc/PID/stat line (fields 14 and 15, after the name in parentheses). */
+export function processCpuMs(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const [utime, stime] = [Number(fields[11]), Number(fields[12])];
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new InfraError(`qemu: cannot read its CPU time from /proc: ${stat.slice(0, 120)}`);
+  return ((utime + stime) * 1000) / USER_HZ;
 }

@@ -31,7 +31,7 @@ import { cursorOnPage, peekTextWindow, readTextScreen, type TextPeek, type VgaTe
 import { createWorkFiles, planWorkFiles, removeWorkFiles, scratchFile, type QemuWorkFiles } from './qemu-work-files.js';
 import { chooseQemuUser, type QemuUser } from './qemu-user.js';
 import { QmpClient, type QmpEvent } from './qmp-client.js';
-import { parseCpuSample } from './qemu-cpu-sample.js';
+import { parseCpuSample, processCpuMs } from './qemu-cpu-sample.js';
 import { HmpMonitor } from './hmp-monitor.js';
 import { FifoReader, FifoWriter } from './serial-fifo.js';
 
@@ -164,6 +164,11 @@ export class QemuMachine implements Machine {
     this.liveQmp();
     const [registers] = await this.explainIfDead(this.liveHmp().run(['info registers']));
     return parseCpuSample(registers!, this.spec.profile.memoryMiB * 1024 * 1024);
+  }
+
+  async cpuTimeMs(): Promise<number> {
+    this.liveQmp();
+    return processCpuMs(await readFile(`/proc/${this.process!.pid}/stat`, 'utf8'));
   }
 
   onGuestReset(listener: () => void): () => void {
