@@ -12,13 +12,17 @@
  * position. A guest that draws no cursor (a text screen, a boot sector) leaves the corner alone
  * and gets the plain walk.
  */
+import { cpuNow, guestHadTurn, type GuestTurnSource } from './guest-turn.js';
 import type { RawImage } from './raw-image.js';
 import { changedBox, sameFrame, type Rect } from './same-frame.js';
 
 export type Delta = readonly [dx: number, dy: number];
 
-/** What a backend gives the walk: packets paced like a mouse, and the screen once they are read. */
-export interface RelativePointerPort {
+/**
+ * What a backend gives the walk: packets paced like a mouse, the screen once they are read, and
+ * where it can tell, whether the guest has had its turn to draw the cursor where they took it.
+ */
+export interface RelativePointerPort extends GuestTurnSource {
   /** Sends one packet per delta (screen pixels, y down) and resolves once the guest has read them. */
   send(deltas: readonly Delta[]): Promise<void>;
   screenshot(): Promise<RawImage>;
@@ -40,8 +44,11 @@ const COLOUR_SLACK = 48;
 const MAX_CORRECTIONS = 16;
 /** Within this many pixels the legs are 1 px steps, which no guest accelerates much. */
 const NEAR_PX = 8;
-/** Frames taken until two in a row are the same, after the guest has read the packets. */
-const SETTLE_FRAMES = 8;
+/**
+ * Frames taken until two in a row are the same and the guest had its turn between them, after
+ * it has read the packets: a starved X server may not have moved the cursor 40 ms later.
+ */
+const SETTLE_FRAMES = 25;
 const SETTLE_GAP_MS = 40;
 
 /** Deltas that pin the pointer in the top-left corner from anywhere on the screen. */
@@ -162,16 +169,22 @@ function clampGain(gain: number): number {
 }
 
 /**
- * A frame the guest has finished drawing: two in a row the same, or the last of a few. The first
- * is taken a moment after the packets were read, so the guest's window system has had its turn.
+ * A frame the guest has finished drawing: two in a row the same with the guest's turn between
+ * them, or the last of a few. The first is taken a moment after the packets were read, so the
+ * guest's window system has had its turn.
  */
 async function settledFrame(port: RelativePointerPort): Promise<RawImage> {
   await new Promise((resolve) => setTimeout(resolve, SETTLE_GAP_MS));
   let last = await port.screenshot();
+  let cpu = await cpuNow(port);
   for (let n = 1; n < SETTLE_FRAMES; n++) {
     await new Promise((resolve) => setTimeout(resolve, SETTLE_GAP_MS));
+    // Asked before the frame is taken: a guest that finishes drawing just after it was seen busy
+    // shows its new frame next time, not a stale one taken before its idle look.
+    const turn = await guestHadTurn(port, cpu, SETTLE_GAP_MS);
     const next = await port.screenshot();
-    if (sameFrame(last, next)) return next;
+    if (!sameFrame(last, next)) cpu = await cpuNow(port);
+    else if (turn.had) return next;
     last = next;
   }
   return last;

@@ -7,15 +7,14 @@
  * the screen just before it or comes REACTION_MS after it when nothing changed, and only once the
  * screen has stayed the same, outside the masks and the pointer, for the hold.
  *
- * The hold is the guest's, not the host's: on a host shared by other jobs an emulator may get a
- * fraction of a core, and a list half-way through a scroll then stays on the screen for longer
- * than the hold in wall time. So where the machine tells its CPU time, a held screen counts only
- * once the emulator has also run for most of the hold, or its guest sits idle in HLT (nothing left
- * to draw).
+ * The hold is the guest's, not the host's: on a starved emulator a list half-way through a scroll
+ * stays on the screen for longer than the hold in wall time, so a held screen counts only once
+ * the guest has also had its turn (guest-turn.ts) for most of the hold.
  */
 import * as z from 'zod';
 import { durationSchema } from '../config/value-schemas.js';
 import type { RawImage } from '../machine/raw-image.js';
+import { cpuNow, guestHadTurn } from '../machine/guest-turn.js';
 import { sameFrame, type Rect } from '../machine/same-frame.js';
 import { pointerBox } from '../screen/pointer-box.js';
 import type { StepContext } from './step-context.js';
@@ -51,14 +50,14 @@ export class ScreenHold {
       this.why = `${key} matched, but only on frames from before the guest answered the last input`;
       return false;
     }
-    if (!this.run || this.run.key !== key || !sameFrame(this.run.frame, frame, this.masks)) this.run = { key, frame, since: now, cpuMs: await this.ctx.machine.cpuTimeMs?.() };
+    if (!this.run || this.run.key !== key || !sameFrame(this.run.frame, frame, this.masks)) this.run = { key, frame, since: now, cpuMs: await cpuNow(this.ctx.machine) };
     if (now - this.run.since < this.holdMs) {
       this.why = `${key} matched, but the screen did not stay the same for ${this.holdMs} ms`;
       return false;
     }
-    const ran = this.run.cpuMs === undefined ? undefined : (await this.ctx.machine.cpuTimeMs!()) - this.run.cpuMs;
-    if (ran === undefined || ran >= HOLD_CPU_SHARE * this.holdMs || (await this.ctx.machine.cpuSample?.())?.halted !== false) return true;
-    this.why = `${key} matched and held ${Math.round(now - this.run.since)} ms, but the emulator ran for only ${Math.round(ran)} ms of it and its guest was busy`;
+    const turn = await guestHadTurn(this.ctx.machine, this.run.cpuMs, HOLD_CPU_SHARE * this.holdMs);
+    if (turn.had) return true;
+    this.why = `${key} matched and held ${Math.round(now - this.run.since)} ms, but the emulator ran for only ${Math.round(turn.ranMs!)} ms of it and its guest was busy`;
     return false;
   }
 

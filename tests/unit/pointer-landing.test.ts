@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { landPointer, type Delta, type RelativePointerPort } from '../../harness/machine/pointer-landing.js';
+import type { CpuSample } from '../../harness/machine/machine.js';
 import type { RawImage } from '../../harness/machine/raw-image.js';
 
 /** A 12×19 arrow: '#' black outline, '.' white fill; its hotspot is the top-left pixel. */
@@ -35,7 +36,15 @@ interface GuestOptions {
   /** Screen pixels per packet pixel, by the packet's size and how many packets the motion has lasted: the guest's acceleration. */
   readonly gain: (packet: number, sustained: number) => number;
   readonly drawsCursor: boolean;
+  /**
+   * A guest on a tenth of a core: it draws the cursor where the packets took it only once it has
+   * run 30 ms after them (300 ms of wall time). Its CPU time and HLT are what it tells, when `tells`.
+   */
+  readonly starved?: { readonly tells: boolean };
 }
+
+const STARVED_SHARE = 0.1;
+const DRAW_CPU_MS = 30;
 
 class SimulatedGuest implements RelativePointerPort {
   x = 640;
@@ -43,11 +52,25 @@ class SimulatedGuest implements RelativePointerPort {
   private rx = 0;
   private ry = 0;
   frames = 0;
+  private drawn = { x: this.x, y: this.y };
+  private sentAt = -Infinity;
+  readonly cpuTimeMs?: () => Promise<number>;
+  readonly cpuSample?: () => Promise<CpuSample>;
   constructor(
     readonly width: number,
     readonly height: number,
     private readonly options: GuestOptions,
-  ) {}
+  ) {
+    if (options.starved?.tells) {
+      this.cpuTimeMs = async () => STARVED_SHARE * performance.now();
+      this.cpuSample = async () => ({ halted: !this.drawing(), interrupts: true, state: '', at: '', strayed: false });
+    }
+  }
+
+  /** Whether the starved guest has yet to draw the cursor where the last packets took it. */
+  private drawing(): boolean {
+    return STARVED_SHARE * (performance.now() - this.sentAt) < DRAW_CPU_MS;
+  }
 
   async send(deltas: readonly Delta[]): Promise<void> {
     for (const [index, [dx, dy]] of deltas.entries()) {
@@ -61,10 +84,12 @@ class SimulatedGuest implements RelativePointerPort {
       this.x = Math.min(this.width - 1, Math.max(0, this.x + mx));
       this.y = Math.min(this.height - 1, Math.max(0, this.y + my));
     }
+    this.sentAt = performance.now();
   }
 
   async screenshot(): Promise<RawImage> {
     this.frames++;
+    if (!this.options.starved || !this.drawing()) this.drawn = { x: this.x, y: this.y };
     const { width, height } = this;
     const data = new Uint8Array(width * height * 4);
     const button = { x: 1100, y: 700, width: 120, height: 40 };
@@ -80,7 +105,7 @@ class SimulatedGuest implements RelativePointerPort {
     if (this.options.drawsCursor) {
       ARROW.forEach((row, dy) =>
         [...row].forEach((c, dx) => {
-          const [px, py] = [this.x + dx, this.y + dy];
+          const [px, py] = [this.drawn.x + dx, this.drawn.y + dy];
           if (c === ' ' || px >= width || py >= height) return;
           data.set(c === '#' ? [0, 0, 0, 255] : [255, 255, 255, 255], (py * width + px) * 4);
         }),
@@ -125,6 +150,16 @@ describe('landPointer', () => {
     const landing = await landPointer(guest, 123, 457, guest);
     expect(landing).toEqual({ seen: { x: 123, y: 457 }, corrections: 1 });
     expect(guest.frames).toBeLessThanOrEqual(6);
+  });
+
+  it('on a starved guest, waits for the cursor to be drawn where the packets took it, where it can tell', async () => {
+    const guest = new SimulatedGuest(480, 320, { gain: accelerated, drawsCursor: true, starved: { tells: true } });
+    await landPointer(guest, 130, 237, guest);
+    expect({ x: guest.x, y: guest.y }).toEqual({ x: 130, y: 237 });
+    // The same guest, not telling its CPU time: frames 40 ms apart agree before it drew, and the walk misses.
+    const blind = new SimulatedGuest(480, 320, { gain: accelerated, drawsCursor: true, starved: { tells: false } });
+    await landPointer(blind, 130, 237, blind);
+    expect({ x: blind.x, y: blind.y }).not.toEqual({ x: 130, y: 237 });
   });
 
   it('walks a pointer into the corner area without reading the cursor there', async () => {

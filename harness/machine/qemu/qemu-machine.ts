@@ -200,7 +200,7 @@ export class QemuMachine implements Machine {
   async pointerMove(x: number, y: number): Promise<void> {
     const device = requirePointer(this.spec.profile);
     const { width, height } = await this.screenshot();
-    const screen = { size: { width, height }, screenshot: () => this.screenshot() };
+    const screen = { size: { width, height }, screenshot: () => this.screenshot(), cpuTimeMs: () => this.cpuTimeMs(), cpuSample: () => this.cpuSample() };
     await this.explainIfDead(qemuPointerMove(this.liveQmp(), this.liveHmp(), device, x, y, screen));
   }
 

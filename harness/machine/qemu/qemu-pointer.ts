@@ -5,6 +5,7 @@
  * its buttons change only once the guest has read the packets before them.
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import type { GuestTurnSource } from '../guest-turn.js';
 import type { PointerDevice } from '../profile.js';
 import { absoluteAxis, checkPoint, type PointerButton } from '../pointer.js';
 import { landPointer, PS2_PACKET_MS, type Delta } from '../pointer-landing.js';
@@ -33,7 +34,7 @@ export async function qemuPointerMove(
   device: Exclude<PointerDevice, 'none'>,
   x: number,
   y: number,
-  screen: { readonly size: { readonly width: number; readonly height: number }; readonly screenshot: () => Promise<RawImage> },
+  screen: { readonly size: { readonly width: number; readonly height: number }; readonly screenshot: () => Promise<RawImage> } & GuestTurnSource,
 ): Promise<void> {
   checkPoint(x, y, screen.size);
   if (device !== 'ps2') {
@@ -52,7 +53,7 @@ export async function qemuPointerMove(
     }
     await drainPs2(hmp);
   };
-  await landPointer({ send, screenshot: screen.screenshot }, x, y, screen.size);
+  await landPointer({ send, screenshot: screen.screenshot, cpuTimeMs: screen.cpuTimeMs, cpuSample: screen.cpuSample }, x, y, screen.size);
 }
 
 /** The i8042's status port; bit 0: its output buffer holds a byte the guest has not read. */
