@@ -7,7 +7,7 @@
  * Too long for `npm run bench` (the graphical installer takes about a minute a run): run it by
  * hand when a GUI flow or the waits it relies on changed.
  *
- *   node dist/bench/runs-in-a-row.js --scenario scenarios/debian-installer/installer-gtk-french.yaml [--runs 10] [--backend qemu]
+ *   node dist/bench/runs-in-a-row.js --scenario scenarios/debian-installer/installer-gtk-french.yaml [--runs 10] [--backend qemu] [--profile P]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,9 @@ if (at < 0 || !process.argv[at + 1]) throw new Error('give --scenario FILE');
 const scenario = resolve(process.argv[at + 1]!);
 const runs = numberOption('--runs', 10);
 const backend = backendOption();
+const profileAt = process.argv.indexOf('--profile');
+const profile = profileAt < 0 ? undefined : process.argv[profileAt + 1];
+if (profileAt >= 0 && !profile) throw new Error('give --profile NAME');
 const env: NodeJS.ProcessEnv = { ...process.env, CI: '1' };
 
 interface Run {
@@ -36,7 +39,7 @@ async function once(run: number): Promise<Run> {
   const reportDir = mkdtempSync(join(tmpdir(), 'bench-runs-'));
   let passed = false;
   try {
-    const m = await measure(join(PROJECT_ROOT, 'bin/bootgate'), ['run', scenario, '--backend', backend, '--jobs', '1', '--report-dir', reportDir], env);
+    const m = await measure(join(PROJECT_ROOT, 'bin/bootgate'), ['run', scenario, '--backend', backend, ...(profile ? ['--profile', profile] : []), '--jobs', '1', '--report-dir', reportDir], env);
     const job = JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8')).jobs[0] as {
       outcome: string;
       error?: { message: string };
@@ -68,6 +71,7 @@ const times = results.map((r) => r.wallMs);
 const figures = {
   scenario: basename(scenario),
   backend,
+  ...(profile ? { profile } : {}),
   runs,
   passed,
   medianWallMs: Math.round(median(times)),
@@ -76,5 +80,5 @@ const figures = {
   results,
 };
 console.log(`${passed} of ${runs} passed; wall time median ${(figures.medianWallMs / 1000).toFixed(1)} s (${(figures.minWallMs / 1000).toFixed(1)}–${(figures.maxWallMs / 1000).toFixed(1)} s)`);
-console.log(`figures: ${writeFigures(`runs-in-a-row-${basename(scenario, '.yaml')}-${backend}`, figures)}`);
+console.log(`figures: ${writeFigures(`runs-in-a-row-${basename(scenario, '.yaml')}-${backend}${profile ? `-${profile}` : ''}`, figures)}`);
 process.exitCode = passed === runs ? 0 : 1;

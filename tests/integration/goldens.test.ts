@@ -4,7 +4,7 @@
  * holds still is named with the box that moved; a from: scenario finds its origin's goldens on an
  * empty snapshot cache under CI; a mismatch is accepted from the report without booting again,
  * also on the menu that counts down and boots on, where the frame kept is the menu it was compared
- * with, not the screen at the timeout.
+ * with, not the screen at the timeout, and for a region golden, whose area is rewritten.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -123,6 +123,35 @@ describe('goldens on real boots', () => {
     expect(compareScreens(menu, accepted, { threshold: 0.1, masks: [{ x: 0, y: 352, width: 720, height: 16 }] }).match).toBe(true);
     const last = await readPng(join(project, 'r7', (step as Step & { goldens: { last: string }[] }).goldens[0]!.last));
     expect(compareScreens(menu, last, { threshold: 0.1, masks: [{ x: 0, y: 352, width: 720, height: 16 }] }).match).toBe(false);
+  }, 90_000);
+
+  it('a region golden that no longer matches is accepted too: its area takes the pixels from where it was found', async () => {
+    // A region golden of the highlighted entry, with a red box painted over its left third.
+    const menu = await readPng(join(ROOT, 'golden-screens/grub-rescue-cd/menu.png'));
+    const area = { x: 16, y: 64, width: 690, height: 16 };
+    const changed = { ...menu, data: new Uint8Array(menu.data) };
+    for (let y = area.y; y < area.y + area.height; y++) for (let x = area.x; x < area.x + 230; x++) changed.data.set([255, 0, 0, 255], (y * menu.width + x) * 4);
+    await writePng(join(project, 'golden-screens/entry/entry.qemu.png'), changed);
+    writeFileSync(join(project, 'golden-screens/entry/entry.qemu.regions.yaml'), `areas:\n  - { x: ${area.x}, y: ${area.y}, width: ${area.width}, height: ${area.height} }\n`);
+    writeFileSync(join(project, 'entry.yaml'), `image: {cdrom: ${ISO}}\nbackends: [qemu]\nsteps:\n  - waitText: "GNU GRUB"\n  - waitScreen: entry\n    timeout: 8s\n`);
+    const failed = await bootgate(['run', 'entry.yaml', '--report-dir', 'r8'], true);
+    expect(failed.code).toBe(1);
+    const step = steps('r8')[1]!;
+    expect(step.goldens).toEqual([expect.objectContaining({ name: 'entry', status: 'mismatch' })]);
+    const accept = await bootgate(['accept', 'r8', '--step', 'entry'], true);
+    expect(accept.stdout).toMatch(/accepted entry/);
+    expect(accept.code).toBe(0);
+    const accepted = await readPng(join(project, 'golden-screens/entry/entry.qemu.png'));
+    const outside = [
+      { x: 0, y: 0, width: 720, height: area.y },
+      { x: 0, y: area.y + area.height, width: 720, height: 400 - area.y - area.height },
+      { x: 0, y: area.y, width: area.x, height: area.height },
+      { x: area.x + area.width, y: area.y, width: 720 - area.x - area.width, height: area.height },
+    ];
+    // The area now shows the menu as GRUB draws it; the rest of the golden is left as it was.
+    expect(compareScreens(menu, accepted, { threshold: 0.1, masks: outside }).diffPixels).toBe(0);
+    expect(compareScreens(changed, accepted, { threshold: 0.1, masks: [area] }).diffPixels).toBe(0);
+    expect(readFileSync(join(project, 'golden-screens/entry/entry.qemu.regions.yaml'), 'utf8')).toContain('width: 690');
   }, 90_000);
 });
 
