@@ -24,16 +24,17 @@ const STEP_TIMEOUT_FACTOR = 1.5;
 export function gateScenario(loaded: LoadedPreset): Scenario {
   const { preset } = loaded;
   const phases: Phase[] = preset.phases.map((phase) => {
+    const budgets = {
+      name: phase.name,
+      budgetMs: phase.withinSeconds * 1000,
+      ...(phase.guestWithinSeconds !== undefined ? { guestBudget: { ms: phase.guestWithinSeconds * 1000 } } : {}),
+    };
+    if ('steps' in phase) return { ...budgets, steps: phase.steps };
     const timeout = phase.withinSeconds * 1000 * STEP_TIMEOUT_FACTOR;
     const failOn = phase.failure ? [literalPattern(phase.failure)] : undefined;
     const wait = (text: string, name: string): Step =>
       ({ name, timeout, ...(failOn ? { failOn } : {}), [phase.on === 'serial' ? 'waitSerial' : 'waitText']: literalPattern(text) }) as Step;
-    return {
-      name: phase.name,
-      budgetMs: phase.withinSeconds * 1000,
-      ...(phase.guestWithinSeconds !== undefined ? { guestBudget: { ms: phase.guestWithinSeconds * 1000 } } : {}),
-      steps: [...phase.checkpoints.map((c) => wait(c, `checkpoint: ${c}`)), wait(phase.marker, `marker: ${phase.marker}`)],
-    };
+    return { ...budgets, steps: [...phase.checkpoints.map((c) => wait(c, `checkpoint: ${c}`)), wait(phase.marker, `marker: ${phase.marker}`)] };
   });
   const incompatible = preset.profiles.incompatible;
   const totalBudgetMs = preset.phases.reduce((t, p) => t + p.withinSeconds * 1000, 0);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../harness/errors.js';
 import { findPresetDir, listPresetNames, loadPreset, PROJECT_PRESETS } from '../../harness/preset/load-preset.js';
+import { markerPhases } from '../../harness/preset/preset-schema.js';
 import { listProfileNames } from '../../harness/vm-config/load-profile.js';
 
 const shipped = join(PROJECT_PRESETS, 'mini-shell');
@@ -63,8 +64,8 @@ describe('the shipped mini-setup preset', () => {
   it('loads: three phases with checkpoints, a blank disk booted first, a followed kernel package', () => {
     const { preset, sources } = loadPreset(join(PROJECT_PRESETS, 'mini-setup'));
     expect(preset.phases.map((p) => p.name)).toEqual(['setup', 'boot', 'shell']);
-    expect(preset.phases[0]!.checkpoints).toEqual(['bootgate-setup: started', 'bootgate-setup: partitioned', 'bootgate-setup: installed']);
-    expect(preset.phases[0]!.marker).toBe('bootgate-setup: rebooting');
+    expect(markerPhases(preset)[0]!.checkpoints).toEqual(['bootgate-setup: started', 'bootgate-setup: partitioned', 'bootgate-setup: installed']);
+    expect(markerPhases(preset)[0]!.marker).toBe('bootgate-setup: rebooting');
     expect(preset.media).toEqual({ disk: { sizeMiB: 64 }, bootOrder: ['disk', 'cdrom'] });
     expect(preset.recipe.packages.find((p) => p.name === 'linux-image-686')?.follow).toBe('depends');
     expect(sources).toEqual(['init', 'target/extlinux.conf', 'target/initrd-init', 'target/inittab', 'target/profile']);
