@@ -11,8 +11,9 @@ export function defaultConcurrency(jobs: readonly Job[], availableBytes: number 
   const largest = Math.max(0, ...jobs.map(jobMemoryBytes));
   const byMemory = availableBytes === undefined || largest === 0 ? Infinity : Math.max(1, Math.floor(availableBytes / largest));
   const n = Math.max(1, Math.min(cores, byMemory, jobs.length));
-  const memory = byMemory === Infinity ? '' : `, ${gib(availableBytes!)} GiB available holds ${byMemory} of the largest (${Math.round(largest / 1024 ** 2)} MiB)`;
-  return { jobs: n, why: `${cores} core${cores === 1 ? '' : 's'}${memory}` };
+  const memory = byMemory === Infinity ? '' : `; ${gib(availableBytes!)} GiB available holds ${byMemory} of the largest machine, ${Math.round(largest / 1024 ** 2)} MiB`;
+  const few = jobs.length < Math.min(cores, byMemory) ? `; ${jobs.length} job${jobs.length === 1 ? '' : 's'}` : '';
+  return { jobs: n, why: `${cores} core${cores === 1 ? '' : 's'}${memory}${few}` };
 }
 
 function gib(bytes: number): string {

@@ -7,7 +7,7 @@ const job = (memoryMiB: number) => ({ backend: 'qemu', profile: { memoryMiB } })
 
 describe('the default --jobs', () => {
   it('is one per core while memory holds that many of the largest machine, and says why', () => {
-    expect(defaultConcurrency([job(64), job(320), job(64)], 8192 * MIB, 2)).toEqual({ jobs: 2, why: '2 cores, 8.0 GiB available holds 19 of the largest (420 MiB)' });
+    expect(defaultConcurrency([job(64), job(320), job(64)], 8192 * MIB, 2)).toEqual({ jobs: 2, why: '2 cores; 8.0 GiB available holds 19 of the largest machine, 420 MiB' });
   });
 
   it('is what memory holds when that is fewer than the cores, and never less than one', () => {
@@ -16,7 +16,7 @@ describe('the default --jobs', () => {
   });
 
   it('is no more than the jobs there are, and the cores alone where the host does not say its memory', () => {
-    expect(defaultConcurrency([job(64)], 8192 * MIB, 4).jobs).toBe(1);
+    expect(defaultConcurrency([job(64)], 8192 * MIB, 4)).toMatchObject({ jobs: 1, why: expect.stringMatching(/; 1 job$/) });
     expect(defaultConcurrency([job(64), job(64), job(64)], undefined, 2)).toEqual({ jobs: 2, why: '2 cores' });
   });
 });
