@@ -95,6 +95,8 @@ describe('the shipped mini-desktop-setup preset', () => {
       ['wizard', 90_000, 10_000],
       ['shell', 90_000, 10_000],
     ]);
+    // A boot is never idle for long; a wizard waiting on its click is.
+    expect(gate.phases.map((p) => p.stallMs)).toEqual([20_000, 20_000, undefined, undefined]);
     const clicks = gate.phases.flatMap((p) => p.steps).filter((s) => s.click !== undefined);
     expect(clicks).toHaveLength(5);
   });
