@@ -37,6 +37,8 @@ export interface RunOptions {
   /** `"i/n"`, as `--shard`. */
   readonly shard?: string;
   readonly durations?: string;
+  /** Report jobs whose inputs are unchanged since a run that passed them as `cached` (`--reuse-verdicts`). */
+  readonly reuseVerdicts?: boolean;
   /** Default: the CI environment variable, as the command line reads it. */
   readonly ci?: boolean;
   readonly signal?: AbortSignal;

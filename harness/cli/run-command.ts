@@ -1,5 +1,4 @@
 /** `bootgate run [paths...]`: load, plan, preflight, run, report; returns the exit code. */
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { createMachine } from '../machine/create-machine.js';
@@ -12,6 +11,8 @@ import type { RunResult } from '../model/results.js';
 import { EXIT } from '../model/outcome.js';
 import { compareWithBaseline, parseTolerance } from './compare-command.js';
 import { runJobs } from '../run/run-jobs.js';
+import { VerdictCache } from '../run/verdict-cache.js';
+import { defaultConcurrency } from '../run/default-concurrency.js';
 import { hostAvailableBytes, MemoryAdmission } from '../run/memory-admission.js';
 import { parseSize } from '../config/size.js';
 import { FILMSTRIP_MODES, type FilmstripMode } from '../run/run-attempt.js';
@@ -46,6 +47,7 @@ export interface RunCommandOptions {
   readonly fromState?: string;
   readonly shard?: string;
   readonly durations?: string;
+  readonly reuseVerdicts?: boolean;
 }
 
 export interface RunEnvironment {
@@ -95,7 +97,7 @@ export async function runScenarios(
   const write = env.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const ci = env.ci ?? isCi();
   const updateMode = resolveUpdateMode(options.updateGoldens, ci, write, 'missing');
-  const concurrency = wholeNumber(options.jobs ?? String(availableParallelism()), '--jobs', 1);
+  const jobsFlag = options.jobs === undefined ? undefined : wholeNumber(options.jobs, '--jobs', 1);
   const retries = wholeNumber(options.retries, '--retries', 0);
   const timeoutScale = positiveNumber(options.timeoutScale, '--timeout-scale');
   const memory = memoryAdmission(options.maxMemory);
@@ -128,12 +130,15 @@ export async function runScenarios(
     throw new ConfigError(`a saved state restores one machine, and these filters leave ${jobs.length} jobs (${jobs.map((j) => j.id).join(', ')}): choose one with --backend, --profile or --grep`, { field: '--from-state' });
   }
 
+  const { jobs: concurrency, why } = jobsFlag === undefined ? defaultConcurrency(jobs, memory?.limitBytes) : { jobs: jobsFlag, why: '--jobs' };
   const reportDir = resolve(options.reportDir);
   const killed = prepareReportDir(reportDir);
   if (killed) write(`note: ${killed}`);
   const reporter = new ConsoleReporter(jobs.length, write);
+  const verdicts = options.reuseVerdicts ? new VerdictCache() : undefined;
   const ofShard = shard ? ` (shard ${shard.index}/${shard.total} of ${planned.length})` : '';
-  write(`bootgate ${TOOL_VERSION}: ${jobs.length} job(s)${ofShard} from ${scenarios.length} scenario(s), ${concurrency} at once, goldens: ${updateMode}`);
+  const reuse = options.reuseVerdicts ? `, reusing verdicts from ${verdicts!.root}` : '';
+  write(`bootgate ${TOOL_VERSION}: ${jobs.length} job(s)${ofShard} from ${scenarios.length} scenario(s), ${concurrency} at once (${why}), goldens: ${updateMode}${reuse}`);
   const report = new LiveReport(
     jobs,
     { reportDir, junit: options.junit ? resolve(options.junit) : join(reportDir, 'junit.xml') },
@@ -152,6 +157,7 @@ export async function runScenarios(
     ...(memory ? { memory } : {}),
     ...(options.saveStateOnFailure ? { saveStateOnFailure: true } : {}),
     ...(options.fromState ? { fromState: resolve(options.fromState) } : {}),
+    ...(verdicts ? { verdicts } : {}),
     createMachine: env.createMachine ?? createMachine,
     ...(env.signal ? { signal: env.signal } : {}),
     onJobStart: (job, attempt) => reporter.jobStarted(job, attempt),

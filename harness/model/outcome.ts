@@ -19,13 +19,18 @@ export type Outcome =
   /** Failed the way the scenario declares it must (known incompatibility, known emulator bug). */
   | 'expected-failure'
   /** The run was stopped (Ctrl-C, SIGTERM, SIGHUP, or killed) before this job had a verdict: nothing is known about the image. */
-  | 'interrupted';
+  | 'interrupted'
+  /**
+   * Not run now: an earlier run with every input the same (`--reuse-verdicts`) passed it, or saw
+   * it fail as declared; that run's date and verdict go with it. Never a fresh pass.
+   */
+  | 'cached';
 
-export const OUTCOMES: readonly Outcome[] = ['passed', 'failed', 'infra-error', 'config-error', 'flaky', 'skipped', 'expected-failure', 'interrupted'];
+export const OUTCOMES: readonly Outcome[] = ['passed', 'failed', 'infra-error', 'config-error', 'flaky', 'skipped', 'expected-failure', 'interrupted', 'cached'];
 
 /** The outcomes that let a gate pass: the rest mean the image, the input or the host broke. */
 export function holdsGate(outcome: string): boolean {
-  return outcome === 'passed' || outcome === 'flaky' || outcome === 'expected-failure' || outcome === 'skipped';
+  return outcome === 'passed' || outcome === 'flaky' || outcome === 'expected-failure' || outcome === 'skipped' || outcome === 'cached';
 }
 
 export function outcomeOfErrorClass(errorClass: ErrorClass | undefined): Outcome {

@@ -6,6 +6,9 @@ import type { BackendName } from '../machine/machine.js';
 import type { Rect } from '../machine/same-frame.js';
 import type { GoldenRecord } from '../screen/golden-store.js';
 import type { Outcome } from './outcome.js';
+
+/** The verdicts a later run may reuse: failed, flaky and infra-error ones never are. */
+export type CachedVerdict = 'passed' | 'expected-failure';
 import type { FailureKind } from '../errors.js';
 import type { RegionReport } from '../steps/step-context.js';
 
@@ -105,6 +108,11 @@ export interface JobResult {
   readonly guestResets?: readonly number[];
   /** The job started from a saved state instead of booting: a snapshot point, or `--from-state`. */
   readonly restored?: { readonly from: string; readonly snapshot?: string; readonly resumeAt: number };
+  /**
+   * Set when the outcome is cached: the verdict, date and duration of the run that earned it, and
+   * the key of its inputs (harness/run/verdict-key.ts). Its phases are that run's.
+   */
+  readonly cached?: { readonly verdict: CachedVerdict; readonly startedAt: string; readonly durationMs: number; readonly key: string };
   /** Set by `bootgate ram-floor`: the least memory at which the job passes, and how it was found. */
   readonly ramFloor?: {
     readonly floorMiB?: number;

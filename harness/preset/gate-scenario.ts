@@ -13,8 +13,9 @@ import { join } from 'node:path';
 import type { LoadedPreset } from './load-preset.js';
 
 /**
- * A gate's waits end after this long without serial output, screen change or CPU work: a preset's
- * boot is never silent and idle that long, and a hang costs 20 s instead of the step's timeout.
+ * A gate's marker waits end after this long without serial output, screen change or CPU work: a
+ * preset's boot is never silent and idle that long, and a hang costs 20 s instead of the step's
+ * timeout. Phases of steps (clicks on a wizard) wait on input, idle by design: they get none.
  */
 const GATE_STALL_MS = 20_000;
 
@@ -24,16 +25,17 @@ const STEP_TIMEOUT_FACTOR = 1.5;
 export function gateScenario(loaded: LoadedPreset): Scenario {
   const { preset } = loaded;
   const phases: Phase[] = preset.phases.map((phase) => {
+    const budgets = {
+      name: phase.name,
+      budgetMs: phase.withinSeconds * 1000,
+      ...(phase.guestWithinSeconds !== undefined ? { guestBudget: { ms: phase.guestWithinSeconds * 1000 } } : {}),
+    };
+    if ('steps' in phase) return { ...budgets, steps: phase.steps };
     const timeout = phase.withinSeconds * 1000 * STEP_TIMEOUT_FACTOR;
     const failOn = phase.failure ? [literalPattern(phase.failure)] : undefined;
     const wait = (text: string, name: string): Step =>
       ({ name, timeout, ...(failOn ? { failOn } : {}), [phase.on === 'serial' ? 'waitSerial' : 'waitText']: literalPattern(text) }) as Step;
-    return {
-      name: phase.name,
-      budgetMs: phase.withinSeconds * 1000,
-      ...(phase.guestWithinSeconds !== undefined ? { guestBudget: { ms: phase.guestWithinSeconds * 1000 } } : {}),
-      steps: [...phase.checkpoints.map((c) => wait(c, `checkpoint: ${c}`)), wait(phase.marker, `marker: ${phase.marker}`)],
-    };
+    return { ...budgets, stallMs: GATE_STALL_MS, steps: [...phase.checkpoints.map((c) => wait(c, `checkpoint: ${c}`)), wait(phase.marker, `marker: ${phase.marker}`)] };
   });
   const incompatible = preset.profiles.incompatible;
   const totalBudgetMs = preset.phases.reduce((t, p) => t + p.withinSeconds * 1000, 0);
@@ -51,7 +53,6 @@ export function gateScenario(loaded: LoadedPreset): Scenario {
     backends: preset.backends ?? BACKENDS,
     timeoutMs: totalBudgetMs * STEP_TIMEOUT_FACTOR + 60_000,
     stepTimeoutMs: 60_000,
-    stallMs: GATE_STALL_MS,
     // The incompatibility evidence only ever shows on an incompatible machine: end its wait at once.
     failOn: [...DEFAULT_FAIL_ON, ...incompatible.map((i) => literalPattern(i.evidence))],
     goldenDir: join(PROJECT_ROOT, 'golden-screens'),

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { BACKENDS } from '../machine/machine.js';
+import { isWait, stepSchema } from '../steps/step-schema.js';
 
 const kebab = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const debianName = /^[a-z0-9][a-z0-9+.-]+$/;
@@ -57,12 +58,9 @@ const initramfsFileSchema = z
     }
   });
 
-const phaseSchema = z.strictObject({
+/** Budgets every phase has: wall seconds since the previous phase ended (or power-on), and optionally guest seconds. */
+const phaseBudget = {
   name: z.string().regex(kebab, 'a kebab-case phase name such as shell'),
-  /** The line the image prints when it reaches this phase. */
-  marker: z.string().min(1),
-  /** Where the marker shows. */
-  on: z.enum(['serial', 'screen']).default('serial'),
   /** Budget, in seconds since the previous phase (or power-on for the first). */
   withinSeconds: z.number().positive(),
   /**
@@ -70,11 +68,32 @@ const phaseSchema = z.strictObject({
    * host as on a quiet one. Puts the gate's QEMU jobs on guest time.
    */
   guestWithinSeconds: z.number().positive().optional(),
+};
+
+/** A phase the image reaches by itself: a line it prints. */
+const markerPhaseSchema = z.strictObject({
+  ...phaseBudget,
+  /** The line the image prints when it reaches this phase. */
+  marker: z.string().min(1),
+  /** Where the marker shows. */
+  on: z.enum(['serial', 'screen']).default('serial'),
   /** Lines printed on the way to the marker, in order: the last one seen tells how far a failed phase got. */
   checkpoints: z.array(z.string().min(1)).default([]),
   /** A line the image prints when the phase has failed: fail at once instead of waiting out the budget. */
   failure: z.string().min(1).optional(),
 });
+
+/**
+ * A phase that needs a person's input (clicks on a wizard, a command typed into a terminal):
+ * scenario steps, run in the same job after the phases before it, so the gate installs once.
+ * Their goldens are the gate's: golden-screens/<preset>-gate/.
+ */
+const stepsPhaseSchema = z.strictObject({
+  ...phaseBudget,
+  steps: z.array(stepSchema).min(1),
+});
+
+const phaseSchema = z.union([markerPhaseSchema, stepsPhaseSchema]);
 
 const incompatibleSchema = z.strictObject({
   profile: z.string().regex(kebab),
@@ -172,6 +191,9 @@ export const presetSchema = z
     });
     p.phases.forEach((ph, i) => {
       if (p.phases.findIndex((q) => q.name === ph.name) !== i) ctx.addIssue({ code: 'custom', path: ['phases', i, 'name'], message: `phase ${ph.name} is listed twice` });
+      if ('steps' in ph && ph.guestWithinSeconds !== undefined && !ph.steps.some(isWait)) {
+        ctx.addIssue({ code: 'custom', path: ['phases', i, 'guestWithinSeconds'], message: 'a guest-time budget is measured up to the waits of its phase, and this phase has none' });
+      }
     });
     p.profiles.incompatible.forEach((inc, i) => {
       if (p.profiles.claimed.includes(inc.profile)) {
@@ -188,3 +210,9 @@ export type Preset = z.output<typeof presetSchema>;
 export type PresetPackage = z.output<typeof packageSchema>;
 export type InitramfsFile = z.output<typeof initramfsFileSchema>;
 export type Phase = z.output<typeof phaseSchema>;
+export type MarkerPhase = z.output<typeof markerPhaseSchema>;
+
+/** The phases the image reaches by itself, with their markers (what a gate without input can check). */
+export function markerPhases(preset: Preset): MarkerPhase[] {
+  return preset.phases.filter((p): p is MarkerPhase => 'marker' in p);
+}

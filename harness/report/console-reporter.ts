@@ -6,6 +6,7 @@ import { formatDuration } from '../config/duration.js';
 import { groupByScenario, whereItFailed } from './cross-backend.js';
 import { writtenGoldens } from './run-result.js';
 import { phaseTimeText, resetsText } from './phase-times.js';
+import { cachedText } from './cached-text.js';
 import type { JobResult, RunResult } from '../model/results.js';
 
 const SYMBOL: Readonly<Record<Outcome, string>> = {
@@ -17,6 +18,7 @@ const SYMBOL: Readonly<Record<Outcome, string>> = {
   skipped: 'SKIP',
   'expected-failure': 'XFAIL',
   interrupted: 'INTR',
+  cached: 'CACHED',
 };
 
 export class ConsoleReporter {
@@ -38,6 +40,7 @@ export class ConsoleReporter {
     this.write(`${SYMBOL[result.outcome].padEnd(6)} [${this.done}/${this.total}] ${result.id} (${formatDuration(result.durationMs)}${rss})${kind}`);
     if (result.guestResets) this.write(`         guest resets: ${resetsText(result.guestResets)}`);
     if (result.outcome === 'expected-failure') this.write(`         expected: ${result.expectedReason}`);
+    if (result.cached) this.write(`         ${cachedText(result.cached)}`);
     for (const warning of result.warnings ?? []) this.write(`         warning: ${warning}`);
     if (result.outcome === 'flaky') {
       for (const [i, a] of result.attempts.slice(0, -1).entries()) {
@@ -56,7 +59,7 @@ export class ConsoleReporter {
     this.write('scenario                         profile      backend  outcome           time     phases');
     for (const row of groupByScenario(run.jobs)) {
       for (const job of row.jobs) {
-        const phases = job.phases.map(phaseTimeText).join(', ');
+        const phases = `${job.cached ? `${cachedText(job.cached)}: ` : ''}${job.phases.map(phaseTimeText).join(', ')}`;
         this.write(`${row.scenario.padEnd(32)} ${row.profile.padEnd(12)} ${job.backend.padEnd(8)} ${job.outcome.padEnd(17)} ${formatDuration(job.durationMs).padStart(8)} ${phases}`);
       }
       if (row.verdict) this.write(`${''.padEnd(46)}↳ ${row.verdict}`);
@@ -67,7 +70,8 @@ export class ConsoleReporter {
     // The plain "N passed, N failed" closing line CI systems read: "failed" counts every outcome
     // that breaks the gate (infra and config errors, interrupted jobs too), so the line agrees with the exit code.
     const breaking = OUTCOMES.filter((o) => !holdsGate(o)).reduce((n, o) => n + run.summary.counts[o], 0);
-    this.write(`${run.summary.counts.passed + run.summary.counts.flaky} passed, ${breaking} failed`);
+    const cached = run.summary.counts.cached ? `${run.summary.counts.cached} cached, ` : '';
+    this.write(`${run.summary.counts.passed + run.summary.counts.flaky} passed, ${cached}${breaking} failed`);
     const written = run.summary.goldensWritten ?? 0;
     if (written > 0) {
       const report = join(relative(process.cwd(), reportDir) || '.', 'index.html');

@@ -6,6 +6,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { cachedText } from './cached-text.js';
 import { formatDuration } from '../config/duration.js';
 import { holdsGate } from '../model/outcome.js';
 import { whereItFailed } from './cross-backend.js';
@@ -113,6 +114,7 @@ function gateTable(group: SummaryGroup): string[] {
 function verdict(job: JobResult): string {
   const mark = job.outcome === 'passed' ? '✅' : job.outcome === 'flaky' ? '⚠️' : holdsGate(job.outcome) ? '➖' : '❌';
   if (job.outcome === 'expected-failure') return `${mark} expected failure: ${job.expectedReason ?? ''}`;
+  if (job.cached) return `♻️ ${cachedText(job.cached)}`;
   if (job.outcome === 'passed' || job.outcome === 'flaky') return `${mark} ${job.outcome} in ${formatDuration(job.durationMs)}`;
   return `${mark} ${job.outcome}${job.error?.kind ? ` (${job.error.kind})` : ''}${job.error ? `: ${firstLine(job.error.message)}` : ''}`;
 }

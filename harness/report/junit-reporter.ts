@@ -6,6 +6,7 @@ import { groupByScenario, whereItFailed } from './cross-backend.js';
 import type { JobResult, RunResult } from '../model/results.js';
 import { holdsGate } from '../model/outcome.js';
 import { resetsText } from './phase-times.js';
+import { cachedText } from './cached-text.js';
 
 const INCOMPLETE = 'written while the run went on, which ended before this report was final (killed): jobs without a verdict say interrupted';
 
@@ -25,7 +26,7 @@ export function renderJunit(run: RunResult): string {
     const count = (pred: (j: JobResult) => boolean) => jobs.filter(pred).length;
     const time = jobs.reduce((t, j) => t + j.durationMs, 0) / 1000;
     return [
-      `  <testsuite name="${esc(name)}" tests="${jobs.length}" failures="${count((j) => j.outcome === 'failed')}" errors="${count((j) => j.outcome === 'infra-error' || j.outcome === 'config-error' || j.outcome === 'interrupted')}" skipped="${count((j) => j.outcome === 'skipped' || j.outcome === 'expected-failure')}" time="${time.toFixed(3)}">`,
+      `  <testsuite name="${esc(name)}" tests="${jobs.length}" failures="${count((j) => j.outcome === 'failed')}" errors="${count((j) => j.outcome === 'infra-error' || j.outcome === 'config-error' || j.outcome === 'interrupted')}" skipped="${count((j) => j.outcome === 'skipped' || j.outcome === 'expected-failure' || j.outcome === 'cached')}" time="${time.toFixed(3)}">`,
       ...(verdicts.has(name) ? ['    <properties>', ...verdicts.get(name)!, '    </properties>'] : []),
       ...jobs.map(testCase),
       '  </testsuite>',
@@ -55,6 +56,11 @@ function testCase(job: JobResult): string {
       break;
     case 'expected-failure':
       body.push(`      <skipped message="${esc(`expected failure: ${job.expectedReason ?? ''}`)}"/>`);
+      break;
+    case 'cached':
+      // JUnit has no reused verdict: it did not run now, so it is skipped, saying what it was and when.
+      properties.unshift(`<property name="cached" value="${esc(`${job.cached?.verdict ?? ''} on ${job.cached?.startedAt ?? ''}`)}"/>`);
+      body.push(`      <skipped message="${esc(job.cached ? cachedText(job.cached) : 'cached')}"/>`);
       break;
     case 'flaky':
       properties.unshift(`<property name="flaky" value="passed on attempt ${job.attempts.length}"/>`);

@@ -9,6 +9,7 @@ import { formatDuration } from '../config/duration.js';
 import { formatSize } from '../config/size.js';
 import type { JobResult } from '../model/results.js';
 import { holdsGate } from '../model/outcome.js';
+import { cachedText } from './cached-text.js';
 
 /** Prints the preset's gate table; returns whether the gate held. */
 export function printPresetTable(loaded: LoadedPreset, jobs: readonly JobResult[], write: (line: string) => void): boolean {
@@ -42,6 +43,7 @@ export function printPresetTable(loaded: LoadedPreset, jobs: readonly JobResult[
 function verdict(job: JobResult): string {
   if (job.outcome === 'expected-failure') return job.expectedReason?.startsWith('incompatible') ? 'incompatible, as declared' : `expected failure: ${job.expectedReason}`;
   if (job.outcome === 'skipped') return `skipped: ${job.error?.message ?? ''}`;
+  if (job.cached) return cachedText(job.cached);
   if (job.outcome === 'passed' || job.outcome === 'flaky') return `${job.outcome} in ${formatDuration(job.durationMs)}`;
   return `${job.outcome}: ${job.error?.message.split('\n')[0] ?? ''}`;
 }

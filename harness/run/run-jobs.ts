@@ -8,6 +8,8 @@ import type { Job } from '../model/job.js';
 import { markNotRun, runAttempt, type Attempt, type AttemptOptions } from './run-attempt.js';
 import type { Outcome } from '../model/outcome.js';
 import { SnapshotCache } from './snapshot-cache.js';
+import type { VerdictCache } from './verdict-cache.js';
+import { verdictKey } from './verdict-key.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { stepSources, type StepSource } from '../scenario/step-sources.js';
 
@@ -18,6 +20,8 @@ export interface RunJobsOptions extends AttemptOptions {
   readonly retries: number;
   readonly onJobStart?: (job: Job, attempt: number) => void;
   readonly onJobEnd?: (result: JobResult) => void;
+  /** Reuse verdicts of earlier runs with the same inputs, and keep this run's (`--reuse-verdicts`). */
+  readonly verdicts?: VerdictCache;
 }
 
 export async function runJobs(jobs: readonly Job[], runOptions: RunJobsOptions): Promise<JobResult[]> {
@@ -27,13 +31,28 @@ export async function runJobs(jobs: readonly Job[], runOptions: RunJobsOptions):
   const results = await Promise.all(
     jobs.map((job) =>
       queue.add(async () => {
-        const result = await runJobWithRetries(job, options);
+        const result = options.verdicts ? await runOrReuse(job, options, options.verdicts) : await runJobWithRetries(job, options);
         options.onJobEnd?.(result);
         return result;
       }),
     ),
   );
   return results;
+}
+
+/**
+ * The job's verdict from the cache when its inputs are all the same as a run that earned one,
+ * else a run, whose verdict is kept when it may be reused. The key is taken before the boot, so
+ * the inputs are those the job started with. An excluded job costs nothing to skip again.
+ */
+async function runOrReuse(job: Job, options: RunJobsOptions & { readonly snapshots: SnapshotCache }, verdicts: VerdictCache): Promise<JobResult> {
+  if (job.exclusion || options.fromState || options.signal?.aborted) return runJobWithRetries(job, options);
+  const key = await verdictKey(job, options);
+  const cached = verdicts.find(key);
+  if (cached) return cached;
+  const result = await runJobWithRetries(job, options);
+  verdicts.save(key, result);
+  return result;
 }
 
 /** The result of a job the run ended before it had a verdict: every step not run. */

@@ -5,14 +5,13 @@
  * where the scenario goes on. A state loads only on a job for which all of these are the same,
  * and a refusal names the field and both values.
  */
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { ConfigError } from '../errors.js';
 import { emulatorVersion } from '../machine/emulator-version.js';
 import { BACKENDS, type Machine } from '../machine/machine.js';
-import { PromiseMemo } from '../util/promise-memo.js';
-import { sha256File } from '../util/sha256-file.js';
+import { contentHash } from '../util/content-hash.js';
 import type { Job } from '../model/job.js';
 
 export const STATE_MANIFEST = 'state.json';
@@ -43,20 +42,12 @@ const manifestSchema = z.object({
 export type MachineIdentity = z.output<typeof identitySchema>;
 export type StateManifest = z.output<typeof manifestSchema>;
 
-const hashes = new PromiseMemo<string>();
-
-/** sha256 of an image with no pin, once per process per path, size and mtime. */
-async function imageHash(path: string): Promise<string> {
-  const s = await stat(path);
-  return hashes.get(`${path}\0${s.size}\0${s.mtimeMs}`, () => sha256File(path));
-}
-
 export async function machineIdentity(job: Job, guestClock: boolean): Promise<MachineIdentity> {
   const { name: _name, description: _description, ...hardware } = job.profile;
   const images = await Promise.all(
     // A blank disk is made fresh for the job: what the guest wrote to it is in the state itself.
     // A pinned image was checked against its pin before the run, and a preset's came with its build.
-    job.scenario.imageFiles.filter((f) => f.blankSizeBytes === undefined).map(async (f) => ({ role: f.role, path: f.path, sha256: f.sha256 ?? (await imageHash(f.path)) })),
+    job.scenario.imageFiles.filter((f) => f.blankSizeBytes === undefined).map(async (f) => ({ role: f.role, path: f.path, sha256: f.sha256 ?? (await contentHash(f.path)) })),
   );
   return {
     backend: job.backend,

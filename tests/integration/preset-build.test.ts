@@ -9,11 +9,12 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPreset, type BuildResult } from '../../harness/preset/build-preset.js';
 import { loadPreset, PROJECT_PRESETS } from '../../harness/preset/load-preset.js';
+import { markerPhases } from '../../harness/preset/preset-schema.js';
 import { SerialQemu } from './preset-qemu.js';
 
 const presetDir = join(PROJECT_PRESETS, 'mini-shell');
 const { preset } = loadPreset(presetDir);
-const marker = preset.phases.find((p) => p.name === 'shell')!.marker;
+const marker = markerPhases(preset).find((p) => p.name === 'shell')!.marker;
 
 let first: BuildResult;
 

@@ -1,21 +1,23 @@
 /**
- * mini-desktop-setup's click-through scenario (the one `bootgate gate mini-desktop-setup` runs)
- * on the P3 board it is gated on, with its PS/2 mouse, on QEMU and on v86: installs onto a blank
- * disk, clicks the wizard and the Start menu where their region goldens matched, and has X say
+ * mini-desktop-setup's gate scenario (what `bootgate gate mini-desktop-setup` runs, one job per
+ * board and backend) on the P3 board it is gated on, with its PS/2 mouse, on QEMU and on v86:
+ * installs onto a blank disk, clicks the wizard and the Start menu where their region goldens matched, and has X say
  * where the pointer is (`xdotool getmouselocation`, steps of the scenario) at three points far
  * from the centre, where X starts it. The same scenario up to those checks runs on the same board
  * with each emulator's absolute pointer: a USB tablet on QEMU, the vmmouse on v86.
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadScenario, run, type JobResult } from '../../harness/api/index.js';
+import { run, type JobResult } from '../../harness/api/index.js';
+import { gateScenario } from '../../harness/preset/gate-scenario.js';
 import type { Step } from '../../harness/scenario/scenario.js';
 import { buildPreset, type BuildResult } from '../../harness/preset/build-preset.js';
 import { loadPreset, PROJECT_PRESETS } from '../../harness/preset/load-preset.js';
 import { tempDirForAll } from '../support/temp-dir.js';
 
 const presetDir = join(PROJECT_PRESETS, 'mini-desktop-setup');
-const { preset } = loadPreset(presetDir);
+const loaded = loadPreset(presetDir);
+const { preset } = loaded;
 const work = tempDirForAll('bootgate-desktop-setup-');
 const POINTER_CHECK = 'pointer where asked';
 
@@ -32,7 +34,7 @@ describe('mini-desktop-setup', () => {
   });
 
   it('installs, clicks through the wizard and opens a terminal from the Start menu (ps2, QEMU and v86); X puts the pointer on the pixels asked for (ps2, usb-tablet, vmmouse)', async () => {
-    const scenario = loadScenario(join(presetDir, 'scenarios/mini-desktop-setup-clicks.yaml'));
+    const scenario = gateScenario(loaded);
     const lastCheck = (s: Step) => s.name === POINTER_CHECKS.at(-1);
     const throughPointerChecks = (profile: string, backend: 'qemu' | 'v86') => ({
       ...scenario,

@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildPreset, type BuildResult } from '../../harness/preset/build-preset.js';
 import { loadPreset, PROJECT_PRESETS } from '../../harness/preset/load-preset.js';
+import { markerPhases } from '../../harness/preset/preset-schema.js';
 import { tempDirForAll } from '../support/temp-dir.js';
 import { SerialQemu } from './preset-qemu.js';
 
 const presetDir = join(PROJECT_PRESETS, 'mini-setup');
 const { preset } = loadPreset(presetDir);
-const phase = (name: string) => preset.phases.find((p) => p.name === name)!;
+const phase = (name: string) => markerPhases(preset).find((p) => p.name === name)!;
 const scratch = tempDirForAll('bootgate-mini-setup-');
 const disk = join(scratch, 'disk.img');
 
@@ -41,7 +42,7 @@ describe('mini-setup', () => {
   it('installs onto a blank disk, reboots, and comes up from the disk', async () => {
     qemu = new SerialQemu({ memoryMiB: preset.budgets.ramMiB, cdrom: image.imagePath, disk, bootOrder: 'cd' });
     let at = 0;
-    for (const p of preset.phases) {
+    for (const p of markerPhases(preset)) {
       for (const checkpoint of p.checkpoints) at = await qemu.waitFor(checkpoint, { from: at, ms: p.withinSeconds * 1000, failure: p.failure });
       at = await qemu.waitFor(p.marker, { from: at, ms: p.withinSeconds * 1000, failure: p.failure });
     }

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, appendFileSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ const packages: ResolvedPackage[] = [
   { name: 'isolinux', arch: 'all', version: '3:6.04~git20190206.bf6db5b4+dfsg1-3' },
 ];
 const base: RecipeInputs = {
-  presetFile: 'name: x\n',
+  recipe: '{"name":"x"}',
   files: new Map([
     ['init', '#!/bin/sh\n'],
     ['etc/profile', 'echo ready\n'],
@@ -46,9 +46,9 @@ describe('recipeHash', () => {
     expect(recipeHash({ ...base, packages: newer })).not.toBe(recipeHash(base));
   });
 
-  it('changes with the architecture of a package, the preset file and the builder version', () => {
+  it('changes with the architecture of a package, the recipe and the builder version', () => {
     expect(recipeHash({ ...base, packages: [{ ...packages[0]!, arch: 'amd64' }, packages[1]!] })).not.toBe(recipeHash(base));
-    expect(recipeHash({ ...base, presetFile: 'name: y\n' })).not.toBe(recipeHash(base));
+    expect(recipeHash({ ...base, recipe: '{"name":"y"}' })).not.toBe(recipeHash(base));
     expect(recipeHash({ ...base, builderVersion: 'preset-builder/2' })).not.toBe(recipeHash(base));
   });
 
@@ -78,7 +78,11 @@ describe('hashPreset on a preset folder', () => {
     const afterInit = await hashPreset(loadPreset(dir), packages);
     expect(afterInit).not.toBe(afterProfile);
 
-    appendFileSync(join(dir, 'preset.yaml'), '# a comment is a change too\n');
+    // What the gate checks makes no image: a new budget or a comment builds nothing.
+    const file = join(dir, 'preset.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/ramMiB: \d+/, 'ramMiB: 999') + '# a comment\n');
+    expect(await hashPreset(loadPreset(dir), packages)).toBe(afterInit);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/commandLine: /, 'commandLine: quiet '));
     expect(await hashPreset(loadPreset(dir), packages)).not.toBe(afterInit);
   });
 

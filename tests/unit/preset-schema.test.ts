@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../harness/errors.js';
 import { findPresetDir, listPresetNames, loadPreset, PROJECT_PRESETS } from '../../harness/preset/load-preset.js';
+import { markerPhases } from '../../harness/preset/preset-schema.js';
+import { gateScenario } from '../../harness/preset/gate-scenario.js';
 import { listProfileNames } from '../../harness/vm-config/load-profile.js';
 
 const shipped = join(PROJECT_PRESETS, 'mini-shell');
@@ -63,8 +65,8 @@ describe('the shipped mini-setup preset', () => {
   it('loads: three phases with checkpoints, a blank disk booted first, a followed kernel package', () => {
     const { preset, sources } = loadPreset(join(PROJECT_PRESETS, 'mini-setup'));
     expect(preset.phases.map((p) => p.name)).toEqual(['setup', 'boot', 'shell']);
-    expect(preset.phases[0]!.checkpoints).toEqual(['bootgate-setup: started', 'bootgate-setup: partitioned', 'bootgate-setup: installed']);
-    expect(preset.phases[0]!.marker).toBe('bootgate-setup: rebooting');
+    expect(markerPhases(preset)[0]!.checkpoints).toEqual(['bootgate-setup: started', 'bootgate-setup: partitioned', 'bootgate-setup: installed']);
+    expect(markerPhases(preset)[0]!.marker).toBe('bootgate-setup: rebooting');
     expect(preset.media).toEqual({ disk: { sizeMiB: 64 }, bootOrder: ['disk', 'cdrom'] });
     expect(preset.recipe.packages.find((p) => p.name === 'linux-image-686')?.follow).toBe('depends');
     expect(sources).toEqual(['init', 'target/extlinux.conf', 'target/initrd-init', 'target/inittab', 'target/profile']);
@@ -82,6 +84,24 @@ describe('the shipped mini-setup preset', () => {
   });
 });
 
+describe('the shipped mini-desktop-setup preset', () => {
+  it('gates setup, boot, wizard and shell in one scenario: marker phases, then phases of clicks', () => {
+    const loaded = loadPreset(join(PROJECT_PRESETS, 'mini-desktop-setup'));
+    expect(markerPhases(loaded.preset).map((p) => p.name)).toEqual(['setup', 'boot']);
+    const gate = gateScenario(loaded);
+    expect(gate.phases.map((p) => [p.name, p.budgetMs, p.guestBudget?.ms])).toEqual([
+      ['setup', 240_000, 55_000],
+      ['boot', 240_000, 55_000],
+      ['wizard', 90_000, 10_000],
+      ['shell', 90_000, 10_000],
+    ]);
+    // A boot is never idle for long; a wizard waiting on its click is.
+    expect(gate.phases.map((p) => p.stallMs)).toEqual([20_000, 20_000, undefined, undefined]);
+    const clicks = gate.phases.flatMap((p) => p.steps).filter((s) => s.click !== undefined);
+    expect(clicks).toHaveLength(5);
+  });
+});
+
 describe('preset errors name the file and the field, on one line', () => {
   const cases: [string, (y: string) => string, RegExp, RegExp][] = [
     ['a missing budget', (y) => y.replace(/^  imageMiB: 16\n/m, ''), /budgets\.imageMiB/, /expected a number/],
@@ -92,6 +112,7 @@ describe('preset errors name the file and the field, on one line', () => {
     ['isolinux without its packages', (y) => y.replace(/    - name: isolinux\n      arch: all\n      why: .*\n/, ''), /recipe\.bootloader\.kind/, /package isolinux is not listed/],
     ['a file with both a source and a package', (y) => y.replace('{ source: inittab,', '{ source: inittab, package: busybox-static, path: /x,'), /recipe\.initramfs\.files\.1\.source/, /either source or package/],
     ['a claimed profile also listed as incompatible', (y) => y.replace('profile: 486-isa', 'profile: p2-i440fx'), /profiles\.incompatible\.0\.profile/, /also claimed/],
+    ['a phase with both a marker and steps', (y) => y.replace('    marker: "bootgate-mini-shell: shell ready"', '    marker: "bootgate-mini-shell: shell ready"\n    steps: [{press: enter}]'), /phases\.0/, /./],
     ['a bad volume id', (y) => y.replace('volumeId: BOOTGATE_MINI_SHELL', 'volumeId: mini shell'), /image\.volumeId/, /A-Z/],
   ];
   for (const [what, edit, field, message] of cases) {

@@ -12,7 +12,7 @@ export const REPORT_SCRIPT = String.raw`
   var jobs = data.jobs;
   var byId = {};
   jobs.forEach(function (j) { byId[j.id] = j; });
-  var SEVERITY = ['failed', 'infra-error', 'config-error', 'interrupted', 'flaky', 'expected-failure', 'skipped', 'passed'];
+  var SEVERITY = ['failed', 'infra-error', 'config-error', 'interrupted', 'flaky', 'expected-failure', 'skipped', 'cached', 'passed'];
   var state = { outcomes: [], q: '', job: '', all: false };
   // Rows of the job list drawn at first, worst first: a table of 500 rows takes a busy browser most of a second to lay out.
   var LIST_ROWS = 100;
@@ -108,7 +108,7 @@ export const REPORT_SCRIPT = String.raw`
     var list = jobs.filter(shown).sort(function (a, b) { return SEVERITY.indexOf(a.outcome) - SEVERITY.indexOf(b.outcome); });
     var html = '<table class="list"><thead><tr><th>outcome</th><th>job</th><th>time</th><th>what happened</th></tr></thead><tbody>';
     list.slice(0, state.all ? list.length : LIST_ROWS).forEach(function (j) {
-      var what = j.outcome === 'expected-failure' ? 'expected: ' + j.expectedReason : j.error && j.outcome !== 'passed' ? j.error.type + where(j) + ': ' + firstLine(j.error.message) : j.outcome === 'flaky' ? 'passed on attempt ' + j.attempts.length : '';
+      var what = j.cached ? 'cached: ' + j.cached.verdict + ' on ' + j.cached.startedAt + ' in ' + secs(j.cached.durationMs) + ', inputs unchanged' : j.outcome === 'expected-failure' ? 'expected: ' + j.expectedReason : j.error && j.outcome !== 'passed' ? j.error.type + where(j) + ': ' + firstLine(j.error.message) : j.outcome === 'flaky' ? 'passed on attempt ' + j.attempts.length : '';
       html += '<tr data-job="' + esc(j.id) + '"><td>' + badge(j.outcome) + '</td><td>' + esc(j.id) + '</td><td>' + secs(j.durationMs) + '</td><td>' + esc(what) + '</td></tr>';
     });
     var more = !state.all && list.length > LIST_ROWS ? ' <button class="chip" id="more">show all ' + list.length + '</button>' : '';

@@ -18,7 +18,7 @@ th{background:var(--bg);font-weight:600}
 .matrix td.cell button{display:block;width:100%;border:0;padding:.3em .55em;font:inherit;cursor:pointer;text-align:left;background:transparent}
 .matrix td.dim{opacity:.25}
 .o-passed{background:#dafbe1}.o-failed{background:#ffebe9}.o-infra-error,.o-config-error,.o-interrupted{background:#fff1e5}
-.o-flaky{background:#fff8c5}.o-skipped,.o-expected-failure{background:#eaeef2}
+.o-flaky{background:#fff8c5}.o-skipped,.o-expected-failure{background:#eaeef2}.o-cached{background:#eef6f0}
 .badge{display:inline-block;border-radius:1em;padding:0 .6em;font-size:12px;font-weight:600;color:#fff;background:var(--skip)}
 .b-passed{background:var(--pass)}.b-failed{background:var(--fail)}.b-infra-error,.b-config-error,.b-interrupted{background:var(--infra)}.b-flaky{background:var(--flaky)}
 .list{table-layout:fixed;width:100%}.list tr{cursor:pointer}
