@@ -63,6 +63,24 @@ export class WaitTimeoutError extends BootgateError {
   }
 }
 
+/**
+ * Text never showed on a graphical screen. The message lists what OCR read on the last frame it
+ * read, line by line with boxes; `artifacts.actual` is that frame with those boxes drawn.
+ */
+export class TextNotFoundError extends WaitTimeoutError {
+  constructor(
+    what: string,
+    timeoutMs: number,
+    /** What was read, one line of text per line, as text/text-read.ts describes it. */
+    readonly read: string,
+    readonly artifacts: { actual?: string } = {},
+  ) {
+    super(what, timeoutMs, '');
+    // Line by line, not flattened: a person compares the lines and boxes with the frame.
+    this.message = `${this.message}; read on the last frame:\n${read}`;
+  }
+}
+
 /** A failure pattern (e.g. "Kernel panic") showed up while waiting: fail at once instead of timing out. */
 export class FailurePatternError extends BootgateError {
   readonly errorClass = 'failed' as const;

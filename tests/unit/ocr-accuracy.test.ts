@@ -29,3 +29,20 @@ describe('OCR on the corpus of GUI frames', () => {
     expect(summary.boxErrorMedian).toBeLessThanOrEqual(1);
   }, 120_000);
 });
+
+describe('the job\'s frame reader', () => {
+  it('reads a frame once: the same pixels again, in a new frame object, come from its cache', async () => {
+    const [frame] = await loadCorpus();
+    const own = new FrameReader();
+    try {
+      const first = await own.read(frame!.image);
+      const again = await own.read({ ...frame!.image, data: new Uint8Array(frame!.image.data) });
+      expect(again).toBe(first);
+      expect(own.reads).toBe(1);
+      await own.read(frame!.image, { x: 0, y: 0, width: 300, height: 60 });
+      expect(own.reads).toBe(2);
+    } finally {
+      await own.stop();
+    }
+  }, 60_000);
+});
