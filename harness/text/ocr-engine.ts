@@ -28,7 +28,8 @@ export class OcrEngine {
       // cacheMethod none: tesseract.js would otherwise write the unpacked model into the working directory.
       const worker = await Tesseract.createWorker('eng', Tesseract.OEM.LSTM_ONLY, { langPath, gzip: true, cacheMethod: 'none', errorHandler: () => {} });
       // Sparse text: a screen is labels scattered over a picture, not a page of paragraphs.
-      await worker.setParameters({ tessedit_pageseg_mode: Tesseract.PSM.SPARSE_TEXT });
+      // debug_file: Tesseract's notes ("Estimating resolution as 245") would go to the run's stderr.
+      await worker.setParameters({ tessedit_pageseg_mode: Tesseract.PSM.SPARSE_TEXT, debug_file: '/dev/null' });
       return new OcrEngine(worker);
     } catch (e) {
       throw new InfraError(`the OCR engine did not start: ${(e as Error).message ?? String(e)}`, { cause: e });

@@ -10,9 +10,10 @@ import { literalPattern } from '../../harness/config/pattern.js';
 import type { RawImage } from '../../harness/machine/raw-image.js';
 import type { Rect } from '../../harness/machine/same-frame.js';
 import { readPng } from '../../harness/screen/png-file.js';
+import { PROJECT_ROOT } from '../../harness/util/project-root.js';
 import { findText, type TextRead } from '../../harness/text/text-read.js';
 
-export const CORPUS_DIR = join(import.meta.dirname, '../fixtures/ocr');
+export const CORPUS_DIR = join(PROJECT_ROOT, 'tests/fixtures/ocr');
 /** A match farther than this from the word is the same text elsewhere ("Next," in a sentence), not the word found. */
 const FOUND_WITHIN_PX = 20;
 

@@ -20,7 +20,8 @@ let language: RawImage;
 const truth = (frame: string, text: string) => (JSON.parse(readFileSync(join(CORPUS_DIR, `${frame}.json`), 'utf8')) as { words: { text: string; box: { x: number; y: number; width: number; height: number } }[] }).words.find((w) => w.text === text)!.box;
 
 beforeAll(async () => {
-  [menu, wizard, language] = await Promise.all(['start-menu', 'wizard-1', 'select-language-v86'].map((n) => readPng(join(CORPUS_DIR, `${n}.png`))));
+  const frame = (n: string) => readPng(join(CORPUS_DIR, `${n}.png`));
+  [menu, wizard, language] = await Promise.all([frame('start-menu'), frame('wizard-1'), frame('select-language-v86')]);
 });
 
 let project: TempProject;
