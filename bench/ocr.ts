@@ -34,7 +34,7 @@ import { median } from './process-tree.js';
 const runs = numberOption('--runs', 3);
 const withEmulator = !process.argv.includes('--no-emulator');
 /** The installer's Continue button and around it, on its 1280×800 and 800×600 frames. */
-const AREA: Record<number, Rect> = { 1280: { x: 980, y: 745, width: 300, height: 60 }, 800: { x: 500, y: 545, width: 300, height: 60 } };
+const AREA: Record<number, Rect> = { 1280: { x: 980, y: 740, width: 300, height: 60 }, 800: { x: 500, y: 540, width: 300, height: 60 } };
 
 type Reader = (frame: RawImage, area?: Rect) => Promise<TextRead>;
 
