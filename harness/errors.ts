@@ -71,13 +71,14 @@ export class TextNotFoundError extends WaitTimeoutError {
   constructor(
     what: string,
     timeoutMs: number,
-    /** What was read, one line of text per line, as text/text-read.ts describes it. */
-    readonly read: string,
+    /** What was read, one line of text per line, as text/text-read.ts describes it; undefined when no frame held still long enough to be read. */
+    readonly read: string | undefined,
     readonly artifacts: { actual?: string } = {},
   ) {
     super(what, timeoutMs, '');
     // Line by line, not flattened: a person compares the lines and boxes with the frame.
-    this.message = `${this.message}; read on the last frame:\n${read}`;
+    const lines = read?.split('\n').length ?? 0;
+    this.message = `${this.message}; ${read === undefined ? 'no frame held still long enough to be read' : `the last frame read said (${lines} line${lines === 1 ? '' : 's'}, with boxes):\n${read}`}`;
   }
 }
 

@@ -94,7 +94,7 @@ export async function waitForText(ctx: StepContext, targets: readonly TextTarget
     return { ...found, report };
   } catch (error) {
     if (!(error instanceof WaitTimeoutError) || error instanceof TextNotFoundError) throw error;
-    if (!last) throw new TextNotFoundError(what, options.timeoutMs, `no frame held still for ${options.holdMs} ms, so none was read`);
+    if (!last) throw new TextNotFoundError(what, options.timeoutMs, undefined);
     const drawn = outlineBoxes(last.frame, last.read.lines.map((l) => ({ box: l.box, colour: LINE_COLOUR })));
     const actual = await ctx.artifacts.image(`${options.label}-read`, drawn);
     throw new TextNotFoundError(what, options.timeoutMs, describeRead(last.read), { actual });

@@ -65,7 +65,7 @@ describe('text on graphical screens', () => {
     const { results } = await runFake(project, `${SCENARIO}  - waitText: Shutdown\n    timeout: 3s\n`, { timeline: [{ at: 0, frame: menu, text: null }] });
     const error = results[0]!.error!;
     expect(error.type).toBe('TextNotFoundError');
-    expect(error.message).toMatch(/waiting for text Shutdown; read on the last frame:\n"Terminal" at \d+,50\d \d+×\d+\n"Restart" at/);
+    expect(error.message).toMatch(/waiting for text Shutdown; the last frame read said \(\d+ lines, with boxes\):\n"Terminal" at \d+,50\d \d+×\d+\n"Restart" at/);
     expect(Object.keys(error.artifacts!)).toEqual(['actual']);
   }, 60_000);
 
