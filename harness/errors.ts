@@ -63,6 +63,25 @@ export class WaitTimeoutError extends BootgateError {
   }
 }
 
+/**
+ * Text never showed on a graphical screen. The message lists what OCR read on the last frame it
+ * read, line by line with boxes; `artifacts.actual` is that frame with those boxes drawn.
+ */
+export class TextNotFoundError extends WaitTimeoutError {
+  constructor(
+    what: string,
+    timeoutMs: number,
+    /** What was read, one line of text per line, as text/text-read.ts describes it; undefined when no frame held still long enough to be read. */
+    readonly read: string | undefined,
+    readonly artifacts: { actual?: string } = {},
+  ) {
+    super(what, timeoutMs, '');
+    // Line by line, not flattened: a person compares the lines and boxes with the frame.
+    const lines = read?.split('\n').length ?? 0;
+    this.message = `${this.message}; ${read === undefined ? 'no frame held still long enough to be read' : `the last frame read said (${lines} line${lines === 1 ? '' : 's'}, with boxes):\n${read}`}`;
+  }
+}
+
 /** A failure pattern (e.g. "Kernel panic") showed up while waiting: fail at once instead of timing out. */
 export class FailurePatternError extends BootgateError {
   readonly errorClass = 'failed' as const;

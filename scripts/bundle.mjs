@@ -2,8 +2,8 @@
 // resolving and linking some 300 ES modules, which `bootgate run` otherwise pays before its first
 // job (docs/benchmarks.md). tsc stays the compiler and type checker (its .d.ts files type the
 // package's API). The v86 worker is its own entry, started by path (v86-machine.ts finds it next
-// to the CLI and the API, which is the third entry). sharp (native) and v86 (wasm
-// beside its code) load from node_modules.
+// to the CLI and the API, which is the third entry). sharp (native), v86 and tesseract.js (wasm
+// and worker scripts beside their code) load from node_modules.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -15,7 +15,7 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  external: ['sharp', 'v86'],
+  external: ['sharp', 'v86', 'tesseract.js'],
   logLevel: 'warning',
   // Without comments and indentation the bundle is a third smaller and pure ASCII (esbuild escapes
   // strings; comments it would keep verbatim), which V8 holds as a one-byte string: Node decodes

@@ -2,6 +2,8 @@
 export interface Pattern {
   readonly source: string;
   readonly regex: RegExp;
+  /** The text of a literal pattern, which OCR may match with a misread letter (text/text-read.ts). */
+  readonly literal?: string;
 }
 
 /**
@@ -9,7 +11,7 @@ export interface Pattern {
  * a screen wraps long messages onto the next row and a serial console may break them with CR LF.
  */
 export function literalPattern(text: string): Pattern {
-  return { source: text, regex: new RegExp(text.split(/\s+/).map(escapeRegExp).join('\\s+')) };
+  return { source: text, literal: text, regex: new RegExp(text.split(/\s+/).map(escapeRegExp).join('\\s+')) };
 }
 
 function escapeRegExp(text: string): string {

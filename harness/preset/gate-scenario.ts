@@ -34,7 +34,7 @@ export function gateScenario(loaded: LoadedPreset): Scenario {
     const timeout = phase.withinSeconds * 1000 * STEP_TIMEOUT_FACTOR;
     const failOn = phase.failure ? [literalPattern(phase.failure)] : undefined;
     const wait = (text: string, name: string): Step =>
-      ({ name, timeout, ...(failOn ? { failOn } : {}), [phase.on === 'serial' ? 'waitSerial' : 'waitText']: literalPattern(text) }) as Step;
+      ({ name, timeout, ...(failOn ? { failOn } : {}), ...(phase.on === 'serial' ? { waitSerial: literalPattern(text) } : { waitText: { text: literalPattern(text), nth: 1 } }) }) as Step;
     return { ...budgets, stallMs: GATE_STALL_MS, steps: [...phase.checkpoints.map((c) => wait(c, `checkpoint: ${c}`)), wait(phase.marker, `marker: ${phase.marker}`)] };
   });
   const incompatible = preset.profiles.incompatible;

@@ -5,7 +5,7 @@
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { BootgateError, failureKindOf, FailureScreenError, InterruptedError, ResetLoopError, WaitTimeoutError, ScreenMismatchError, ScreenUnstableError, UnsupportedProfileError } from '../errors.js';
+import { BootgateError, failureKindOf, FailureScreenError, InterruptedError, ResetLoopError, WaitTimeoutError, ScreenMismatchError, ScreenUnstableError, TextNotFoundError, UnsupportedProfileError } from '../errors.js';
 import type { GuestEvent } from '../budget/guest-time.js';
 import { checkGuestBudgets, phaseBudgets, wallBudgetError } from '../budget/phase-budgets.js';
 import type { Machine, MachineFactory } from '../machine/machine.js';
@@ -15,6 +15,7 @@ import { describeStep, runStep, stepKind } from '../steps/run-step.js';
 import type { StepContext } from '../steps/step-context.js';
 import { ResetWatch } from '../steps/reset-watch.js';
 import { JobArtifacts } from './job-artifacts.js';
+import { FrameReader } from '../text/frame-reader.js';
 import { FilmstripRecorder } from './filmstrip-recorder.js';
 import { writeFilmstrip } from './write-filmstrip.js';
 import { checkSizeBudgets, measureImages, type MeasuredImage } from '../budget/size-budget.js';
@@ -101,6 +102,7 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
   let images: MeasuredImage[] = [];
   let recorder: FilmstripRecorder | undefined;
   let resets: ResetWatch | undefined;
+  const ocr = new FrameReader();
   const guestEvents: GuestEvent[] = [];
   const guestClock = !!(job.scenario.guestClock || options.guestClock);
   const states = new JobStates(job, guestClock, { snapshots: options.snapshots, ...(options.fromState ? { fromState: options.fromState } : {}) });
@@ -140,6 +142,7 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
       signal: controller.signal,
       goldens: goldensOf(0),
       artifacts,
+      ocr,
       timeoutScale: options.timeoutScale,
       defaultTimeoutMs: job.scenario.stepTimeoutMs,
       failOn: job.scenario.failOn,
@@ -155,6 +158,7 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onInterrupt);
     resets?.stop();
+    await ocr.stop().catch(() => undefined);
   }
   markNotRun(job, phases);
 
@@ -284,7 +288,7 @@ async function runPhases(job: Job, ctx: StepContext, run: PhaseRun, options: Att
         options.onStepEnd?.(job, phase.name, steps[steps.length - 1]!);
       } catch (e) {
         const artifacts =
-          e instanceof ScreenMismatchError || e instanceof ScreenUnstableError || e instanceof ResetLoopError || e instanceof FailureScreenError
+          e instanceof ScreenMismatchError || e instanceof ScreenUnstableError || e instanceof ResetLoopError || e instanceof FailureScreenError || e instanceof TextNotFoundError
             ? Object.values(e.artifacts).filter((a): a is string => !!a)
             : [];
         const review = reviewOf(e);
@@ -347,7 +351,7 @@ function toJobError(error: unknown): JobError {
       type: error.name,
       kind: failureKindOf(error),
       message: error.message,
-      ...(error instanceof ScreenMismatchError || error instanceof ResetLoopError || error instanceof FailureScreenError
+      ...(error instanceof ScreenMismatchError || error instanceof ResetLoopError || error instanceof FailureScreenError || error instanceof TextNotFoundError
         ? { artifacts: Object.fromEntries(Object.entries(error.artifacts).filter(([, v]) => v)) as Record<string, string> }
         : {}),
     };

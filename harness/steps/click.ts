@@ -1,6 +1,7 @@
 /**
- * Clicks at a point in screen pixels, or on a region golden: waits for it and clicks where it was
- * found, on its click point or its first area's centre. A golden's whole wait goes in the step,
+ * Clicks at a point in screen pixels, on a region golden, or on text read by OCR (`{text, area?,
+ * nth?}`): waits for it and clicks where it was found, on the golden's click point or its first
+ * area's centre, or on the centre of the matched words' box. A golden's whole wait goes in the step,
  * so a click never lands on a stale position, and the match must hold (screen-hold.ts): on a
  * frame of the guest's answer to the last input, the same for `hold` (default 300 ms).
  */
@@ -15,6 +16,8 @@ import { DEFAULT_HOLD_MS } from './screen-hold.js';
 import { giveInput } from './input-report.js';
 import { waitForScreen, waitScreenStep } from './wait-screen.js';
 import { waitTimeoutMs } from './step-kind.js';
+import { resolveTarget } from './pointer-target.js';
+import { describeTarget, textTargetSchema } from './text-wait.js';
 
 const how = { button: buttonSchema.default('left'), double: z.boolean().default(false) };
 
@@ -22,6 +25,7 @@ const clickSchema = z.union([
   goldenNameSchema.transform((golden) => ({ golden, button: 'left' as const, double: false })),
   pointSchema.extend(how),
   z.strictObject({ golden: goldenNameSchema, ...how }),
+  textTargetSchema.extend(how),
 ]);
 
 export const clickStep = defineStep({
@@ -46,15 +50,17 @@ export const clickStep = defineStep({
         throw new ConfigError(`golden ${spec.golden} has no areas to click: give it a sidecar ${spec.golden}.regions.yaml (docs/region-matching.md)`, { field: 'click' });
       }
       at = region.click;
+    } else if ('text' in spec) {
+      ({ at, report } = await resolveTarget(ctx, spec, step, label));
     } else {
       at = spec;
     }
     // The frame the match was found on is the screen just before the click.
     const input = await giveInput(ctx, () => clickAt(ctx.machine, at.x, at.y, spec.button, { double: spec.double }), {
       pointer: { x: at.x, y: at.y },
-      ...('golden' in spec && ctx.lastFrame ? { before: ctx.lastFrame } : {}),
+      ...(('golden' in spec || 'text' in spec) && ctx.lastFrame ? { before: ctx.lastFrame } : {}),
     });
     return { ...report, ...input };
   },
-  describe: (spec) => `${spec.double ? 'double-click' : 'click'}${spec.button === 'left' ? '' : ` ${spec.button}`} ${'golden' in spec ? spec.golden : `at ${spec.x},${spec.y}`}`,
+  describe: (spec) => `${spec.double ? 'double-click' : 'click'}${spec.button === 'left' ? '' : ` ${spec.button}`} ${'golden' in spec ? spec.golden : 'text' in spec ? describeTarget(spec) : `at ${spec.x},${spec.y}`}`,
 });

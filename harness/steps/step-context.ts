@@ -6,6 +6,7 @@ import type { Pattern } from '../config/pattern.js';
 import type { GoldenRecord, GoldenStore } from '../screen/golden-store.js';
 import type { ResetWatch } from './reset-watch.js';
 import type { FailScreen } from './failure-screens.js';
+import type { FrameReader } from '../text/frame-reader.js';
 
 
 export interface ArtifactSink {
@@ -20,6 +21,8 @@ export interface StepContext {
   /** The goldens of the step running: a `from:` scenario's first steps use its origin's. */
   goldens: GoldenStore;
   readonly artifacts: ArtifactSink;
+  /** The job's OCR, for text on graphical screens. */
+  readonly ocr: FrameReader;
   /** Multiplies every wait's timeout (slow hosts). */
   readonly timeoutScale: number;
   readonly defaultTimeoutMs: number;

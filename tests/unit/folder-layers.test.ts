@@ -14,6 +14,7 @@ const LAYERS: readonly (readonly string[])[] = [
   [''], // errors.ts
   ['machine', 'config'], // one Machine per emulator; durations, sizes, patterns, YAML loading
   ['screen', 'vm-config'], // golden comparison and storage; machine profiles
+  ['text'], // reading the text of a graphical frame (OCR), with boxes
   ['steps'], // one file per step kind: its schema, how it runs, how it is described
   ['scenario'], // the scenario format, built from the step kinds
   ['model'], // job, outcome and results types every folder above reads

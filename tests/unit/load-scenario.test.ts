@@ -42,8 +42,8 @@ describe('loadScenario', () => {
     project = new TempProject();
     const file = project.write('s.yaml', 'image: {cdrom: disk.img}\nsteps:\n  - waitText: "a.b"\n  - waitText: {regex: "a.b"}\n');
     const [literal, regex] = loadScenario(file).phases[0]!.steps;
-    expect(literal!.waitText!.regex.test('axb')).toBe(false);
-    expect(regex!.waitText!.regex.test('axb')).toBe(true);
+    expect(literal!.waitText!.text.regex.test('axb')).toBe(false);
+    expect(regex!.waitText!.text.regex.test('axb')).toBe(true);
   });
 
   it('reports YAML syntax errors with file:line:col', () => {

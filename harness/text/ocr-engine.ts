@@ -1,0 +1,73 @@
+/**
+ * The OCR engine: Tesseract 5 compiled to WebAssembly (tesseract.js), with the English model
+ * from its npm package, so nothing is apt-installed and nothing is fetched. One engine runs in its
+ * own worker thread and stays loaded for a job (loading the model costs about a second; a
+ * Tesseract CLI started per frame pays a quarter of that on every frame). It is single-threaded
+ * WebAssembly: it takes one core at most, leaving the emulator its own.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import Tesseract from 'tesseract.js';
+import { InfraError } from '../errors.js';
+import type { RawImage } from '../machine/raw-image.js';
+import type { Rect } from '../machine/same-frame.js';
+import { prepareFrame, UPSCALE } from './prepare-frame.js';
+import { tightBox, type Edges } from './tight-box.js';
+import { unionOf, type TextLine, type TextRead } from './text-read.js';
+
+/** The integer-quantised "best" model: the one Debian's tesseract-ocr-eng ships too. */
+const MODEL_DIR = '4.0.0_best_int';
+
+export class OcrEngine {
+  private constructor(private readonly worker: Tesseract.Worker) {}
+
+  static async start(): Promise<OcrEngine> {
+    const require = createRequire(import.meta.url);
+    const langPath = join(dirname(require.resolve('@tesseract.js-data/eng/package.json')), MODEL_DIR);
+    try {
+      // cacheMethod none: tesseract.js would otherwise write the unpacked model into the working directory.
+      const worker = await Tesseract.createWorker('eng', Tesseract.OEM.LSTM_ONLY, { langPath, gzip: true, cacheMethod: 'none', errorHandler: () => {} });
+      // Sparse text: a screen is labels scattered over a picture, not a page of paragraphs.
+      // debug_file: Tesseract's notes ("Estimating resolution as 245") would go to the run's stderr.
+      await worker.setParameters({ tessedit_pageseg_mode: Tesseract.PSM.SPARSE_TEXT, debug_file: '/dev/null' });
+      return new OcrEngine(worker);
+    } catch (e) {
+      throw new InfraError(`the OCR engine did not start: ${(e as Error).message ?? String(e)}`, { cause: e });
+    }
+  }
+
+  /** The text of `frame` (or of `area` of it), in the frame's pixels. */
+  async read(frame: RawImage, area?: Rect): Promise<TextRead> {
+    const clip = clipToFrame(frame, area);
+    const image = await prepareFrame(frame, clip);
+    const { data } = await this.worker.recognize(image.pgm, {}, { blocks: true, text: false });
+    const lines: TextLine[] = [];
+    for (const block of data.blocks ?? []) {
+      for (const paragraph of block.paragraphs) {
+        for (const line of paragraph.lines) {
+          const words = line.words.filter((w) => w.text.trim()).map((w) => ({ text: w.text.trim(), box: toFrame(tightBox(image, w.bbox), clip), confidence: Math.round(w.confidence) }));
+          if (words.length) lines.push({ text: words.map((w) => w.text).join(' '), box: unionOf(words.map((w) => w.box)), words });
+        }
+      }
+    }
+    return { width: frame.width, height: frame.height, ...(area ? { area: clip } : {}), lines };
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+function clipToFrame(frame: RawImage, area?: Rect): Rect {
+  if (!area) return { x: 0, y: 0, width: frame.width, height: frame.height };
+  const x = Math.min(Math.max(0, area.x), frame.width - 1);
+  const y = Math.min(Math.max(0, area.y), frame.height - 1);
+  return { x, y, width: Math.max(1, Math.min(area.width, frame.width - x)), height: Math.max(1, Math.min(area.height, frame.height - y)) };
+}
+
+/** A box on the upscaled crop, back in the frame's pixels. */
+function toFrame(b: Edges, clip: Rect): Rect {
+  const x0 = Math.floor(b.x0 / UPSCALE);
+  const y0 = Math.floor(b.y0 / UPSCALE);
+  return { x: clip.x + x0, y: clip.y + y0, width: Math.ceil(b.x1 / UPSCALE) - x0, height: Math.ceil(b.y1 / UPSCALE) - y0 };
+}

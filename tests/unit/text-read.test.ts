@@ -1,0 +1,35 @@
+/** Matching patterns in text OCR read: words joined per line, boxes of the words touched, literals with a misread letter. */
+import { describe, expect, it } from 'vitest';
+import { literalPattern } from '../../harness/config/pattern.js';
+import { patternSchema } from '../../harness/config/value-schemas.js';
+import { describeRead, findText, type TextRead } from '../../harness/text/text-read.js';
+
+const word = (text: string, x: number, y: number, width: number) => ({ text, box: { x, y, width, height: 10 }, confidence: 90 });
+const line = (...words: ReturnType<typeof word>[]) => ({ text: words.map((w) => w.text).join(' '), box: { x: 0, y: 0, width: 1, height: 1 }, words });
+const READ: TextRead = {
+  width: 800,
+  height: 600,
+  lines: [line(word('Page', 223, 210, 23), word('2', 253, 210, 5), word('of', 265, 210, 11), word('3:', 283, 210, 12)), line(word('Go', 600, 570, 18), word('Back', 622, 570, 31)), line(word('Contjnue', 708, 569, 62)), line(word('Next,', 517, 300, 28)), line(word('Next', 251, 343, 20))],
+};
+
+describe('findText', () => {
+  it('matches across the words of a line, with the union of their boxes, and cuts a word matched in part to its characters', () => {
+    expect(findText(READ, literalPattern('Go Back'))).toEqual([{ text: 'Go Back', box: { x: 600, y: 570, width: 53, height: 10 }, centre: { x: 627, y: 575 } }]);
+    // "3" of "3:": half of the word's box.
+    expect(findText(READ, literalPattern('Page 2 of 3'))[0]!.box).toEqual({ x: 223, y: 210, width: 66, height: 10 });
+  });
+
+  it('lets a literal of 7 or more characters match with one misread letter, a short one only exactly, a regex only as written', () => {
+    expect(findText(READ, literalPattern('Continue')).map((m) => m.text)).toEqual(['Contjnue']);
+    expect(findText(READ, literalPattern('Bock'))).toEqual([]);
+    expect(findText(READ, patternSchema.parse({ regex: '^Continue$' }))).toEqual([]);
+  });
+
+  it('orders matches top to bottom, so nth picks among repeated labels, and finds "Next" in "Next,"', () => {
+    expect(findText(READ, literalPattern('Next')).map((m) => m.box.y)).toEqual([300, 343]);
+  });
+
+  it('describes a read line by line with boxes', () => {
+    expect(describeRead(READ, 2)).toBe('"Page 2 of 3:" at 0,0 1×1\n"Go Back" at 0,0 1×1\n… 3 more lines');
+  });
+});
