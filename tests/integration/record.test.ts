@@ -1,0 +1,141 @@
+/**
+ * `bootgate record` in a real headless Chromium (Debian's, through playwright-core): a person's
+ * use of the page becomes a scenario that `bootgate run` replays green. On the GRUB rescue CD
+ * (text mode: keys on the page's screen, waitText from what the screen shows) it replays on QEMU
+ * and v86; the page refuses every request without the printed token. The mini-desktop-setup
+ * wizard (graphical: clicks on the page's screen become region goldens) starts from a snapshot
+ * point at the wizard's first page, so only the first run pays for the install.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runCli, startCli, type LiveCli } from '../support/run-cli.js';
+import { TempProject } from '../support/temp-project.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const GRUB_CD = '/usr/lib/grub-rescue/grub-rescue-cdrom.iso';
+export const RECORD_SCREENSHOT = join(tmpdir(), 'bootgate-record.png');
+
+let context: BrowserContext;
+let userDataDir: string;
+
+beforeAll(async () => {
+  userDataDir = mkdtempSync(join(tmpdir(), 'bootgate-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    viewport: { width: 1400, height: 900 },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+/** Starts `bootgate record` and waits for the address it prints. */
+async function startRecord(args: readonly string[]): Promise<{ cli: LiveCli; url: string }> {
+  const cli = startCli(['record', ...args], { timeoutMs: 540_000 });
+  for (;;) {
+    const m = /record in your browser .*: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(cli.stdout());
+    if (m) return { cli, url: m[1]! };
+    if (cli.child.exitCode !== null) throw new Error(`record ended early:\n${cli.stdout()}\n${cli.stderr()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Opens the page; any request to another origin fails the test. */
+async function openPage(url: string, errors: string[]): Promise<Page> {
+  const page = await context.newPage();
+  const origin = new URL(url).origin;
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => (r.url().startsWith(origin) ? undefined : errors.push(`fetched ${r.url()}`)));
+  await page.goto(url);
+  await page.waitForFunction(() => (document.querySelector('#screen') as HTMLImageElement | null)?.naturalWidth! > 0);
+  return page;
+}
+
+/** Clicks a page button and waits for the recorder's answer to it. */
+async function pressButton(page: Page, id: string, answer: RegExp): Promise<string> {
+  await page.click(`#${id}`);
+  await page.waitForFunction((source) => new RegExp(source).test(document.querySelector('#message')?.textContent ?? ''), answer.source, { timeout: 60_000 });
+  return (await page.textContent('#message'))!;
+}
+
+describe('bootgate record on the GRUB rescue CD', () => {
+  let project: TempProject;
+  let cli: LiveCli;
+  let url: string;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    project = new TempProject();
+    project.write('package.json', '{}');
+    ({ cli, url } = await startRecord([GRUB_CD, '--backend', 'qemu', '--profile', 'p3-i440fx', '--out', project.path('grub.yaml')]));
+  }, 120_000);
+
+  afterAll(async () => {
+    if (cli && cli.child.exitCode === null) cli.child.kill('SIGINT');
+    await cli?.exited.catch(() => undefined);
+    project?.remove();
+  });
+
+  it('refuses every request without the token, or with another', async () => {
+    const good = new URL(url);
+    const token = good.searchParams.get('token')!;
+    expect(token.length).toBeGreaterThanOrEqual(20);
+    const base = good.origin;
+    const refused = [
+      await fetch(`${base}/`),
+      await fetch(`${base}/?token=${token.slice(0, -1)}x`),
+      await fetch(`${base}/frame`),
+      await fetch(`${base}/state?token=`),
+      await fetch(`${base}/action`, { method: 'POST', body: JSON.stringify({ kind: 'quit' }) }),
+      await fetch(`${base}/action?token=${token.toUpperCase()}`, { method: 'POST', body: JSON.stringify({ kind: 'quit' }) }),
+    ];
+    expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403, 403, 403]);
+    // The same requests with the token are served: the refusals were the token's doing.
+    expect((await fetch(`${base}/state?token=${token}`)).status).toBe(200);
+    expect((await fetch(`${base}/frame`, { headers: { 'x-bootgate-token': token } })).headers.get('content-type')).toBe('image/png');
+    expect(cli.child.exitCode).toBeNull(); // the refused quit did not end it
+  });
+
+  it('records the menu, `c` and `ls` from keys on the page; the scenario replays on QEMU and v86', async () => {
+    const page = await openPage(url, errors);
+    const textScreen = (re: RegExp) => page.waitForFunction((source) => new RegExp(source).test(document.querySelector('#textscreen')?.textContent ?? ''), re.source, { timeout: 60_000 });
+    await textScreen(/GNU GRUB/);
+    await page.focus('#wrap');
+    await page.keyboard.press('c');
+    await page.waitForFunction(() => /type "c"/.test(document.querySelector('#message')?.textContent ?? ''));
+    await textScreen(/grub>/);
+    await page.waitForTimeout(1200); // a person reads the prompt before typing: the next keys are a run of their own
+    await page.keyboard.type('ls');
+    await page.keyboard.press('Enter');
+    await textScreen(/\((cd|hd|fd)\d/);
+    const saved = await pressButton(page, 'save', /saved/);
+    expect(saved).toContain('bootgate run');
+    await page.screenshot({ path: RECORD_SCREENSHOT });
+    await pressButton(page, 'quit', /stopping/);
+    const end = await cli.exited;
+    expect(end.code, end.stdout + end.stderr).toBe(0);
+    expect(errors).toEqual([]);
+
+    const yaml = readFileSync(project.path('grub.yaml'), 'utf8');
+    const steps = (parse(yaml) as { steps: Record<string, unknown>[] }).steps;
+    // The menu's title, the key, the prompt it brought, the command, and what the command printed.
+    expect(steps.map((s) => Object.keys(s)[0])).toEqual(['waitText', 'press', 'waitText', 'type', 'waitText']);
+    expect(steps[0]!.waitText).toMatch(/^GNU GRUB/);
+    expect(steps.slice(1, 4)).toEqual([{ press: 'c' }, { waitText: 'grub>' }, { type: 'ls\n' }]);
+    expect(steps[4]!.waitText).toMatch(/\((cd|hd|fd)\d?/);
+    for (const backend of ['qemu', 'v86']) {
+      const reportDir = project.path(`report-${backend}`);
+      const run = await runCli(['run', project.path('grub.yaml'), '--backend', backend, '--report-dir', reportDir]);
+      expect(run.code, `${backend}:\n${yaml}\n${run.stdout}${run.stderr}`).toBe(0);
+    }
+  });
+});
+
