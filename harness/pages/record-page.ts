@@ -2,8 +2,8 @@
  * The recorder page's script (harness/record/record-page-html.ts holds its HTML). What the person
  * does on the screen goes to the server as one action at a time; the server gives it to the
  * guest and answers with the steps it recorded. Every request carries the page address's token.
- * The screen is a PNG fetched again as soon as the last one has loaded (the server makes a few
- * a second); the rest of the page is the state polled twice a second.
+ * The screen is a PNG fetched again as soon as the last one is drawn (the server makes a few a
+ * second); the rest of the page is the state polled twice a second.
  */
 import { byId } from './shared/dom.js';
 import { escapeHtml } from './shared/escape-html.js';
@@ -24,7 +24,8 @@ interface RecordState {
 
 const token = new URLSearchParams(location.search).get('token') ?? '';
 const at = (path: string) => `${path}?token=${encodeURIComponent(token)}`;
-const screen = byId<HTMLImageElement>('screen');
+const screen = byId<HTMLCanvasElement>('screen');
+const paint = screen.getContext('2d')!;
 const wrap = byId('wrap');
 const box = byId('box');
 const message = byId('message');
@@ -55,13 +56,22 @@ async function act(request: Record<string, unknown>): Promise<void> {
 }
 
 // --- the screen ------------------------------------------------------------------------------
-let frameNo = 0;
-function nextFrame(): void {
+// Drawn on a canvas, which keeps its size between frames (an image being reloaded has none).
+async function nextFrame(): Promise<void> {
   if (ended) return;
-  screen.src = `${at('/frame')}&n=${++frameNo}`;
+  try {
+    const res = await fetch(at('/frame'));
+    if (!res.ok) throw new Error(String(res.status));
+    const bitmap = await createImageBitmap(await res.blob());
+    if (screen.width !== bitmap.width || screen.height !== bitmap.height) [screen.width, screen.height] = [bitmap.width, bitmap.height];
+    paint.drawImage(bitmap, 0, 0);
+    screen.dataset.frame = res.headers.get('x-frame-seq') ?? '';
+    bitmap.close();
+    setTimeout(() => void nextFrame(), 100);
+  } catch {
+    setTimeout(() => void nextFrame(), 1000);
+  }
 }
-screen.addEventListener('load', () => setTimeout(nextFrame, 100));
-screen.addEventListener('error', () => setTimeout(nextFrame, 1000));
 
 let press: { x: number; y: number; button: number; shift: boolean } | undefined;
 let pendingClick: { x: number; y: number; button: number; timer: number } | undefined;
@@ -211,4 +221,4 @@ async function refresh(): Promise<void> {
 
 setInterval(() => void refresh(), 500);
 void refresh();
-nextFrame();
+void nextFrame();

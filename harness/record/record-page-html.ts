@@ -16,7 +16,7 @@ main { display: flex; gap: 12px; padding: 12px; align-items: flex-start; }
 #right { flex: 1 1 320px; min-width: 280px; }
 #wrap { position: relative; display: inline-block; line-height: 0; border: 1px solid #8c959f; outline: none; cursor: crosshair; }
 #wrap:focus { border-color: #0969da; box-shadow: 0 0 0 2px #54aeff66; }
-#screen { display: block; max-width: 100%; image-rendering: pixelated; user-select: none; -webkit-user-drag: none; }
+#screen { display: block; max-width: 100%; image-rendering: pixelated; user-select: none; }
 #box { position: absolute; border: 2px solid #cf222e; pointer-events: none; display: none; }
 .bar { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 6px 0; }
 .bar b { min-width: 64px; }
@@ -36,7 +36,7 @@ export function recordPageHtml(nonce: string): string {
 <header><h1>bootgate record</h1><span id="status">connecting…</span></header>
 <main>
 <section id="left">
-<div id="wrap" tabindex="0" title="click, drag and scroll here; with the screen focused, keys go to the guest"><img id="screen" alt="the machine's screen"><div id="box"></div></div>
+<div id="wrap" tabindex="0" title="click, drag and scroll here; with the screen focused, keys go to the guest"><canvas id="screen" width="640" height="400" aria-label="the machine's screen"></canvas><div id="box"></div></div>
 <div id="coords">pointer: –</div>
 <div class="bar"><b>mouse</b><button id="mode-act" aria-pressed="true">act on the guest</button><button id="mode-box" aria-pressed="false">drag a box: waitScreen</button></div>
 <div class="bar"><b>keys</b><input id="text" type="text" placeholder="text to type (\\n: Enter)" aria-label="text to type"><button id="send-text">type</button>

@@ -70,7 +70,7 @@ export class RecordServer {
     try {
       if (req.method === 'GET' && url.pathname === '/') {
         const nonce = randomBytes(12).toString('base64');
-        res.setHeader('content-security-policy', `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src 'self' blob:; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`);
+        res.setHeader('content-security-policy', `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src 'none'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`);
         return send(res, 200, 'text/html; charset=utf-8', recordPageHtml(nonce));
       }
       if (req.method === 'GET' && url.pathname === '/frame') {

@@ -77,7 +77,7 @@ export class RecordedScenario {
     for (const golden of recorder.entries.flatMap((e) => e.goldens)) {
       keep.add(golden.name);
       if (this.written.has(golden.name)) continue;
-      const { png } = await saveRegionGolden(this.goldens, golden.name, golden.frame, golden.area);
+      const { png } = await saveRegionGolden(this.goldens, golden.name, golden.frame, golden.area, { excludes: golden.excludes });
       this.written.add(golden.name);
       saved.push(png);
     }

@@ -16,7 +16,6 @@ import { sameFrame, type Rect } from '../machine/same-frame.js';
 import type { RegionArea } from '../screen/find-region.js';
 import { pointerBox } from '../screen/pointer-box.js';
 import { pressChords } from '../steps/press-keys.js';
-import { parkPointer } from '../repro/park-pointer.js';
 import type { PointerTracker } from '../repro/pointer-tracker.js';
 import { clickTarget, screenWait, type ScreenLook, type ScreenWait } from './step-suggestion.js';
 
@@ -27,6 +26,8 @@ export interface PendingGolden {
   readonly name: string;
   readonly frame: RawImage;
   readonly area: RegionArea;
+  /** The pointer's cursor, where it lies in the area. */
+  readonly excludes: readonly Rect[];
 }
 
 export interface Entry {
@@ -101,9 +102,7 @@ export class Recorder {
     const how = button === 'left' && !double ? {} : { button, double };
     let entry: Entry;
     if (target.kind === 'region') {
-      // The golden is the screen as the replay will see it: the cursor parked off the widget.
-      const parked = await parkPointer(this.machine, this.pointer.position, target.area, look.frame);
-      const golden = { name: this.goldenName('click'), frame: parked?.frame ?? look.frame, area: target.area };
+      const golden = this.golden('click', look.frame, target.area);
       entry = { label: `click ${golden.name}${target.snapped ? '' : ' (no edges: a box of the default size)'}`, steps: [Object.keys(how).length ? { click: { golden: golden.name, ...how } } : { click: golden.name }], goldens: [golden], waits: false };
     } else {
       const wait = this.waitEntry(look);
@@ -180,8 +179,7 @@ export class Recorder {
     if (![x, y, width, height].every(Number.isInteger) || width < 4 || height < 4 || x < 0 || y < 0 || x + width > look.frame.width || y + height > look.frame.height) {
       throw new ConfigError(`box ${width}×${height} at ${x},${y} is not inside the ${look.frame.width}×${look.frame.height} screen (4 px a side at least)`, { field: 'box' });
     }
-    const parked = await parkPointer(this.machine, this.pointer.position, box, look.frame);
-    const golden = { name: this.goldenName('screen'), frame: parked?.frame ?? look.frame, area: { x, y, width, height } };
+    const golden = this.golden('screen', look.frame, { x, y, width, height });
     return this.asserted({ label: `waitScreen ${golden.name} (${width}×${height} at ${x},${y})`, steps: [{ waitScreen: golden.name }], goldens: [golden], waits: true });
   }
 
@@ -274,7 +272,7 @@ export class Recorder {
     const wait: ScreenWait | undefined = screenWait(this.before, look, this.pointer.position);
     if (!wait) return undefined;
     if (wait.kind === 'text') return { label: `waitText ${JSON.stringify(wait.text)}`, steps: [{ waitText: wait.text }], goldens: [], waits: true };
-    const golden = { name: this.goldenName('screen'), frame: look.frame, area: wait.area };
+    const golden = this.golden('screen', look.frame, wait.area);
     return { label: `waitScreen ${golden.name}`, steps: [{ waitScreen: golden.name }], goldens: [golden], waits: true };
   }
 
@@ -329,6 +327,16 @@ export class Recorder {
     }
   }
 
+  /**
+   * A golden of the screen as it is: the pointer where the recording left it is where the replay
+   * leaves it too, with the same hover highlights (parking it would cut a golden the replay never
+   * sees), and its cursor is left out of the area.
+   */
+  private golden(kind: 'click' | 'screen', frame: RawImage, area: RegionArea): PendingGolden {
+    const cursor = this.pointer.position ? intersect(pointerBox(this.pointer.position), area) : undefined;
+    return { name: this.goldenName(kind), frame, area, excludes: cursor ? [cursor] : [] };
+  }
+
   private goldenName(kind: 'click' | 'screen'): string {
     const pending = new Set(this.entries.flatMap((e) => e.goldens.map((g) => g.name)));
     let name: string;
@@ -343,4 +351,10 @@ function typeStep(text: string): StepDoc {
   if (/^[a-z0-9]$/.test(text)) return { press: text };
   if (text === '\n') return { press: 'ret' };
   return { type: text };
+}
+
+function intersect(a: Rect, b: Rect): Rect | undefined {
+  const [x0, y0] = [Math.max(a.x, b.x), Math.max(a.y, b.y)];
+  const [x1, y1] = [Math.min(a.x + a.width, b.x + b.width), Math.min(a.y + a.height, b.y + b.height)];
+  return x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : undefined;
 }

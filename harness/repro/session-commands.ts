@@ -14,12 +14,14 @@ import { ConfigError } from '../errors.js';
 import { chordsForText } from '../machine/keys.js';
 import type { Machine } from '../machine/machine.js';
 import { clickAt, type PointerButton } from '../machine/pointer.js';
+import type { RawImage } from '../machine/raw-image.js';
+import { sameFrame, type Rect } from '../machine/same-frame.js';
 import type { RegionArea } from '../screen/find-region.js';
 import type { GoldenStore } from '../screen/golden-store.js';
+import { pointerBox } from '../screen/pointer-box.js';
 import { snapBox } from '../screen/snap-box.js';
 import { pressChords } from '../steps/press-keys.js';
 import type { PointerTracker } from './pointer-tracker.js';
-import { parkPointer } from './park-pointer.js';
 import { saveRegionGolden } from './save-region-golden.js';
 
 export interface SessionCommandContext {
@@ -55,6 +57,9 @@ export const SESSION_HELP = [
 const COMMANDS = 'pointer, move, click, scroll, type, press, wait, region, help';
 const BUTTONS: readonly PointerButton[] = ['left', 'middle', 'right'];
 const MS_PER_CHAR = 25;
+/** After parking the pointer: the screen must stay the same this long (a hover highlight fading), at most PARK_WAIT_MS. */
+const PARK_STILL_MS = 300;
+const PARK_WAIT_MS = 3000;
 
 export function sessionCommands(ctx: SessionCommandContext): (line: string) => Promise<string> {
   /** Goldens this session created: adding areas to one needs no more than the mode that created it. */
@@ -171,11 +176,43 @@ async function region(ctx: SessionCommandContext, args: string[], here: (what: s
     }
     area = { ...area, clickPoint: { x: point.x - area.x, y: point.y - area.y } };
   }
-  const parked = keepPointer ? undefined : await parkPointer(ctx.machine, ctx.pointer.position, area, frame);
+  const parked = keepPointer ? undefined : await parkPointer(ctx, area, frame);
   if (parked) frame = parked.frame;
   const saved = await saveRegionGolden(ctx.goldens, name, frame, area, { add, own: created.has(name) });
   if (saved.status === 'created') created.add(name);
   const click = point ? `, click at ${point.x},${point.y}` : '';
   const park = parked ? `\n  the pointer was over the area: parked at ${parked.at.x},${parked.at.y} before the screen was taken` : '';
   return `golden ${name} ${saved.status}: ${saved.png}\n  ${add ? 'area added' : 'areas'} in ${saved.sidecar}: ${area.width}×${area.height} at ${area.x},${area.y}${snapped}${click}${park}`;
+}
+
+/**
+ * When the pointer's box overlaps the area, moves the pointer to the first corner whose box is
+ * clear of it and takes the screen once it has stayed the same for a moment; undefined when the
+ * pointer was not over the area (or bootgate never moved it: the guest's own cursor is its business).
+ */
+async function parkPointer(ctx: SessionCommandContext, area: Rect, frame: RawImage): Promise<{ at: { x: number; y: number }; frame: RawImage } | undefined> {
+  const at = ctx.pointer.position;
+  if (!at || !overlaps(pointerBox(at), area)) return undefined;
+  const corners = [
+    { x: frame.width - 1, y: 0 },
+    { x: 0, y: 0 },
+    { x: 0, y: frame.height - 1 },
+    { x: frame.width - 1, y: frame.height - 1 },
+  ];
+  const corner = corners.find((c) => !overlaps(pointerBox(c), area));
+  if (!corner) throw new ConfigError('the area covers the whole screen: there is nowhere to park the pointer (give keep-pointer to keep it)', { field: 'region' });
+  await ctx.machine.pointerMove(corner.x, corner.y);
+  const started = performance.now();
+  let last = await ctx.machine.screenshot();
+  let since = performance.now();
+  while (performance.now() - since < PARK_STILL_MS && performance.now() - started < PARK_WAIT_MS) {
+    await delay(50);
+    const next = await ctx.machine.screenshot();
+    if (!sameFrame(last, next)) [last, since] = [next, performance.now()];
+  }
+  return { at: corner, frame: last };
+}
+
+function overlaps(a: Rect, b: Rect): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }

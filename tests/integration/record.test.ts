@@ -55,7 +55,7 @@ async function openPage(url: string, errors: string[]): Promise<Page> {
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('request', (r) => (r.url().startsWith(origin) ? undefined : errors.push(`fetched ${r.url()}`)));
   await page.goto(url);
-  await page.waitForFunction(() => (document.querySelector('#screen') as HTMLImageElement | null)?.naturalWidth! > 0);
+  await page.waitForFunction(() => Number((document.querySelector('#screen') as HTMLCanvasElement | null)?.dataset.frame) > 0);
   return page;
 }
 
@@ -139,3 +139,79 @@ describe('bootgate record on the GRUB rescue CD', () => {
   });
 });
 
+
+describe('bootgate record on the mini-desktop-setup wizard', () => {
+  let project: TempProject;
+
+  beforeAll(() => {
+    project = new TempProject();
+    project.write('package.json', '{}');
+    // The install and first boot, up to the wizard's first page, once: a snapshot point.
+    project.write(
+      'base.yaml',
+      [
+        'image:',
+        '  cdrom: {preset: mini-desktop-setup}',
+        '  disk: {blank: 128MiB}',
+        'bootOrder: [disk, cdrom]',
+        'profile: p3-i440fx',
+        'memory: 320',
+        'timeout: 10m',
+        'steps:',
+        '  - waitSerial: "bootgate-setup: rebooting"',
+        '    timeout: 225s',
+        '  - waitSerial: "bootgate-wizard: page 1 shown"',
+        '    timeout: 225s',
+        '    snapshot: wizard',
+        '',
+      ].join('\n'),
+    );
+    project.write('wizard.yaml', 'from: {scenario: base.yaml, snapshot: wizard}\nsteps:\n  - waitStill: 1s\n');
+  });
+
+  afterAll(() => (process.env.KEEP ? undefined : project?.remove()));
+
+  it('records three clicks through the wizard and the Start menu by clicking on the page; the scenario replays on QEMU', async () => {
+    const { cli, url } = await startRecord([project.path('wizard.yaml'), '--backend', 'qemu']);
+    const errors: string[] = [];
+    try {
+      const page = await openPage(url, errors);
+      const started = performance.now();
+      const serial = (text: string) => page.waitForFunction((t) => (document.querySelector('#serial')?.textContent ?? '').includes(t), text, { timeout: 60_000 });
+      // Where a person sees a page of the wizard (and the serial console says it is shown), they click its button.
+      const clickScreen = async (x: number, y: number, answer: RegExp) => {
+        const box = (await page.locator('#screen').boundingBox())!;
+        const size = await page.locator('#screen').evaluate((c: HTMLCanvasElement) => ({ w: c.width, h: c.height }));
+        await page.mouse.click(box.x + ((x + 0.5) * box.width) / size.w, box.y + ((y + 0.5) * box.height) / size.h);
+        await page.waitForFunction((source) => new RegExp(source).test(document.querySelector('#message')?.textContent ?? ''), answer.source, { timeout: 60_000 });
+      };
+      await clickScreen(222, 347, /click click-1/); // page 1: Next
+      await serial('bootgate-wizard: page 2 shown');
+      await clickScreen(258, 347, /click click-2/); // page 2: Next (Back is left of it)
+      await serial('bootgate-wizard: page 3 shown');
+      await clickScreen(225, 347, /click click-3/); // page 3: Finish
+      await serial('bootgate-desktop-setup: desktop ready');
+      await clickScreen(18, 586, /click click-4/); // the Start button
+      await page.waitForTimeout(1000); // the menu opens; a person sees it before saving
+      const saved = await pressButton(page, 'save', /saved/);
+      const recordedMs = performance.now() - started;
+      await page.screenshot({ path: RECORD_SCREENSHOT.replace('.png', '-wizard.png') });
+      await pressButton(page, 'quit', /stopping/);
+      const end = await cli.exited;
+      expect(end.code, end.stdout + end.stderr).toBe(0);
+      expect(errors).toEqual([]);
+      console.log(`recorded the wizard in ${(recordedMs / 1000).toFixed(1)} s of driving the page; ${saved}`);
+    } finally {
+      if (cli.child.exitCode === null) cli.child.kill('SIGINT');
+      await cli.exited.catch(() => undefined);
+    }
+    const yaml = readFileSync(project.path('wizard.yaml'), 'utf8');
+    const phases = (parse(yaml) as { phases: { name: string; steps: Record<string, unknown>[] }[] }).phases;
+    expect(phases.map((p) => p.name)).toEqual(['main', 'recorded']);
+    const steps = phases[1]!.steps;
+    expect(steps.slice(0, 4)).toEqual([{ click: 'click-1' }, { click: 'click-2' }, { click: 'click-3' }, { click: 'click-4' }]);
+    expect(steps[4]).toEqual({ waitScreen: 'screen-5' });
+    const run = await runCli(['run', project.path('wizard.yaml'), '--backend', 'qemu', '--report-dir', project.path('report')]);
+    expect(run.code, `${yaml}\n${run.stdout}${run.stderr}`).toBe(0);
+  }, 540_000);
+});

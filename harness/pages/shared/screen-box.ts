@@ -10,13 +10,18 @@ export interface Box {
   readonly height: number;
 }
 
-/** The pixel of the frame under a page point of an image showing it, clamped onto the frame. */
-export function framePoint(img: HTMLImageElement, clientX: number, clientY: number): { x: number; y: number } {
-  const r = img.getBoundingClientRect();
-  const scaleX = img.naturalWidth / (r.width || 1);
-  const scaleY = img.naturalHeight / (r.height || 1);
+/** A frame drawn on the page: a canvas holding it at its own size, maybe shown scaled. */
+export interface DrawnFrame {
+  readonly width: number;
+  readonly height: number;
+  getBoundingClientRect(): DOMRect;
+}
+
+/** The pixel of the frame under a page point, clamped onto the frame. */
+export function framePoint(el: DrawnFrame, clientX: number, clientY: number): { x: number; y: number } {
+  const r = el.getBoundingClientRect();
   const clamp = (v: number, max: number) => Math.min(Math.max(0, Math.floor(v)), Math.max(0, max - 1));
-  return { x: clamp((clientX - r.left) * scaleX, img.naturalWidth), y: clamp((clientY - r.top) * scaleY, img.naturalHeight) };
+  return { x: clamp(((clientX - r.left) * el.width) / (r.width || 1), el.width), y: clamp(((clientY - r.top) * el.height) / (r.height || 1), el.height) };
 }
 
 /** The box two corners span, either way round, in whole pixels. */
@@ -29,10 +34,11 @@ export function svgRect(box: Box, stroke: string, title: string): string {
   return `<rect x="${box.x}" y="${box.y}" width="${box.width}" height="${box.height}" fill="none" stroke-width="2" stroke="${stroke}"><title>${title}</title></rect>`;
 }
 
-/** Positions an absolutely placed element over the part of a drawn image that shows `box`. */
-export function placeOver(el: HTMLElement, img: HTMLImageElement, box: Box): void {
-  const scaleX = img.clientWidth / (img.naturalWidth || 1);
-  const scaleY = img.clientHeight / (img.naturalHeight || 1);
+/** Positions an absolutely placed element over the part of a drawn frame that shows `box`. */
+export function placeOver(el: HTMLElement, frame: DrawnFrame, box: Box): void {
+  const r = frame.getBoundingClientRect();
+  const scaleX = r.width / (frame.width || 1);
+  const scaleY = r.height / (frame.height || 1);
   el.style.left = `${box.x * scaleX}px`;
   el.style.top = `${box.y * scaleY}px`;
   el.style.width = `${box.width * scaleX}px`;
