@@ -10,7 +10,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export async function bundlePages() {
   await build({
     absWorkingDir: root,
-    entryPoints: { record: 'harness/pages/record-page.ts' },
+    entryPoints: { record: 'harness/pages/record-page.ts', report: 'harness/pages/report-page.ts' },
     outdir: 'dist/pages',
     bundle: true,
     platform: 'browser',
