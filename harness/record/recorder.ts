@@ -269,7 +269,7 @@ export class Recorder {
   private waitEntry(look: ScreenLook): Entry | undefined {
     const last = this.lastEntry();
     if (last?.waits) return undefined;
-    const wait: ScreenWait | undefined = screenWait(this.before, look, this.pointer.position);
+    const wait: ScreenWait | undefined = screenWait(this.before, look);
     if (!wait) return undefined;
     if (wait.kind === 'text') return { label: `waitText ${JSON.stringify(wait.text)}`, steps: [{ waitText: wait.text }], goldens: [], waits: true };
     const golden = this.golden('screen', look.frame, wait.area);
@@ -318,7 +318,8 @@ export class Recorder {
       this.phases[this.phases.length - 1]!.busyMs += since - this.busySince;
       this.busySince = undefined;
     }
-    return rows && stable ? { frame, text: rows.filter((_, i) => stable[i]) } : { frame };
+    const pointer = this.pointer.position ? { pointer: this.pointer.position } : {};
+    return rows && stable ? { frame, text: rows.filter((_, i) => stable[i]), ...pointer } : { frame, ...pointer };
   }
 
   private checkPoint(frame: RawImage, x: number, y: number): void {

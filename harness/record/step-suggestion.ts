@@ -17,6 +17,8 @@ export interface ScreenLook {
   readonly frame: RawImage;
   /** The text screen's rows that held still while it settled; undefined in a graphics mode. */
   readonly text?: readonly string[];
+  /** Where bootgate had put the pointer: its cursor there is no part of the screen. */
+  readonly pointer?: { readonly x: number; readonly y: number };
 }
 
 export type ScreenWait =
@@ -34,10 +36,10 @@ const MIN_WAIT_SIDE = 24;
  * The wait for `now`, the screen an action left, against `before`, the one the action was given
  * on: on a text screen the last line that is new (the prompt, the answer), or on the first look
  * the first line with text; on a graphical one a region golden of the box that changed, the pointer's cursor
- * left out. Undefined when nothing tells the two apart (the action changed nothing that shows),
+ * (before and now) left out. Undefined when nothing tells the two apart (the action changed nothing that shows),
  * and on a graphical screen's first look (the steps that led there waited for it).
  */
-export function screenWait(before: ScreenLook | undefined, now: ScreenLook, pointer?: { readonly x: number; readonly y: number }): ScreenWait | undefined {
+export function screenWait(before: ScreenLook | undefined, now: ScreenLook): ScreenWait | undefined {
   if (now.text) {
     const seen = new Set((before?.text ?? []).map((l) => l.trim()));
     const lines = now.text.map((l) => l.trim()).filter((l) => l.length > 0);
@@ -51,7 +53,9 @@ export function screenWait(before: ScreenLook | undefined, now: ScreenLook, poin
     // A new mode: the whole screen is what appeared.
     return { kind: 'region', area: { x: 0, y: 0, width: now.frame.width, height: now.frame.height } };
   }
-  const box = changedBox(before.frame, now.frame, pointer ? [pointerBox(pointer)] : []);
+  // The cursor where it was and where it is: a click moves it, and that is no change to wait for.
+  const cursors = [before.pointer, now.pointer].flatMap((p) => (p ? [pointerBox(p)] : []));
+  const box = changedBox(before.frame, now.frame, cursors);
   return box ? { kind: 'region', area: atLeast(box, MIN_WAIT_SIDE, now.frame) } : undefined;
 }
 

@@ -54,8 +54,9 @@ describe('what the recorder suggests', () => {
     expect(screenWait(before, { frame: screen() })).toBeUndefined();
     // A 10×10 change grows to 24×24 about its centre.
     expect(screenWait(before, { frame: screen({ x: 150, y: 10 }) })).toEqual({ kind: 'region', area: { x: 143, y: 3, width: 24, height: 24 } });
-    // The pointer's cursor is no change.
-    expect(screenWait(before, { frame: screen({ x: 150, y: 10 }) }, { x: 150, y: 10 })).toBeUndefined();
+    // The pointer's cursor is no change, where it is now and where it was.
+    expect(screenWait(before, { frame: screen({ x: 150, y: 10 }), pointer: { x: 150, y: 10 } })).toBeUndefined();
+    expect(screenWait({ frame: screen({ x: 150, y: 10 }), pointer: { x: 150, y: 10 } }, { frame: screen(), pointer: { x: 5, y: 5 } })).toBeUndefined();
   });
 
   it('aims a click on a graphical screen at the widget around the point, on a text screen at the point', () => {
