@@ -19,13 +19,12 @@ import { Recorder } from '../record/recorder.js';
 import { RecordServer } from '../record/record-server.js';
 import { PointerTracker } from '../repro/pointer-tracker.js';
 import { runJobs } from '../run/run-jobs.js';
-import { planJobs, preflight } from '../run/plan-jobs.js';
 import { defaultGoldenDir } from '../scenario/load-scenario.js';
 import { GoldenStore } from '../screen/golden-store.js';
 import { EXIT } from '../model/outcome.js';
 import { TOOL_VERSION } from '../util/tool-version.js';
 import { loadTargets } from './load-targets.js';
-import { parseBackends } from './parse-options.js';
+import { oneJob } from './one-job.js';
 
 export interface RecordOptions {
   readonly backend?: readonly string[];
@@ -53,25 +52,10 @@ export async function recordCommand(path: string, options: RecordOptions, env: R
   const temp = mkdtempSync(join(tmpdir(), 'bootgate-record-'));
   try {
     const { scenarioFile, start, out } = isScenario ? scenarioStart(path, options) : imageStart(path, options, temp);
-    const loaded = loadTargets([scenarioFile]).scenarios;
-    if (loaded.length !== 1) throw new ConfigError(`${path} holds ${loaded.length} scenarios; record takes one scenario file`, { field: 'scenario' });
-    const scenarios = loaded.some((s) => s.imageFiles.some((f) => f.preset))
-      ? await (await import('../preset/resolve-preset-images.js')).resolvePresetImages(loaded, {
-          onProgress: (p) => (p.step === 'done' || p.step === 'cached' ? write(`preset ${p.preset}: ${p.step === 'cached' ? 'cached ' : ''}${p.message}`) : undefined),
-        })
-      : loaded;
-    const scenario = scenarios[0]!;
-    await preflight(scenario);
-    const jobs = planJobs([scenario], {
-      ...(options.backend ? { backends: parseBackends(options.backend) } : {}),
-      ...(options.profile ? { profiles: options.profile.flatMap((p) => p.split(',')) } : {}),
-    });
-    const job = jobs[0];
-    if (!job) throw new ConfigError('no job to run', { field: '--backend' });
-    if (jobs.length > 1) write(`note: ${jobs.length} jobs (${jobs.map((j) => j.id).join(', ')}); record runs the first: choose with --backend and --profile`);
+    const { job } = await oneJob(scenarioFile, options, 'record', write);
     const goldens =
       start.kind === 'append'
-        ? new GoldenStore(scenario.goldenDir, scenario.name, job.backend, 'missing')
+        ? new GoldenStore(job.scenario.goldenDir, job.scenario.name, job.backend, 'missing')
         : new GoldenStore(defaultGoldenDir(dirname(out)), basename(out, extname(out)), job.backend, 'missing');
     const recorded = new RecordedScenario(out, start.kind === 'image' ? { ...start, backend: job.backend } : start, goldens);
 

@@ -10,7 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ConfigError } from '../errors.js';
 import { chordsForText, parseChord } from '../machine/keys.js';
 import type { Machine } from '../machine/machine.js';
-import { clickAt, type PointerButton } from '../machine/pointer.js';
+import { CLICK_HOLD_MS, clickAt, type PointerButton } from '../machine/pointer.js';
 import type { RawImage } from '../machine/raw-image.js';
 import { sameFrame, type Rect } from '../machine/same-frame.js';
 import type { RegionArea } from '../screen/find-region.js';
@@ -119,9 +119,9 @@ export class Recorder {
     const wait = this.waitEntry(look);
     await this.machine.pointerMove(from.x, from.y);
     await this.machine.pointerButton(button, true);
-    await delay(50);
+    await delay(CLICK_HOLD_MS); // as the drag step holds it: a toolkit starts a drag on motion after the press
     await this.machine.pointerMove(to.x, to.y);
-    await delay(50);
+    await delay(CLICK_HOLD_MS);
     await this.machine.pointerButton(button, false);
     const step = { drag: { from, to, ...(button === 'left' ? {} : { button }) } };
     return this.acted(look, { label: `drag ${from.x},${from.y} to ${to.x},${to.y}`, steps: [...(wait?.steps ?? []), step], goldens: wait?.goldens ?? [], waits: false });

@@ -6,36 +6,27 @@
  * wizard (graphical: clicks on the page's screen become region goldens) starts from a snapshot
  * point at the wizard's first page, so only the first run pays for the install.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { launchChromium } from '../support/chromium.js';
 import { runCli, startCli, type LiveCli } from '../support/run-cli.js';
 import { TempProject } from '../support/temp-project.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const GRUB_CD = '/usr/lib/grub-rescue/grub-rescue-cdrom.iso';
 export const RECORD_SCREENSHOT = join(tmpdir(), 'bootgate-record.png');
 
 let context: BrowserContext;
-let userDataDir: string;
+let closeBrowser: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  userDataDir = mkdtempSync(join(tmpdir(), 'bootgate-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    viewport: { width: 1400, height: 900 },
-  });
+  ({ context, close: closeBrowser } = await launchChromium());
 }, 60_000);
 
-afterAll(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-});
+afterAll(() => closeBrowser?.());
 
 /** Starts `bootgate record` and waits for the address it prints. */
 async function startRecord(args: readonly string[]): Promise<{ cli: LiveCli; url: string }> {
