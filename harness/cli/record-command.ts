@@ -3,7 +3,9 @@
  * scenario run to its end with the ordinary engine), then serves a page on 127.0.0.1 where a
  * person uses it: what they do on its screen becomes steps, with the waits and region goldens a
  * replay needs (harness/record/). Save writes the scenario and its goldens and prints the run
- * command; the session ends with the page's stop, Ctrl-C, or the machine ending.
+ * command; the session ends with the page's stop, Ctrl-C, or the machine ending. With
+ * --from-report the machine is a failed job's saved state: its scenario goes on from the step
+ * that failed, and where that step fails again the person takes over there.
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +26,7 @@ import { GoldenStore } from '../screen/golden-store.js';
 import { EXIT } from '../model/outcome.js';
 import { TOOL_VERSION } from '../util/tool-version.js';
 import { loadTargets } from './load-targets.js';
+import { failedJobState } from './failed-job-state.js';
 import { oneJob } from './one-job.js';
 
 export interface RecordOptions {
@@ -31,6 +34,10 @@ export interface RecordOptions {
   readonly profile?: readonly string[];
   /** The scenario to write; default: the scenario itself (its recorded phases appended), or `<image>.yaml` here. */
   readonly out?: string;
+  /** Start where a failed job of this report folder saved its machine (`--save-state-on-failure`)... */
+  readonly fromReport?: string;
+  /** ...this job. */
+  readonly job?: string;
 }
 
 export interface RecordEnvironment {
@@ -45,10 +52,15 @@ const IMAGE_ROLE_BY_EXT: Readonly<Record<string, 'cdrom' | 'floppy' | 'disk'>> =
 /** An image this small with no .iso ending is a floppy (2.88 MB is the largest PC floppy). */
 const FLOPPY_MAX_BYTES = 2_949_120;
 
-export async function recordCommand(path: string, options: RecordOptions, env: RecordEnvironment = {}): Promise<number> {
+export async function recordCommand(target: string | undefined, given: RecordOptions, env: RecordEnvironment = {}): Promise<number> {
   const output = env.output ?? process.stdout;
   const write = (line: string) => output.write(`${line}\n`);
-  const isScenario = /\.ya?ml$/i.test(path);
+  const failed = given.fromReport !== undefined ? failedJobState(given.fromReport, given.job) : undefined;
+  if (failed && target !== undefined) throw new ConfigError('--from-report records on the failed job\'s own scenario: give no scenario or image', { field: '--from-report' });
+  if (!failed && target === undefined) throw new ConfigError('give a scenario or an image to record on (or --from-report DIR --job ID)', { field: 'scenario' });
+  const path = failed?.scenarioFile ?? target!;
+  const options: RecordOptions = failed ? { ...given, backend: [failed.backend], profile: [failed.profile] } : given;
+  const isScenario = failed !== undefined || /\.ya?ml$/i.test(path);
   const temp = mkdtempSync(join(tmpdir(), 'bootgate-record-'));
   try {
     const { scenarioFile, start, out } = isScenario ? scenarioStart(path, options) : imageStart(path, options, temp);
@@ -72,6 +84,7 @@ export async function recordCommand(path: string, options: RecordOptions, env: R
       filmstrip: 'off',
       createMachine: factory,
       ...(env.signal ? { signal: env.signal } : {}),
+      ...(failed ? { fromState: failed.state } : {}),
       onStep: (_job, phase, description) => write(`  ${phase}: ${description}`),
       handOver: async (machine, error) => {
         if (env.signal?.aborted) return;

@@ -4,9 +4,11 @@
  * scenario's own text kept). The page's key mapping too. The real page and real guests are in
  * tests/integration/record.test.ts.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { recordCommand } from '../../harness/cli/record-command.js';
 import { FakeMachine } from '../../harness/machine/fake/fake-machine.js';
 import type { RawImage } from '../../harness/machine/raw-image.js';
 import { keyAction } from '../../harness/pages/key-chord.js';
@@ -15,6 +17,10 @@ import { Recorder } from '../../harness/record/recorder.js';
 import { clickTarget, screenWait } from '../../harness/record/step-suggestion.js';
 import { PointerTracker } from '../../harness/repro/pointer-tracker.js';
 import { GoldenStore } from '../../harness/screen/golden-store.js';
+import { writeResults } from '../../harness/report/json-reporter.js';
+import { buildRunResult } from '../../harness/report/run-result.js';
+import { runFake } from '../support/fake-jobs.js';
+import { poll } from '../support/poll.js';
 import { TempProject } from '../support/temp-project.js';
 
 /** A grey 200×100 screen with a button (a 40×20 box at 60,40: a dark 2-px border, a light face), and a red 10×10 mark at `mark`. */
@@ -146,5 +152,40 @@ describe("the page's keys", () => {
     expect(key('F2')).toEqual({ press: 'f2' });
     expect(key('ArrowDown')).toEqual({ press: 'down' });
     expect(key('Shift', { shiftKey: true })).toBeUndefined();
+  });
+});
+
+describe('record --from-report', () => {
+  it("starts at a failed job's saved state, where the step fails again, and appends what is recorded to its scenario", async () => {
+    project = new TempProject();
+    const yaml = 'image: {cdrom: ../disk.img}\nsteps:\n  - waitText: GNU GRUB\n  - waitText: grub>\n    timeout: 300ms\n';
+    const script = { timeline: [{ at: 0, text: ['GNU GRUB', 'menu'], frame: screen() }], onKeys: (chord: readonly string[], m: FakeMachine) => (chord.join('-') === 'c' ? m.apply({ text: ['GNU GRUB', 'grub>'] }) : undefined) };
+    const failed = await runFake(project, yaml, script, { saveStateOnFailure: true });
+    expect(failed.results[0]!.outcome).toBe('failed');
+    writeResults(buildRunResult(failed.results, new Date(), 1, { updateGoldens: 'none', timeoutScale: 1, jobs: 1, retries: 0 }), join(failed.reportDir, 'results.json'));
+
+    let out = '';
+    const restored: (string | undefined)[] = [];
+    const session = recordCommand(
+      undefined,
+      { fromReport: failed.reportDir, job: failed.results[0]!.id },
+      {
+        createMachine: (backend, spec) => {
+          restored.push(spec.restoreFrom);
+          return new FakeMachine(backend, script, spec);
+        },
+        output: { write: (t: string) => (out += t) },
+      },
+    );
+    await poll('the address', async () => /FAILED: [\s\S]*http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.exec(out)?.[0], { timeoutMs: 10_000, everyMs: 50 });
+    const url = new URL(/http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.exec(out)![0]);
+    const act = async (body: object) => (await (await fetch(new URL(`/action${url.search}`, url), { method: 'POST', body: JSON.stringify(body) })).json()) as { message?: string; error?: string };
+    expect(await act({ kind: 'press', chords: ['c'] })).toEqual({ message: 'press c' });
+    expect((await act({ kind: 'save' })).message).toMatch(/^saved .*fake\.yaml/);
+    await act({ kind: 'quit' });
+    expect(await session).toBe(0);
+    expect(restored).toEqual([join(failed.reportDir, 'jobs', failed.results[0]!.id, 'state')]);
+    expect(parse(readFileSync(project.path('scenarios/fake.yaml'), 'utf8')).phases[1]).toEqual({ name: 'recorded', steps: [{ waitText: 'GNU GRUB' }, { press: 'c' }, { waitText: 'grub>' }] });
+    rmSync(failed.reportDir, { recursive: true, force: true });
   });
 });
