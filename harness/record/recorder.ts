@@ -210,7 +210,8 @@ export class Recorder {
     const wait = this.waitEntry(look);
     if (wait) {
       wait.steps[wait.steps.length - 1]!.snapshot = name;
-      return this.asserted({ ...wait, label: `${wait.label}, snapshot ${name}` });
+      this.phases[this.phases.length - 1]!.entries.push({ ...wait, label: `${wait.label}, snapshot ${name}` });
+      return `${wait.label}, snapshot ${name}`;
     }
     const last = this.lastEntry();
     const step = last?.steps[last.steps.length - 1];
@@ -247,7 +248,7 @@ export class Recorder {
     const last = this.lastEntry();
     if (!last || last.waits) return;
     const wait = this.waitEntry(await this.settled());
-    if (wait) this.asserted(wait);
+    if (wait) this.phases[this.phases.length - 1]!.entries.push(wait);
   }
 
   /** A phase's wall budget from the machine's own time in it, with headroom; undefined without one. */
@@ -283,7 +284,9 @@ export class Recorder {
     return entry.label;
   }
 
-  private asserted(entry: Entry): string {
+  /** An assertion: after an action, the wait for the screen it left comes first, so the assertion is checked on the action's answer. */
+  private async asserted(entry: Entry): Promise<string> {
+    await this.closeLastWait();
     this.phases[this.phases.length - 1]!.entries.push(entry);
     return entry.label;
   }

@@ -107,6 +107,17 @@ describe('bootgate record on the GRUB rescue CD', () => {
     await page.keyboard.type('ls');
     await page.keyboard.press('Enter');
     await textScreen(/\((cd|hd|fd)\d/);
+    // Text selected in the page's text-screen pane becomes a waitText of it.
+    await page.evaluate(() => {
+      const pane = document.querySelector('#textscreen')!.firstChild!;
+      const at = pane.textContent!.indexOf('Minimal BASH-like');
+      const range = document.createRange();
+      range.setStart(pane, at);
+      range.setEnd(pane, at + 'Minimal BASH-like'.length);
+      window.getSelection()!.removeAllRanges();
+      window.getSelection()!.addRange(range);
+    });
+    await pressButton(page, 'wait-text', /waitText "Minimal BASH-like"/);
     const saved = await pressButton(page, 'save', /saved/);
     expect(saved).toContain('bootgate run');
     await page.screenshot({ path: RECORD_SCREENSHOT });
@@ -117,11 +128,12 @@ describe('bootgate record on the GRUB rescue CD', () => {
 
     const yaml = readFileSync(project.path('grub.yaml'), 'utf8');
     const steps = (parse(yaml) as { steps: Record<string, unknown>[] }).steps;
-    // The menu's title, the key, the prompt it brought, the command, and what the command printed.
-    expect(steps.map((s) => Object.keys(s)[0])).toEqual(['waitText', 'press', 'waitText', 'type', 'waitText']);
+    // The menu's title, the key, the prompt it brought, the command, what the command printed, and the text selected.
+    expect(steps.map((s) => Object.keys(s)[0])).toEqual(['waitText', 'press', 'waitText', 'type', 'waitText', 'waitText']);
     expect(steps[0]!.waitText).toMatch(/^GNU GRUB/);
     expect(steps.slice(1, 4)).toEqual([{ press: 'c' }, { waitText: 'grub>' }, { type: 'ls\n' }]);
     expect(steps[4]!.waitText).toMatch(/\((cd|hd|fd)\d?/);
+    expect(steps[5]).toEqual({ waitText: 'Minimal BASH-like' });
     for (const backend of ['qemu', 'v86']) {
       const reportDir = project.path(`report-${backend}`);
       const run = await runCli(['run', project.path('grub.yaml'), '--backend', backend, '--report-dir', reportDir]);
@@ -176,13 +188,23 @@ describe('bootgate record on the mini-desktop-setup wizard', () => {
         await page.mouse.click(box.x + ((x + 0.5) * box.width) / size.w, box.y + ((y + 0.5) * box.height) / size.h);
         await page.waitForFunction((source) => new RegExp(source).test(document.querySelector('#message')?.textContent ?? ''), answer.source, { timeout: 60_000 });
       };
-      await clickScreen(222, 347, /click click-1/); // page 1: Next
+      // A box dragged over the page's title (Shift held: a box, not a drag on the guest) becomes a waitScreen of it.
+      const box = (await page.locator('#screen').boundingBox())!;
+      await page.keyboard.down('Shift');
+      await page.mouse.move(box.x + 390, box.y + 200);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 420, box.y + 215);
+      await page.mouse.move(box.x + 452, box.y + 227);
+      await page.mouse.up();
+      await page.keyboard.up('Shift');
+      await page.waitForFunction(() => /waitScreen screen-1 \(63×28 at 390,200\)/.test(document.querySelector('#message')?.textContent ?? ''), undefined, { timeout: 60_000 });
+      await clickScreen(222, 347, /click click-2/); // page 1: Next
       await serial('bootgate-wizard: page 2 shown');
-      await clickScreen(258, 347, /click click-2/); // page 2: Next (Back is left of it)
+      await clickScreen(258, 347, /click click-3/); // page 2: Next (Back is left of it)
       await serial('bootgate-wizard: page 3 shown');
-      await clickScreen(225, 347, /click click-3/); // page 3: Finish
+      await clickScreen(225, 347, /click click-4/); // page 3: Finish
       await serial('bootgate-desktop-setup: desktop ready');
-      await clickScreen(18, 586, /click click-4/); // the Start button
+      await clickScreen(18, 586, /click click-5/); // the Start button
       await page.waitForTimeout(1000); // the menu opens; a person sees it before saving
       const saved = await pressButton(page, 'save', /saved/);
       const recordedMs = performance.now() - started;
@@ -200,8 +222,7 @@ describe('bootgate record on the mini-desktop-setup wizard', () => {
     const phases = (parse(yaml) as { phases: { name: string; steps: Record<string, unknown>[] }[] }).phases;
     expect(phases.map((p) => p.name)).toEqual(['main', 'recorded']);
     const steps = phases[1]!.steps;
-    expect(steps.slice(0, 4)).toEqual([{ click: 'click-1' }, { click: 'click-2' }, { click: 'click-3' }, { click: 'click-4' }]);
-    expect(steps[4]).toEqual({ waitScreen: 'screen-5' });
+    expect(steps).toEqual([{ waitScreen: 'screen-1' }, { click: 'click-2' }, { click: 'click-3' }, { click: 'click-4' }, { click: 'click-5' }, { waitScreen: 'screen-6' }]);
     const run = await runCli(['run', project.path('wizard.yaml'), '--backend', 'qemu', '--report-dir', project.path('report')]);
     expect(run.code, `${yaml}\n${run.stdout}${run.stderr}`).toBe(0);
   }, 540_000);

@@ -107,15 +107,18 @@ describe('a recording on the fake machine', () => {
     expect(await recorder.click(70, 50, 'left', false)).toBe('click click-1');
     await recorder.assertStill();
     const saved = await recorded.save(recorder);
-    expect(saved.goldens).toEqual([store.ownPath('click-1')]);
-    expect(parse(readFileSync(out, 'utf8'))).toEqual({ image: { cdrom: 'disk.img' }, backends: ['qemu'], steps: [{ click: 'click-1' }, { waitStill: '1s' }] });
+    // The assertion comes after the wait for what the click changed (the red mark).
+    expect(saved.goldens).toEqual([store.ownPath('click-1'), store.ownPath('screen-2')]);
+    expect(parse(readFileSync(out, 'utf8'))).toEqual({ image: { cdrom: 'disk.img' }, backends: ['qemu'], steps: [{ click: 'click-1' }, { waitScreen: 'screen-2' }, { waitStill: '1s' }] });
     expect(parse(readFileSync(store.ownPath('click-1').replace(/\.png$/, '.regions.yaml'), 'utf8'))).toEqual({ areas: [{ x: 60, y: 40, width: 40, height: 20, clickPoint: { x: 10, y: 10 } }], excludes: [] });
-    // Undone after the save: the next save takes the golden away again.
+    // Undone after the save: the next save takes the goldens away again.
+    recorder.undo();
     recorder.undo();
     recorder.undo();
     await recorder.assertStill();
     await recorded.save(recorder);
     expect(existsSync(store.ownPath('click-1'))).toBe(false);
+    expect(existsSync(store.ownPath('screen-2'))).toBe(false);
     expect(parse(readFileSync(out, 'utf8')).steps).toEqual([{ waitStill: '1s' }]);
     await machine.stop();
   });
