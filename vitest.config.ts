@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // The pages' scripts from harness/pages/, which the HTML report and the recorder inline.
+    globalSetup: ['./tests/support/bundle-pages.ts'],
     // Integration tests boot real emulators: minutes, not milliseconds, and never more at once than cores.
     testTimeout: 180_000,
     hookTimeout: 60_000,

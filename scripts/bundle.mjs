@@ -6,6 +6,7 @@
 // and worker scripts beside their code) load from node_modules.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { bundlePages } from './bundle-pages.mjs';
 
 rmSync('dist/bundle', { recursive: true, force: true });
 await build({
@@ -27,3 +28,4 @@ await build({
   // Bundled CommonJS dependencies call require(), which an ES module does not have.
   banner: { js: "import { createRequire as __bootgateRequire } from 'node:module'; const require = __bootgateRequire(import.meta.url);" },
 });
+await bundlePages();

@@ -14,6 +14,7 @@ import { TOOL_VERSION } from '../util/tool-version.js';
 import type { RunCommandOptions } from './run-command.js';
 import type { BisectCommandOptions } from './bisect-command.js';
 import type { RamFloorOptions } from './ram-floor-command.js';
+import type { RecordOptions } from './record-command.js';
 import type { ReproOptions } from './repro-command.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -121,6 +122,20 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { reproCommand } = await import('./repro-command.js');
       // Its own exit code even after Ctrl-C: once the machine was handed over, Ctrl-C is how a person leaves.
       exitCode = await reproCommand(scenario, options, { signal: interrupt.signal });
+    });
+
+  program
+    .command('record')
+    .description('start a machine and record a scenario by using it in a browser page on 127.0.0.1 (clicks, keys and assertions become steps, with the waits and region goldens a replay needs)')
+    .argument('[scenario-or-image]', 'a scenario (recorded from its end) or an image (.iso: a CD, else a floppy or disk by its size)')
+    .option('--backend <name>', "the backend (default: the scenario's first, qemu for an image)", collect)
+    .option('--profile <name>', "the machine profile (default: the scenario's first)", collect)
+    .option('--out <file>', 'the scenario to write (default: the scenario itself, its recorded phases appended; for an image <name>.yaml here); from a scenario, a new file starts at its last step\'s snapshot point')
+    .option('--from-report <dir>', "start at a failed job's saved state in this report folder (from --save-state-on-failure), recording into its scenario")
+    .option('--job <id>', 'the job of --from-report')
+    .action(async (target: string | undefined, options: RecordOptions) => {
+      const { recordCommand } = await import('./record-command.js');
+      exitCode = await recordCommand(target, options, { signal: interrupt.signal });
     });
 
   program

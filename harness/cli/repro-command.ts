@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { buildRunResult } from '../report/run-result.js';
 import { join, resolve } from 'node:path';
-import { BootgateError, ConfigError } from '../errors.js';
+import { BootgateError } from '../errors.js';
 import { createMachine } from '../machine/create-machine.js';
 import type { Machine, MachineFactory } from '../machine/machine.js';
 import { writeHtml } from '../report/html-reporter.js';
@@ -32,10 +32,9 @@ import { JobArtifacts } from '../run/job-artifacts.js';
 import { EXIT, exitCodeFor } from '../model/outcome.js';
 import { GoldenStore, type UpdateMode } from '../screen/golden-store.js';
 import { runJobs } from '../run/run-jobs.js';
-import { planJobs, preflight } from '../run/plan-jobs.js';
 import { TOOL_VERSION } from '../util/tool-version.js';
-import { loadTargets } from './load-targets.js';
-import { parseBackends, positiveNumber } from './parse-options.js';
+import { oneJob } from './one-job.js';
+import { positiveNumber } from './parse-options.js';
 import { wholeNumber } from '../config/whole-number.js';
 import { isCi, resolveUpdateMode } from './update-mode.js';
 
@@ -81,22 +80,7 @@ export async function reproCommand(path: string, options: ReproOptions, env: Rep
   const script = options.commands !== undefined ? { file: options.commands, lines: readCommandScript(options.commands) } : undefined;
   let scriptFailure: Error | undefined;
   const updateMode = resolveUpdateMode(options.updateGoldens, env.ci ?? isCi(), write, 'none');
-  const loaded = loadTargets([path]).scenarios;
-  if (loaded.length !== 1) throw new ConfigError(`${path} holds ${loaded.length} scenarios; repro takes one scenario file`, { field: 'scenario' });
-  const scenarios = loaded.some((s) => s.imageFiles.some((f) => f.preset))
-    ? await (await import('../preset/resolve-preset-images.js')).resolvePresetImages(loaded, {
-        onProgress: (p) => (p.step === 'done' || p.step === 'cached' ? write(`preset ${p.preset}: ${p.step === 'cached' ? 'cached ' : ''}${p.message}`) : undefined),
-      })
-    : loaded;
-  const scenario = scenarios[0]!;
-  await preflight(scenario);
-  const jobs = planJobs([scenario], {
-    ...(options.backend ? { backends: parseBackends(options.backend) } : {}),
-    ...(options.profile ? { profiles: options.profile.flatMap((p) => p.split(',')) } : {}),
-  });
-  const job = jobs[0];
-  if (!job) throw new ConfigError('no job to run', { field: '--backend' });
-  if (jobs.length > 1) write(`note: the scenario has ${jobs.length} jobs (${jobs.map((j) => j.id).join(', ')}); repro runs the first: choose with --backend and --profile`);
+  const { job } = await oneJob(path, options, 'repro', write);
   const until = options.until !== undefined ? resolveUntil(job.scenario, options.until) : undefined;
   const runJob = until ? jobUntil(job, until) : job;
   const vnc = job.backend === 'qemu' ? (options.vnc !== undefined ? wholeNumber(options.vnc, '--vnc', 0) : await findFreeVncDisplay()) : undefined;

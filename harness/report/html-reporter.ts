@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPORT_SCRIPT } from './html/report-script.js';
+import { pageScript } from '../util/page-script.js';
 import { REPORT_STYLE } from './html/report-style.js';
 import type { JobResult, RunResult } from '../model/results.js';
 import { readTail } from '../util/read-tail.js';
@@ -42,7 +42,7 @@ ${run.summary.goldensWritten ? `<p class="incomplete">${run.summary.goldensWritt
 <aside id="panel" hidden></aside>
 <noscript><p>This report needs JavaScript; results.json and junit.xml beside it hold the same results.</p></noscript>
 <script type="application/json" id="data">${data}</script>
-<script>${REPORT_SCRIPT}</script>
+<script>${pageScript('report')}</script>
 </body></html>
 `;
 }

@@ -6,13 +6,15 @@
  * written, so the PNG appearing completes the pair. Only as the update mode allows: a new golden
  * with `missing` or more, one that exists (this backend's, or the shared one it would shadow)
  * with `changed` or `all`, unless this session created it (`own`: more areas on a golden just
- * recorded are part of recording it).
+ * recorded are part of recording it). `excludes`: parts of a new golden that do not count (the
+ * pointer's cursor, for the recorder).
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { goldenNameSchema } from '../config/value-schemas.js';
 import { readYamlFile } from '../config/yaml-file.js';
 import { ConfigError } from '../errors.js';
 import type { RawImage } from '../machine/raw-image.js';
+import type { Rect } from '../machine/same-frame.js';
 import type { RegionArea } from '../screen/find-region.js';
 import type { GoldenStore } from '../screen/golden-store.js';
 import { checkRegionSpec, regionSidecarPath, regionSpecSchema, updateAreas, writeRegionSidecar, type RegionSpec } from '../screen/region-golden.js';
@@ -24,9 +26,9 @@ export interface SavedRegionGolden {
   readonly status: 'created' | 'updated';
 }
 
-export async function saveRegionGolden(store: GoldenStore, name: string, frame: RawImage, area: RegionArea, options: { readonly add?: boolean; readonly own?: boolean } = {}): Promise<SavedRegionGolden> {
+export async function saveRegionGolden(store: GoldenStore, name: string, frame: RawImage, area: RegionArea, options: { readonly add?: boolean; readonly own?: boolean; readonly excludes?: readonly Rect[] } = {}): Promise<SavedRegionGolden> {
   if (!goldenNameSchema.safeParse(name).success) throw new ConfigError(`golden name "${name}": letters, digits, dot, dash and underscore`, { field: 'region' });
-  const parsed = regionSpecSchema.safeParse({ areas: [area] });
+  const parsed = regionSpecSchema.safeParse({ areas: [area], ...(options.excludes?.length ? { excludes: options.excludes } : {}) });
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.slice(2).join('.') || 'area'}: ${i.message}`).join('; '), { field: 'region' });
   const png = store.ownPath(name);
   const sidecar = regionSidecarPath(png);

@@ -123,7 +123,7 @@ function resolvePath(dir: string, path: string): string {
  * Never bootgate's own for a scenario outside it: installed as a dependency, that is inside
  * node_modules.
  */
-function defaultGoldenDir(dir: string): string {
+export function defaultGoldenDir(dir: string): string {
   return findUpward(dir, 'golden-screens') ?? join(projectRootOf(dir), 'golden-screens');
 }
 

@@ -4,10 +4,10 @@
  * see its diff image load, flip between expected and actual. A synthetic report of 500 jobs
  * checks the page stays usable at that size and prints how long it took to load.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RawImage } from '../../harness/machine/raw-image.js';
 import { renderHtml, writeHtml } from '../../harness/report/html-reporter.js';
@@ -16,9 +16,9 @@ import type { JobResult, RunResult } from '../../harness/model/results.js';
 import { buildRunResult } from '../../harness/report/run-result.js';
 import { writePng } from '../../harness/screen/png-file.js';
 import { runFake } from '../support/fake-jobs.js';
+import { launchChromium } from '../support/chromium.js';
 import { TempProject } from '../support/temp-project.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOT = join(tmpdir(), 'bootgate-html-report.png');
 
 function frame(rgb: [number, number, number]): RawImage {
@@ -30,7 +30,7 @@ function frame(rgb: [number, number, number]): RawImage {
 
 let project: TempProject;
 let context: BrowserContext;
-let userDataDir: string;
+let closeBrowser: (() => Promise<void>) | undefined;
 let reportDir: string;
 let run: RunResult;
 
@@ -54,18 +54,12 @@ beforeAll(async () => {
   run = buildRunResult([...fake.results, ...wobbly.results], new Date(), 1234, { updateGoldens: 'none', timeoutScale: 1, jobs: 2, retries: 1 });
   writeResults(run, join(reportDir, 'results.json'));
   writeHtml(run, reportDir);
-  userDataDir = mkdtempSync(join(tmpdir(), 'bootgate-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    viewport: { width: 1400, height: 900 },
-  });
+  ({ context, close: closeBrowser } = await launchChromium());
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
-  for (const dir of [userDataDir, reportDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  await closeBrowser?.();
+  if (reportDir) rmSync(reportDir, { recursive: true, force: true });
   project?.remove();
 });
 

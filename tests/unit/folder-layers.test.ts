@@ -21,6 +21,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['budget', 'preset'], // budget checks; reference images built from recipes
   ['run', 'report'], // running jobs; reporters, which read results only
   ['repro', 'bisect'], // a person at the machine of a failed job; the search for the profile difference that breaks a scenario
+  ['record'], // a person using the machine in a browser page, their actions written as a scenario
   ['cli'], // the commands
   ['api'], // the typed library face of the commands (`import { run } from 'bootgate'`)
 ];
