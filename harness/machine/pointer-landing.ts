@@ -40,6 +40,8 @@ const MIN_SPRITE_PIXELS = 12;
 /** A candidate must show this share of the cursor's pixels, each within COLOUR_SLACK. */
 const MIN_MATCH = 0.9;
 const COLOUR_SLACK = 48;
+/** Pins and first legs tried before a cursor read in the corner and lost after the leg is given up on. */
+const FIRST_LEG_TRIES = 2;
 /** Legs after the first: far legs shrink by a quarter or more each, near ones go 1 px at a time. */
 const MAX_CORRECTIONS = 16;
 /** Within this many pixels the legs are 1 px steps, which no guest accelerates much. */
@@ -102,20 +104,31 @@ export async function landPointer(port: RelativePointerPort, x: number, y: numbe
     await port.send(stepDeltas(x, y, PS2_STEP_PX));
     return { corrections: 0 };
   }
-  const corner = await settledFrame(port);
   // Half way first (unless that is still in the corner), to learn the guest's gain.
   const half = { x: Math.round(x / 2), y: Math.round(y / 2) };
   const firstLeg = half.x >= CORNER_PX || half.y >= CORNER_PX ? half : { x, y };
-  await port.send(stepDeltas(firstLeg.x, firstLeg.y, PS2_STEP_PX));
-  let frame = await settledFrame(port);
-  const sprite = spriteFrom(corner, frame);
-  const found = sprite && findSprite(frame, sprite, changedBox(corner, frame, [{ x: 0, y: 0, width: CORNER_PX, height: CORNER_PX }]), firstLeg);
-  if (!sprite || !found) {
+  let first: { readonly frame: RawImage; readonly sprite?: Sprite; readonly found?: { x: number; y: number } };
+  // A cursor read in the corner but not seen again after the first leg changed its shape (a
+  // busy cursor while the guest loads the screen just clicked to): pinned once more, the corner
+  // shows the one it has now. Without that the walk ends where acceleration throws it.
+  for (let attempt = 1; ; attempt++) {
+    if (attempt > 1) await port.send(pinDeltas(size));
+    const corner = await settledFrame(port);
+    await port.send(stepDeltas(firstLeg.x, firstLeg.y, PS2_STEP_PX));
+    const frame = await settledFrame(port);
+    const sprite = spriteFrom(corner, frame);
+    const found = sprite && findSprite(frame, sprite, changedBox(corner, frame, [{ x: 0, y: 0, width: CORNER_PX, height: CORNER_PX }]), firstLeg);
+    first = { frame, ...(sprite ? { sprite } : {}), ...(found ? { found } : {}) };
+    if (found || !sprite || attempt === FIRST_LEG_TRIES) break;
+  }
+  if (!first.sprite || !first.found) {
     await port.send(stepDeltas(x - firstLeg.x, y - firstLeg.y, PS2_STEP_PX));
     await pushToEdges(port, x, y, size);
     return { corrections: 0 };
   }
-  let seen: { x: number; y: number } = found;
+  const sprite = first.sprite;
+  let frame = first.frame;
+  let seen: { x: number; y: number } = first.found;
   const gain = { x: legGain(seen.x, firstLeg.x, 1), y: legGain(seen.y, firstLeg.y, 1) };
   const onEdge = { x: x === size.width - 1, y: y === size.height - 1 };
   const off = (at: { x: number; y: number }) => ({ x: onEdge.x ? 0 : x - at.x, y: onEdge.y ? 0 : y - at.y });

@@ -41,6 +41,8 @@ interface GuestOptions {
    * run 30 ms after them (300 ms of wall time). Its CPU time and HLT are what it tells, when `tells`.
    */
   readonly starved?: { readonly tells: boolean };
+  /** The first this many frames show a busy cursor (a filled square) instead of the arrow, as a guest loading a screen does. */
+  readonly busyFrames?: number;
 }
 
 const STARVED_SHARE = 0.1;
@@ -102,7 +104,9 @@ class SimulatedGuest implements RelativePointerPort {
         data.set([r, g, b, 255], i);
       }
     }
-    if (this.options.drawsCursor) {
+    if (this.options.drawsCursor && this.frames <= (this.options.busyFrames ?? 0)) {
+      for (let dy = 0; dy < 14; dy++) for (let dx = 0; dx < 14; dx++) if (this.drawn.x + dx < width && this.drawn.y + dy < height) data.set([200, 0, 200, 255], ((this.drawn.y + dy) * width + this.drawn.x + dx) * 4);
+    } else if (this.options.drawsCursor) {
       ARROW.forEach((row, dy) =>
         [...row].forEach((c, dx) => {
           const [px, py] = [this.drawn.x + dx, this.drawn.y + dy];
@@ -160,6 +164,13 @@ describe('landPointer', () => {
     const blind = new SimulatedGuest(480, 320, { gain: accelerated, drawsCursor: true, starved: { tells: false } });
     await landPointer(blind, 130, 237, blind);
     expect({ x: blind.x, y: blind.y }).not.toEqual({ x: 130, y: 237 });
+  });
+
+  it('a cursor that changes shape after it was read in the corner (busy, then the arrow) is read again, and lands', async () => {
+    const guest = new SimulatedGuest(480, 320, { gain: accelerated, drawsCursor: true, busyFrames: 2 });
+    const landing = await landPointer(guest, 130, 237, guest);
+    expect({ x: guest.x, y: guest.y }).toEqual({ x: 130, y: 237 });
+    expect(landing.seen).toEqual({ x: 130, y: 237 });
   });
 
   it('walks a pointer into the corner area without reading the cursor there', async () => {
