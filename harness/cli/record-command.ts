@@ -179,6 +179,7 @@ async function session(machine: Machine, tracker: PointerTracker, recorder: Reco
   } finally {
     signal?.removeEventListener('abort', onAbort);
     await recorder.run(async () => undefined); // the request under way finishes first
+    await recorder.stop();
     await feed.stop();
     await server.close();
   }
@@ -196,7 +197,7 @@ async function act(recorder: Recorder, recorded: RecordedScenario, r: Record<str
   };
   switch (r.kind) {
     case 'click':
-      return recorder.click(num(r.x, 'x'), num(r.y, 'y'), (r.button ?? 'left') as PointerButton, r.double === true);
+      return recorder.click(num(r.x, 'x'), num(r.y, 'y'), (r.button ?? 'left') as PointerButton, r.double === true, r.byText === true);
     case 'drag':
       return recorder.drag(point(r.from, 'from'), point(r.to, 'to'), (r.button ?? 'left') as PointerButton);
     case 'scroll':

@@ -105,12 +105,12 @@ window.addEventListener('mouseup', (e) => {
   if (pendingClick && pendingClick.button === from.button && !moved(pendingClick, from)) {
     clearTimeout(pendingClick.timer);
     pendingClick = undefined;
-    void act({ kind: 'click', x: from.x, y: from.y, button, double: true });
+    void act({ kind: 'click', x: from.x, y: from.y, button, double: true, byText: byText() });
     return;
   }
   const timer = window.setTimeout(() => {
     pendingClick = undefined;
-    void act({ kind: 'click', x: from.x, y: from.y, button, double: false });
+    void act({ kind: 'click', x: from.x, y: from.y, button, double: false, byText: byText() });
   }, DOUBLE_MS);
   pendingClick = { x: from.x, y: from.y, button: from.button, timer };
 });
@@ -170,6 +170,10 @@ function setMode(next: 'act' | 'box'): void {
   byId('mode-box').setAttribute('aria-pressed', String(next === 'box'));
 }
 const input = (id: string) => byId<HTMLInputElement>(id);
+/** Whether a click is written by the words on the widget (the page's toggle). */
+function byText(): boolean {
+  return input('by-text').checked;
+}
 byId('mode-act').addEventListener('click', () => setMode('act'));
 byId('mode-box').addEventListener('click', () => setMode('box'));
 byId('send-text').addEventListener('click', () => {

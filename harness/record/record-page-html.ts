@@ -38,7 +38,7 @@ export function recordPageHtml(nonce: string): string {
 <section id="left">
 <div id="wrap" tabindex="0" title="click, drag and scroll here; with the screen focused, keys go to the guest"><canvas id="screen" width="640" height="400" aria-label="the machine's screen"></canvas><div id="box"></div></div>
 <div id="coords">pointer: –</div>
-<div class="bar"><b>mouse</b><button id="mode-act" aria-pressed="true">act on the guest</button><button id="mode-box" aria-pressed="false">drag a box: waitScreen</button></div>
+<div class="bar"><b>mouse</b><button id="mode-act" aria-pressed="true">act on the guest</button><button id="mode-box" aria-pressed="false">drag a box: waitScreen</button><label title="on a graphical screen, a click is written as click: {text: …} where OCR reads a label on the widget, instead of a region golden"><input id="by-text" type="checkbox"> click by its words</label></div>
 <div class="bar"><b>keys</b><input id="text" type="text" placeholder="text to type (\\n: Enter)" aria-label="text to type"><button id="send-text">type</button>
 <input id="chord" type="text" placeholder="chord: ctrl-alt-delete" aria-label="key chord"><button id="send-chord">press</button></div>
 <div class="bar"><b>assert</b><button id="wait-text">selected text: waitText</button><button id="wait-serial">last serial line: waitSerial</button><button id="wait-still">still: waitStill</button></div>

@@ -17,7 +17,8 @@ import type { RegionArea } from '../screen/find-region.js';
 import { pointerBox } from '../screen/pointer-box.js';
 import { pressChords } from '../steps/press-keys.js';
 import type { PointerTracker } from '../repro/pointer-tracker.js';
-import { clickTarget, screenWait, type ScreenLook, type ScreenWait } from './step-suggestion.js';
+import { FrameReader } from '../text/frame-reader.js';
+import { clickTarget, labelAt, screenWait, type ScreenLook, type ScreenWait } from './step-suggestion.js';
 
 /** A step as it is written in the scenario: `{press: c}`, `{click: click-1}`. */
 export type StepDoc = Record<string, unknown>;
@@ -72,6 +73,8 @@ export class Recorder {
   private goldenCount = 0;
   /** When the last typed text reached the guest. */
   private typedAt = -Infinity;
+  /** OCR for clicks by their label; its engine starts on the first such click and ends with stop(). */
+  private readonly reader = new FrameReader();
 
   constructor(
     private readonly machine: Machine,
@@ -81,6 +84,11 @@ export class Recorder {
     private readonly goldenTaken: (name: string) => boolean,
   ) {
     this.phases = [{ name: firstPhase, budget: false, entries: [], busyMs: 0 }];
+  }
+
+  /** Lets go of what the recording holds beside the machine (the OCR engine). */
+  async stop(): Promise<void> {
+    await this.reader.stop();
   }
 
   /** Runs one request after the ones before it. */
@@ -94,16 +102,22 @@ export class Recorder {
     return this.phases.flatMap((p) => p.entries);
   }
 
-  async click(x: number, y: number, button: PointerButton, double: boolean): Promise<string> {
+  /** `byText`: on a graphical screen, click the widget by the words read on it, where OCR reads some, instead of by a golden. */
+  async click(x: number, y: number, button: PointerButton, double: boolean, byText = false): Promise<string> {
     if (!BUTTONS.includes(button)) throw new ConfigError(`button "${button}": left, middle or right`, { field: 'click' });
     const look = await this.settled();
     this.checkPoint(look.frame, x, y);
     const target = clickTarget(look, x, y);
     const how = button === 'left' && !double ? {} : { button, double };
+    const label = byText && target.kind === 'region' ? labelAt(await this.reader.read(look.frame), target.area, x, y) : undefined;
     let entry: Entry;
-    if (target.kind === 'region') {
+    if (label) {
+      const spec = { text: label.text, ...(label.nth > 1 ? { nth: label.nth } : {}), ...how };
+      entry = { label: `click "${label.text}"${label.nth > 1 ? ` (${label.nth})` : ''}`, steps: [{ click: spec }], goldens: [], waits: false };
+    } else if (target.kind === 'region') {
       const golden = this.golden('click', look.frame, target.area);
-      entry = { label: `click ${golden.name}${target.snapped ? '' : ' (no edges: a box of the default size)'}`, steps: [Object.keys(how).length ? { click: { golden: golden.name, ...how } } : { click: golden.name }], goldens: [golden], waits: false };
+      const why = byText ? ' (no label read there: a golden)' : target.snapped ? '' : ' (no edges: a box of the default size)';
+      entry = { label: `click ${golden.name}${why}`, steps: [Object.keys(how).length ? { click: { golden: golden.name, ...how } } : { click: golden.name }], goldens: [golden], waits: false };
     } else {
       const wait = this.waitEntry(look);
       entry = { label: `click at ${x},${y}`, steps: [...(wait?.steps ?? []), { click: { x, y, ...how } }], goldens: wait?.goldens ?? [], waits: false };

@@ -3,14 +3,16 @@
  * person acted on, and what a click is aimed at. Pure functions of the screens, so every rule
  * lives here: a text screen is waited for by a line of its text, a graphical one by a region
  * golden of what changed; a click on a graphical screen goes to the widget around the point
- * (screen/snap-box.ts), on a text screen to the point. A label read from a graphical screen
- * would be one more kind of target in clickTarget (and of wait in screenWait), nowhere else.
+ * (screen/snap-box.ts), on a text screen to the point, or, when asked, to the words OCR reads
+ * on the widget (labelAt).
  */
+import { literalPattern } from '../config/pattern.js';
 import type { RawImage } from '../machine/raw-image.js';
 import { changedBox, type Rect } from '../machine/same-frame.js';
 import type { RegionArea } from '../screen/find-region.js';
 import { pointerBox } from '../screen/pointer-box.js';
 import { snapBox } from '../screen/snap-box.js';
+import { findText, type TextRead } from '../text/text-read.js';
 
 /** One settled look at the screen: the frame, and its text when it is a text screen. */
 export interface ScreenLook {
@@ -73,4 +75,24 @@ function atLeast(box: Rect, side: number, frame: { readonly width: number; reado
   const x = Math.min(Math.max(0, box.x - Math.floor((width - box.width) / 2)), frame.width - width);
   const y = Math.min(Math.max(0, box.y - Math.floor((height - box.height) / 2)), frame.height - height);
   return { x, y, width, height };
+}
+
+/**
+ * The label of the widget clicked at x,y: the words of the line through the point that lie on the
+ * widget's box (a button's "Go Back"), letters or digits in each, and which match of them it is, top to bottom, when the
+ * label shows more than once. Undefined where nothing is read there, or where what is read is not
+ * found again as a label (a replay could not click it by its words).
+ */
+export function labelAt(read: TextRead, widget: Rect, x: number, y: number): { readonly text: string; readonly nth: number } | undefined {
+  const inside = (b: Rect, px: number, py: number) => px >= b.x && px < b.x + b.width && py >= b.y && py < b.y + b.height;
+  const overlaps = (a: Rect, b: Rect) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  const line = read.lines.find((l) => l.box.y <= y && y < l.box.y + l.box.height && l.words.some((w) => overlaps(w.box, widget)))
+    ?? read.lines.find((l) => inside(widget, l.box.x + l.box.width / 2, l.box.y + l.box.height / 2) && l.words.some((w) => inside(widget, w.box.x + w.box.width / 2, w.box.y + w.box.height / 2)));
+  // A button's edge read as "|" is no part of its label.
+  const words = line?.words.filter((w) => overlaps(w.box, widget) && /[\p{L}\p{N}]/u.test(w.text)) ?? [];
+  if (words.length === 0) return undefined;
+  const text = words.map((w) => w.text).join(' ');
+  const matches = findText(read, literalPattern(text));
+  const at = matches.findIndex((m) => overlaps(m.box, widget));
+  return at < 0 ? undefined : { text, nth: at + 1 };
 }

@@ -17,6 +17,7 @@ import { Recorder } from '../../harness/record/recorder.js';
 import { clickTarget, screenWait } from '../../harness/record/step-suggestion.js';
 import { PointerTracker } from '../../harness/repro/pointer-tracker.js';
 import { GoldenStore } from '../../harness/screen/golden-store.js';
+import { readPng } from '../../harness/screen/png-file.js';
 import { writeResults } from '../../harness/report/json-reporter.js';
 import { buildRunResult } from '../../harness/report/run-result.js';
 import { runFake } from '../support/fake-jobs.js';
@@ -93,6 +94,27 @@ describe('a recording on the fake machine', () => {
     await expect(recorder.press(['nosuchkey'])).rejects.toThrow(/unknown key "nosuchkey"/);
     await machine.stop();
   });
+
+  it('with the toggle on, writes a click on a labelled widget by its words, read by OCR, and falls back to a golden where none are read', async () => {
+    const frame = await readPng(join(import.meta.dirname, '../fixtures/ocr/select-language-qemu.png'));
+    const machine = new FakeMachine('qemu', { timeline: [{ at: 0, text: null, frame }] });
+    await machine.start();
+    const pointer = new PointerTracker();
+    const recorder = new Recorder(pointer.track(machine), pointer, 'main', () => false);
+    try {
+      // Continue, read at 1188,769 62x10 (the corpus' ground truth); the click is on its button, off the word.
+      expect(await recorder.click(1240, 778, 'left', false, true)).toBe('click "Continue"');
+      // A row of the language list is labelled too; the empty bar between the buttons is not.
+      expect(await recorder.click(900, 600, 'left', false, true)).toBe('click "Georgian"');
+      expect(await recorder.click(600, 785, 'left', false, true)).toMatch(/^click click-\d+ \(no label read there: a golden\)$/);
+      // Without the toggle, the same button is a golden.
+      expect(await recorder.click(1240, 778, 'left', false)).toMatch(/^click click-\d+$/);
+      expect(recorder.entries.flatMap((e) => e.steps)[0]).toEqual({ click: { text: 'Continue' } });
+    } finally {
+      await recorder.stop();
+      await machine.stop();
+    }
+  }, 60_000);
 
   it('cuts a region golden around a clicked widget and saves it with the scenario, atomically and where run reads it', async () => {
     project = new TempProject();
