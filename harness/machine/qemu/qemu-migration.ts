@@ -55,10 +55,12 @@ export async function loadMigration(qmp: QmpClient, socket: ScratchFile, file: s
     connection.once('connect', resolve);
     connection.once('error', reject);
   });
-  const sent = pipeline(createReadStream(file), connection);
+  // QEMU closes its end once it has all it needs, often while the migration is still being
+  // polled: caught at once, or that early close is an unhandled rejection that ends bootgate.
+  const sent = pipeline(createReadStream(file), connection).catch(() => undefined);
   try {
     await waitForMigration(qmp, `restoring ${file}`);
-    await sent.catch(() => undefined); // QEMU closes its end once it has all it needs
+    await sent;
   } finally {
     connection.destroy();
     await rm(socketPath, { force: true });
