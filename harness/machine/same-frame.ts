@@ -53,6 +53,11 @@ export function changedBox(a: RawImage, b: RawImage, masks: readonly Rect[] = []
   return x1 < 0 ? undefined : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
 }
 
+/** Whether two rectangles share a pixel. */
+export function rectsOverlap(a: Rect, b: Rect): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
 /** The smallest rectangle holding both. */
 export function unionBox(a: Rect | undefined, b: Rect): Rect {
   if (!a) return b;

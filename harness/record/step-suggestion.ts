@@ -8,7 +8,7 @@
  */
 import { literalPattern } from '../config/pattern.js';
 import type { RawImage } from '../machine/raw-image.js';
-import { changedBox, type Rect } from '../machine/same-frame.js';
+import { changedBox, rectsOverlap, type Rect } from '../machine/same-frame.js';
 import type { RegionArea } from '../screen/find-region.js';
 import { pointerBox } from '../screen/pointer-box.js';
 import { snapBox } from '../screen/snap-box.js';
@@ -85,14 +85,13 @@ function atLeast(box: Rect, side: number, frame: { readonly width: number; reado
  */
 export function labelAt(read: TextRead, widget: Rect, x: number, y: number): { readonly text: string; readonly nth: number } | undefined {
   const inside = (b: Rect, px: number, py: number) => px >= b.x && px < b.x + b.width && py >= b.y && py < b.y + b.height;
-  const overlaps = (a: Rect, b: Rect) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-  const line = read.lines.find((l) => l.box.y <= y && y < l.box.y + l.box.height && l.words.some((w) => overlaps(w.box, widget)))
+  const line = read.lines.find((l) => l.box.y <= y && y < l.box.y + l.box.height && l.words.some((w) => rectsOverlap(w.box, widget)))
     ?? read.lines.find((l) => inside(widget, l.box.x + l.box.width / 2, l.box.y + l.box.height / 2) && l.words.some((w) => inside(widget, w.box.x + w.box.width / 2, w.box.y + w.box.height / 2)));
   // A button's edge read as "|" is no part of its label.
-  const words = line?.words.filter((w) => overlaps(w.box, widget) && /[\p{L}\p{N}]/u.test(w.text)) ?? [];
+  const words = line?.words.filter((w) => rectsOverlap(w.box, widget) && /[\p{L}\p{N}]/u.test(w.text)) ?? [];
   if (words.length === 0) return undefined;
   const text = words.map((w) => w.text).join(' ');
   const matches = findText(read, literalPattern(text));
-  const at = matches.findIndex((m) => overlaps(m.box, widget));
+  const at = matches.findIndex((m) => rectsOverlap(m.box, widget));
   return at < 0 ? undefined : { text, nth: at + 1 };
 }

@@ -15,7 +15,7 @@ import { chordsForText } from '../machine/keys.js';
 import type { Machine } from '../machine/machine.js';
 import { clickAt, type PointerButton } from '../machine/pointer.js';
 import type { RawImage } from '../machine/raw-image.js';
-import { sameFrame, type Rect } from '../machine/same-frame.js';
+import { rectsOverlap, sameFrame, type Rect } from '../machine/same-frame.js';
 import type { RegionArea } from '../screen/find-region.js';
 import type { GoldenStore } from '../screen/golden-store.js';
 import { pointerBox } from '../screen/pointer-box.js';
@@ -192,14 +192,14 @@ async function region(ctx: SessionCommandContext, args: string[], here: (what: s
  */
 async function parkPointer(ctx: SessionCommandContext, area: Rect, frame: RawImage): Promise<{ at: { x: number; y: number }; frame: RawImage } | undefined> {
   const at = ctx.pointer.position;
-  if (!at || !overlaps(pointerBox(at), area)) return undefined;
+  if (!at || !rectsOverlap(pointerBox(at), area)) return undefined;
   const corners = [
     { x: frame.width - 1, y: 0 },
     { x: 0, y: 0 },
     { x: 0, y: frame.height - 1 },
     { x: frame.width - 1, y: frame.height - 1 },
   ];
-  const corner = corners.find((c) => !overlaps(pointerBox(c), area));
+  const corner = corners.find((c) => !rectsOverlap(pointerBox(c), area));
   if (!corner) throw new ConfigError('the area covers the whole screen: there is nowhere to park the pointer (give keep-pointer to keep it)', { field: 'region' });
   await ctx.machine.pointerMove(corner.x, corner.y);
   const started = performance.now();
@@ -211,8 +211,4 @@ async function parkPointer(ctx: SessionCommandContext, area: Rect, frame: RawIma
     if (!sameFrame(last, next)) [last, since] = [next, performance.now()];
   }
   return { at: corner, frame: last };
-}
-
-function overlaps(a: Rect, b: Rect): boolean {
-  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }

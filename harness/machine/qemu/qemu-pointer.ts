@@ -53,7 +53,7 @@ export async function qemuPointerMove(
     }
     await drainPs2(hmp);
   };
-  await landPointer({ send, screenshot: screen.screenshot, cpuTimeMs: screen.cpuTimeMs, cpuSample: screen.cpuSample }, x, y, screen.size);
+  await landPointer({ ...screen, send }, x, y, screen.size);
 }
 
 /** The i8042's status port; bit 0: its output buffer holds a byte the guest has not read. */
