@@ -6,6 +6,7 @@ import type { GuestClock } from './guest-clock.js';
 import type { Chord } from './keys.js';
 import type { Media } from './media.js';
 import type { PointerButton } from './pointer.js';
+import type { PointerLanding } from './pointer-landing.js';
 import type { Profile } from './profile.js';
 import type { RawImage } from './raw-image.js';
 import type { SerialLog } from './serial-log.js';
@@ -127,9 +128,11 @@ export interface Machine {
   /**
    * Puts the pointer on pixel (x, y) of the screen as it is now (the frame screenshot() returns).
    * Absolute devices jump there; a PS/2 mouse is walked there from the top-left corner in steps
-   * no guest accelerates (pointer.ts). A ConfigError naming `pointer` when the profile has none.
+   * no guest accelerates (pointer-landing.ts) and corrected from where its cursor is seen; it
+   * resolves to that landing, undefined for an absolute device (it lands where it is sent). A
+   * ConfigError naming `pointer` when the profile has none.
    */
-  pointerMove(x: number, y: number): Promise<void>;
+  pointerMove(x: number, y: number): Promise<PointerLanding | undefined>;
   /** Presses (down) or releases a button where the pointer is; clicks are composed from these (pointer.ts clickAt). */
   pointerButton(button: PointerButton, down: boolean): Promise<void>;
   /** Turns the wheel by `notches`: positive scrolls down (wheel turned towards the user), negative up. */

@@ -40,8 +40,13 @@ const MIN_SPRITE_PIXELS = 12;
 /** A candidate must show this share of the cursor's pixels, each within COLOUR_SLACK. */
 const MIN_MATCH = 0.9;
 const COLOUR_SLACK = 48;
-/** Pins and first legs tried before a cursor read in the corner and lost after the leg is given up on. */
-const FIRST_LEG_TRIES = 2;
+/** Pins and first legs tried before a cursor read in the corner, and lost after the leg or not pinned, is given up on. */
+const FIRST_LEG_TRIES = 3;
+/**
+ * A pinned cursor shows pixels this close to the corner: any cursor's picture covers its hot spot
+ * or the pixels beside it. Read further out, it was still on its way there.
+ */
+const PINNED_PX = 2;
 /** Legs after the first: far legs shrink by a quarter or more each, near ones go 1 px at a time. */
 const MAX_CORRECTIONS = 16;
 /** Within this many pixels the legs are 1 px steps, which no guest accelerates much. */
@@ -108,18 +113,23 @@ export async function landPointer(port: RelativePointerPort, x: number, y: numbe
   const half = { x: Math.round(x / 2), y: Math.round(y / 2) };
   const firstLeg = half.x >= CORNER_PX || half.y >= CORNER_PX ? half : { x, y };
   let first: { readonly frame: RawImage; readonly sprite?: Sprite; readonly found?: { x: number; y: number } };
-  // A cursor read in the corner but not seen again after the first leg changed its shape (a
-  // busy cursor while the guest loads the screen just clicked to): pinned once more, the corner
-  // shows the one it has now. Without that the walk ends where acceleration throws it.
+  // Pinned once more when the corner's read cannot be trusted:
+  // - a cursor read in the corner but not seen again after the first leg changed its shape (a
+  //   busy cursor while the guest loads the screen just clicked to), and without another read the
+  //   walk ends where acceleration throws it;
+  // - a cursor read away from the corner's edges had not arrived yet (a window system busy
+  //   drawing), and its picture taken as drawn that far from the pointer would put every leg that
+  //   far past its target.
   for (let attempt = 1; ; attempt++) {
     if (attempt > 1) await port.send(pinDeltas(size));
     const corner = await settledFrame(port);
     await port.send(stepDeltas(firstLeg.x, firstLeg.y, PS2_STEP_PX));
     const frame = await settledFrame(port);
-    const sprite = spriteFrom(corner, frame);
+    const read = spriteFrom(corner, frame);
+    const sprite = read && pinned(read) ? read : undefined;
     const found = sprite && findSprite(frame, sprite, changedBox(corner, frame, [{ x: 0, y: 0, width: CORNER_PX, height: CORNER_PX }]), firstLeg);
     first = { frame, ...(sprite ? { sprite } : {}), ...(found ? { found } : {}) };
-    if (found || !sprite || attempt === FIRST_LEG_TRIES) break;
+    if (found || !read || attempt === FIRST_LEG_TRIES) break;
   }
   if (!first.sprite || !first.found) {
     await port.send(stepDeltas(x - firstLeg.x, y - firstLeg.y, PS2_STEP_PX));
@@ -220,6 +230,13 @@ function spriteFrom(corner: RawImage, away: RawImage): Sprite | undefined {
   }
   if (offsets.length / 2 < MIN_SPRITE_PIXELS) return undefined;
   return { offsets: Int32Array.from(offsets), colours: Uint8Array.from(colours), width, height };
+}
+
+/** Whether the sprite reaches the corner's edges, as a cursor drawn for a pointer at (0, 0) does. */
+function pinned(sprite: Sprite): boolean {
+  let [left, top] = [CORNER_PX, CORNER_PX];
+  for (let p = 0; p < sprite.offsets.length; p += 2) [left, top] = [Math.min(left, sprite.offsets[p]!), Math.min(top, sprite.offsets[p + 1]!)];
+  return left <= PINNED_PX && top <= PINNED_PX;
 }
 
 /**

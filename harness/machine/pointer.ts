@@ -6,6 +6,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { ConfigError } from '../errors.js';
 import type { Machine } from './machine.js';
+import type { PointerLanding } from './pointer-landing.js';
 import type { PointerDevice, Profile } from './profile.js';
 
 export type PointerButton = 'left' | 'middle' | 'right';
@@ -38,13 +39,14 @@ export function absoluteAxis(pixel: number, size: number, max: number): number {
 export const CLICK_HOLD_MS = 50;
 export const DOUBLE_CLICK_GAP_MS = 100;
 
-/** Moves to (x, y) and clicks there: once, or twice within every guest's double-click time. */
-export async function clickAt(machine: Machine, x: number, y: number, button: PointerButton = 'left', options: { double?: boolean } = {}): Promise<void> {
-  await machine.pointerMove(x, y);
+/** Moves to (x, y) and clicks there: once, or twice within every guest's double-click time. Resolves to the move's landing. */
+export async function clickAt(machine: Machine, x: number, y: number, button: PointerButton = 'left', options: { double?: boolean } = {}): Promise<PointerLanding | undefined> {
+  const landing = await machine.pointerMove(x, y);
   for (let n = options.double ? 2 : 1; n > 0; n--) {
     await machine.pointerButton(button, true);
     await delay(CLICK_HOLD_MS);
     await machine.pointerButton(button, false);
     if (n > 1) await delay(DOUBLE_CLICK_GAP_MS);
   }
+  return landing;
 }

@@ -3,6 +3,7 @@
  * and `compare` reads it back, so it is versioned and plain JSON.
  */
 import type { BackendName } from '../machine/machine.js';
+import type { PointerLanding } from '../machine/pointer-landing.js';
 import type { Rect } from '../machine/same-frame.js';
 import type { GoldenRecord } from '../screen/golden-store.js';
 import type { Outcome } from './outcome.js';
@@ -26,6 +27,8 @@ export interface StepResult {
   readonly region?: RegionReport;
   /** Where the pointer is after the step, in screen pixels. */
   readonly pointer?: { readonly x: number; readonly y: number };
+  /** Where a walked (PS/2) pointer's cursor was last seen, and after how many corrections. */
+  readonly landing?: PointerLanding;
   readonly note?: string;
   readonly error?: string;
   readonly artifacts: readonly string[];

@@ -203,11 +203,16 @@ function budgetsView(j: any) {
   return html + '</tbody></table>';
 }
 
+/** A PS/2 walk's end as the guest drew it: where the click really went when it missed. */
+function landingText(l: any) {
+  return l.seen ? 'PS/2 cursor seen at ' + l.seen.x + ',' + l.seen.y + ' after ' + l.corrections + ' corrections' : 'PS/2 cursor not found: the walk is unchecked';
+}
+
 function stepsView(j: any) {
   var html = '<table><thead><tr><th>phase</th><th>#</th><th>step</th><th>outcome</th><th>time</th><th>detail</th><th>where</th></tr></thead><tbody>';
   j.phases.forEach(function (p: any) {
     p.steps.forEach(function (s: any) {
-      var detail = [s.matched ? 'matched ' + s.matched : '', s.region ? s.region.areas.map(function (r: any, i: any) { return 'area ' + (i + 1) + ' at ' + r.x + ',' + r.y + ' (' + r.similarity + ')'; }).join(', ') : '', s.pointer ? 'pointer at ' + s.pointer.x + ',' + s.pointer.y : '', s.note || '', s.error || ''].filter(Boolean).join(' \u00b7 ');
+      var detail = [s.matched ? 'matched ' + s.matched : '', s.region ? s.region.areas.map(function (r: any, i: any) { return 'area ' + (i + 1) + ' at ' + r.x + ',' + r.y + ' (' + r.similarity + ')'; }).join(', ') : '', s.pointer ? 'pointer at ' + s.pointer.x + ',' + s.pointer.y : '', s.landing ? landingText(s.landing) : '', s.note || '', s.error || ''].filter(Boolean).join(' \u00b7 ');
       var frames = s.artifacts.map(function (a: any) { return '<a href="' + escapeHtml(a) + '">' + escapeHtml(base(a)) + '</a>'; }).join(' ');
       html += '<tr class="o-' + (s.outcome === 'failed' ? 'failed' : s.outcome === 'passed' ? 'passed' : 'skipped') + '"><td>' + escapeHtml(p.name) + '</td><td>' + s.index + '</td><td>' + escapeHtml(s.description) + '</td><td>' + escapeHtml(s.outcome) + '</td><td>' + (s.outcome === 'passed' || s.outcome === 'failed' ? secs(s.durationMs) : '\u2013') + '</td><td>' + escapeHtml(detail) + (frames ? '<div class="small">' + frames + '</div>' : '') + '</td><td class="small">' + (s.source ? escapeHtml(base(s.source.file) + ':' + s.source.line) : '') + '</td></tr>';
     });

@@ -23,9 +23,10 @@ export const dragStep = defineStep({
         await ctx.machine.pointerButton(button, true);
         // A toolkit starts a drag on motion after the press, not on a press already at the far end.
         await delay(CLICK_HOLD_MS);
-        await ctx.machine.pointerMove(to.at.x, to.at.y);
+        const landing = await ctx.machine.pointerMove(to.at.x, to.at.y);
         await delay(CLICK_HOLD_MS);
         await ctx.machine.pointerButton(button, false);
+        return landing;
       },
       { pointer: to.at },
     );

@@ -1,6 +1,7 @@
 /** What a step gets to work with: the machine and the job's shared state, nothing about emulators. */
 import type { GuestMark } from '../machine/guest-clock.js';
 import type { Machine } from '../machine/machine.js';
+import type { PointerLanding } from '../machine/pointer-landing.js';
 import type { RawImage } from '../machine/raw-image.js';
 import type { Pattern } from '../config/pattern.js';
 import type { GoldenRecord, GoldenStore } from '../screen/golden-store.js';
@@ -76,4 +77,6 @@ export interface StepReport {
   readonly region?: RegionReport;
   /** Where the pointer is after the step, in screen pixels. */
   readonly pointer?: { readonly x: number; readonly y: number };
+  /** Where a walked (PS/2) pointer's cursor was last seen and after how many corrections: a click that missed says whether the pointer did. */
+  readonly landing?: PointerLanding;
 }

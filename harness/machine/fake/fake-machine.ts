@@ -12,6 +12,7 @@ import { SerialLog } from '../serial-log.js';
 import { CountingGuestClock } from '../counting-guest-clock.js';
 import { MachineCrashedError } from '../../errors.js';
 import { checkPoint, requirePointer, type PointerButton } from '../pointer.js';
+import type { PointerLanding } from '../pointer-landing.js';
 
 export interface FakeEvent {
   /** Milliseconds after start(). */
@@ -186,8 +187,9 @@ export class FakeMachine implements Machine {
     this.script.onSerialIn?.(text, this);
   }
 
-  async pointerMove(x: number, y: number): Promise<void> {
+  async pointerMove(x: number, y: number): Promise<PointerLanding | undefined> {
     this.pointerInput({ kind: 'move', x, y });
+    return undefined;
   }
 
   async pointerButton(button: PointerButton, down: boolean): Promise<void> {

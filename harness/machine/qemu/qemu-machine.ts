@@ -25,6 +25,7 @@ import { REPRO_DIR, reproLine } from './qemu-repro-line.js';
 import { pressChord, typeText } from './qemu-keys.js';
 import { qemuPointerButton, qemuPointerMove, qemuPointerScroll } from './qemu-pointer.js';
 import { requirePointer, type PointerButton } from '../pointer.js';
+import type { PointerLanding } from '../pointer-landing.js';
 import { QemuProcess, type QemuExit } from './qemu-process.js';
 import { dumpPpm, takeScreenshot, type Screenshot } from './qemu-screenshot.js';
 import { cursorOnPage, peekTextWindow, readTextScreen, type TextPeek, type VgaTextGeometry } from './qemu-text-screen.js';
@@ -197,11 +198,11 @@ export class QemuMachine implements Machine {
   }
 
   /** Scaled to the screen as it is now: a fresh screenshot (cheap when unchanged) gives its size. */
-  async pointerMove(x: number, y: number): Promise<void> {
+  async pointerMove(x: number, y: number): Promise<PointerLanding | undefined> {
     const device = requirePointer(this.spec.profile);
     const { width, height } = await this.screenshot();
     const screen = { size: { width, height }, screenshot: () => this.screenshot(), cpuTimeMs: () => this.cpuTimeMs(), cpuSample: () => this.cpuSample() };
-    await this.explainIfDead(qemuPointerMove(this.liveQmp(), this.liveHmp(), device, x, y, screen));
+    return this.explainIfDead(qemuPointerMove(this.liveQmp(), this.liveHmp(), device, x, y, screen));
   }
 
   async pointerButton(button: PointerButton, down: boolean): Promise<void> {

@@ -8,7 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { GuestTurnSource } from '../guest-turn.js';
 import type { PointerDevice } from '../profile.js';
 import { absoluteAxis, checkPoint, type PointerButton } from '../pointer.js';
-import { landPointer, PS2_PACKET_MS, type Delta } from '../pointer-landing.js';
+import { landPointer, PS2_PACKET_MS, type Delta, type PointerLanding } from '../pointer-landing.js';
 import type { RawImage } from '../raw-image.js';
 import { readPort, type MonitorLines } from './port-io.js';
 import type { QmpClient } from './qmp-client.js';
@@ -35,11 +35,11 @@ export async function qemuPointerMove(
   x: number,
   y: number,
   screen: { readonly size: { readonly width: number; readonly height: number }; readonly screenshot: () => Promise<RawImage> } & GuestTurnSource,
-): Promise<void> {
+): Promise<PointerLanding | undefined> {
   checkPoint(x, y, screen.size);
   if (device !== 'ps2') {
     await qmp.execute('input-send-event', { events: absoluteMoveEvents(x, y, screen.size) });
-    return;
+    return undefined;
   }
   const send = async (deltas: readonly Delta[]): Promise<void> => {
     for (const [dx, dy] of deltas) {
@@ -53,7 +53,7 @@ export async function qemuPointerMove(
     }
     await drainPs2(hmp);
   };
-  await landPointer({ ...screen, send }, x, y, screen.size);
+  return landPointer({ ...screen, send }, x, y, screen.size);
 }
 
 /** The i8042's status port; bit 0: its output buffer holds a byte the guest has not read. */

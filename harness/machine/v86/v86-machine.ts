@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import type { V86PointerDevice, V86Replies, V86Request, V86WorkerData, V86WorkerMessage, V86WorkerStats } from './v86-protocol.js';
 import { maxTypingMs } from './v86-typing.js';
 import { checkPoint, requirePointer, type PointerButton } from '../pointer.js';
-import { landPointer, PS2_PACKET_MS, type Delta } from '../pointer-landing.js';
+import { landPointer, PS2_PACKET_MS, type Delta, type PointerLanding } from '../pointer-landing.js';
 
 export interface V86MachineOptions {
   /** The x86→wasm JIT; default on (a Linux boot is ≥ 2.6× faster; GRUB's menu 1.4 s slower), or BOOTGATE_V86_JIT=0. See V86Host.jit. */
@@ -202,18 +202,18 @@ export class V86Machine implements Machine {
   }
 
   /** Scaled to the screen as it is now: a fresh screenshot (cheap when unchanged) gives its size. */
-  async pointerMove(x: number, y: number): Promise<void> {
+  async pointerMove(x: number, y: number): Promise<PointerLanding | undefined> {
     const device = this.pointerDevice();
     const { width, height } = await this.screenshot();
     checkPoint(x, y, { width, height });
     if (device === 'vmmouse') {
       this.guestClock.recordInput(await this.request({ type: 'pointer-absolute', x, y, width, height }));
-      return;
+      return undefined;
     }
     const send = async (deltas: readonly Delta[]): Promise<void> => {
       this.guestClock.recordInput(await this.request({ type: 'pointer-deltas', deltas }, this.requestTimeoutMs + deltas.length * PS2_PACKET_MS));
     };
-    await landPointer({ send, screenshot: () => this.screenshot() }, x, y, { width, height });
+    return landPointer({ send, screenshot: () => this.screenshot() }, x, y, { width, height });
   }
 
   async pointerButton(button: PointerButton, down: boolean): Promise<void> {
