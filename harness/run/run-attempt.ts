@@ -287,10 +287,7 @@ async function runPhases(job: Job, ctx: StepContext, run: PhaseRun, options: Att
         steps.push({ index: stepIndex, kind: stepKind(step), description, outcome: 'passed', durationMs: performance.now() - stepStart, ...report, ...(note ? { note } : {}), artifacts: report.artifacts ?? [] });
         options.onStepEnd?.(job, phase.name, steps[steps.length - 1]!);
       } catch (e) {
-        const artifacts =
-          e instanceof ScreenMismatchError || e instanceof ScreenUnstableError || e instanceof ResetLoopError || e instanceof FailureScreenError || e instanceof TextNotFoundError
-            ? Object.values(e.artifacts).filter((a): a is string => !!a)
-            : [];
+        const artifacts = Object.values(artifactsOf(e) ?? {});
         const review = reviewOf(e);
         steps.push({
           index: stepIndex,
@@ -344,16 +341,21 @@ function reviewOf(error: unknown): GoldenRecord | undefined {
   return { ...error.review, actual: error.artifacts.actual, ...(expected ? { expected } : {}), ...(diff ? { diff } : {}) };
 }
 
+/** The files an error of the image's misbehaviour left as evidence (frames, diffs); undefined for one that carries none. */
+function artifactsOf(error: unknown): Record<string, string> | undefined {
+  if (!(error instanceof ScreenMismatchError || error instanceof ScreenUnstableError || error instanceof ResetLoopError || error instanceof FailureScreenError || error instanceof TextNotFoundError)) return undefined;
+  return Object.fromEntries(Object.entries(error.artifacts).filter((entry): entry is [string, string] => !!entry[1]));
+}
+
 function toJobError(error: unknown): JobError {
   if (error instanceof BootgateError) {
+    const artifacts = artifactsOf(error);
     return {
       class: error.errorClass,
       type: error.name,
       kind: failureKindOf(error),
       message: error.message,
-      ...(error instanceof ScreenMismatchError || error instanceof ResetLoopError || error instanceof FailureScreenError || error instanceof TextNotFoundError
-        ? { artifacts: Object.fromEntries(Object.entries(error.artifacts).filter(([, v]) => v)) as Record<string, string> }
-        : {}),
+      ...(artifacts ? { artifacts } : {}),
     };
   }
   const e = error instanceof Error ? error : new Error(String(error));
