@@ -202,9 +202,9 @@ describe('bootgate record on the mini-desktop-setup wizard', () => {
       // A box dragged over the page's title (Shift held: a box, not a drag on the guest) becomes a waitScreen of it,
       // in a window too short for the whole screen: the press focuses the screen, which must not scroll the page
       // under the pointer (the first press of a session then landed as far off as the page scrolled).
-      const window = page.viewportSize()!;
+      const viewport = page.viewportSize()!;
       const wrap = (await page.locator('#wrap').boundingBox())!;
-      await page.setViewportSize({ width: window.width, height: Math.floor(wrap.y + wrap.height) - 40 });
+      await page.setViewportSize({ width: viewport.width, height: Math.floor(wrap.y + wrap.height) - 40 });
       const box = (await page.locator('#screen').boundingBox())!;
       await page.keyboard.down('Shift');
       await page.mouse.move(box.x + 390, box.y + 200);
@@ -215,7 +215,7 @@ describe('bootgate record on the mini-desktop-setup wizard', () => {
       await page.keyboard.up('Shift');
       await page.waitForFunction(() => /waitScreen screen-1/.test(document.querySelector('#message')?.textContent ?? ''), undefined, { timeout: 60_000 });
       expect(await page.textContent('#message')).toBe('waitScreen screen-1 (63×28 at 390,200)');
-      await page.setViewportSize(window);
+      await page.setViewportSize(viewport);
       await clickScreen(222, 347, /click click-2/); // page 1: Next
       await serial('bootgate-wizard: page 2 shown');
       await clickScreen(258, 347, /click click-3/); // page 2: Next (Back is left of it)
