@@ -79,7 +79,8 @@ let pendingClick: { x: number; y: number; button: number; timer: number } | unde
 wrap.addEventListener('contextmenu', (e) => e.preventDefault());
 wrap.addEventListener('mousedown', (e) => {
   e.preventDefault();
-  wrap.focus();
+  // Focusing scrolls a screen that is partly out of view, and the press would be read at the scrolled place.
+  wrap.focus({ preventScroll: true });
   press = { ...framePoint(screen, e.clientX, e.clientY), button: e.button, shift: e.shiftKey };
 });
 wrap.addEventListener('mousemove', (e) => {
