@@ -348,12 +348,10 @@ export class Recorder {
   /**
    * A golden of the screen as it is: the pointer where the recording left it is where the replay
    * leaves it too, with the same hover highlights (parking it would cut a golden the replay never
-   * sees), and its cursor is left out of the area: the pointer box every comparison leaves out,
-   * grown to CURSOR_REACH_PX up and left, where X's own cursor (a cross about its hotspot)
-   * reaches and an arrow does not, since which one a window shows can change with timing.
+   * sees), and its cursor is left out of the area: the pointer box every comparison leaves out.
    */
   private golden(kind: 'click' | 'screen', frame: RawImage, area: RegionArea): PendingGolden {
-    const cursor = this.pointer.position ? intersect(cursorBox(this.pointer.position), area) : undefined;
+    const cursor = this.pointer.position ? intersect(pointerBox(this.pointer.position), area) : undefined;
     return { name: this.goldenName(kind), frame, area, excludes: cursor ? [cursor] : [] };
   }
 
@@ -371,14 +369,6 @@ function typeStep(text: string): StepDoc {
   if (/^[a-z0-9]$/.test(text)) return { press: text };
   if (text === '\n') return { press: 'ret' };
   return { type: text };
-}
-
-const CURSOR_REACH_PX = 16;
-
-function cursorBox(at: { readonly x: number; readonly y: number }): Rect {
-  const box = pointerBox(at);
-  const [x, y] = [Math.max(0, at.x - CURSOR_REACH_PX), Math.max(0, at.y - CURSOR_REACH_PX)];
-  return { x, y, width: box.x + box.width - x, height: box.y + box.height - y };
 }
 
 function intersect(a: Rect, b: Rect): Rect | undefined {

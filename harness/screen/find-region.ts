@@ -43,6 +43,15 @@ const BLOCK = 4;
 const LARGE_BLOCK = 8;
 const LARGE_WINDOW = 100_000;
 const CANDIDATES = 4;
+/** Share of an area's pixels that must be outside the pointer's box for it to be compared at all. */
+const MIN_VISIBLE = 1 / 3;
+
+/** Whether `hide` covers so much of `area` where it is that it is not compared there (for telling why it was not found). */
+export function mostlyHidden(area: Rect, hide: Rect): boolean {
+  const w = Math.min(area.x + area.width, hide.x + hide.width) - Math.max(area.x, hide.x);
+  const h = Math.min(area.y + area.height, hide.y + hide.height) - Math.max(area.y, hide.y);
+  return w > 0 && h > 0 && w * h > area.width * area.height * (1 - MIN_VISIBLE);
+}
 
 /** The area's pixels cut from the golden, with the excluded ones marked, ready for many frames. */
 export class RegionTemplate {
@@ -115,7 +124,9 @@ export class RegionTemplate {
 
   /**
    * Similarity with the frame's pixels whose top-left corner is (fx, fy), leaving out the frame's
-   * pixels in `hide` (where the pointer's cursor may be drawn), wherever the area lands.
+   * pixels in `hide` (where the pointer's cursor may be drawn), wherever the area lands. An area
+   * the pointer hides all but MIN_VISIBLE of is no match there: what is left (a corner of a
+   * checkbox under the cursor) would match before the guest drew anything.
    */
   similarityAt(frame: RawImage, fx: number, fy: number, hide?: Rect): number {
     const { width, height, data, counts } = this;
@@ -139,7 +150,8 @@ export class RegionTemplate {
         counted++;
       }
     }
-    return counted === 0 ? 1 : 1 - Math.sqrt(sse / (counted * 3)) / 255;
+    if (counted === 0 || counted < this.counted * MIN_VISIBLE) return 0;
+    return 1 - Math.sqrt(sse / (counted * 3)) / 255;
   }
 
   /**

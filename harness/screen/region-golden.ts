@@ -15,7 +15,7 @@ import { ConfigError } from '../errors.js';
 import type { RawImage } from '../machine/raw-image.js';
 import type { Rect } from '../machine/same-frame.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
-import { clickPointOf, findRegion, RegionTemplate, searchedRect, type RegionArea, type RegionMatch } from './find-region.js';
+import { clickPointOf, findRegion, mostlyHidden, RegionTemplate, searchedRect, type RegionArea, type RegionMatch } from './find-region.js';
 import { outlineBoxes, type Outline } from './outline-box.js';
 
 export interface RegionSpec {
@@ -93,7 +93,8 @@ export class RegionMatcher {
       .map((m, i) => {
         const a = this.spec.areas[i]!;
         const where = m.x === a.x && m.y === a.y ? `at ${m.x},${m.y}` : `at ${m.x},${m.y} (recorded ${a.x},${a.y})`;
-        return `area ${i + 1} ${m.found ? 'found' : 'not found, best candidate'} ${where}, similarity ${m.similarity.toFixed(3)}`;
+        const hidden = !m.found && hide && mostlyHidden(a, hide) ? ` (most of it is under the pointer's cursor, left out at ${hide.x},${hide.y} ${hide.width}×${hide.height}: move the pointer away first)` : '';
+        return `area ${i + 1} ${m.found ? 'found' : 'not found, best candidate'} ${where}, similarity ${m.similarity.toFixed(3)}${hidden}`;
       })
       .join('; ');
     return { match: areas.every((m) => m.found), areas, click: clickPointOf(areas[clickIndex]!, this.spec.areas[clickIndex]!), summary };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../harness/errors.js';
 import { findRegion, RegionTemplate, type RegionArea } from '../../harness/screen/find-region.js';
 import { checkRegionSpec, regionSidecarPath, regionSpecSchema, RegionMatcher, updateAreas, type RegionSpec } from '../../harness/screen/region-golden.js';
+import { pointerBox } from '../../harness/screen/pointer-box.js';
 import { copyImage, desktop, drawButton, fillRect } from '../support/region-frames.js';
 
 const BUTTON: RegionArea = { x: 450, y: 360, width: 120, height: 40 };
@@ -65,6 +66,26 @@ describe('findRegion', () => {
     fillRect(frame, clock.x + 12, clock.y - 9, clock.width, clock.height, [255, 0, 0]);
     expect(findRegion(frame, new RegionTemplate(golden, BUTTON)).found).toBe(false);
     expect(findRegion(frame, new RegionTemplate(golden, BUTTON, [clock]))).toEqual({ found: true, x: BUTTON.x + 12, y: BUTTON.y - 9, similarity: 1 });
+  });
+
+  it('an area the pointer hides all but a corner of is no match: what shows of it would match before the guest drew anything', () => {
+    // A 24×20 checkbox under the cursor where the last click left it; the frame shows it unticked.
+    const box = { x: 300, y: 200, width: 24, height: 20 };
+    const ticked = copyImage(golden);
+    fillRect(ticked, box.x + 4, box.y + 4, 16, 12, [0, 0, 0]);
+    const unticked = copyImage(golden);
+    const hide = pointerBox({ x: box.x + 12, y: box.y + 10 });
+    const template = new RegionTemplate(ticked, { ...box, margin: 0 });
+    expect(findRegion(unticked, template, hide).found).toBe(false);
+    expect(findRegion(ticked, template, hide).found).toBe(false);
+    // Away from the pointer it is compared, ticked or not.
+    expect(findRegion(ticked, template).found).toBe(true);
+    expect(findRegion(unticked, template).found).toBe(false);
+    // A wait that times out on it says why.
+    const spec = regionSpecSchema.parse({ areas: [{ ...box, margin: 0 }] });
+    expect(new RegionMatcher(ticked, spec).match(unticked, hide).summary).toMatch(/most of it is under the pointer's cursor, left out at 296,194 48×48: move the pointer away first/);
+    // A button the cursor covers a third of is still compared on the rest.
+    expect(findRegion(golden, new RegionTemplate(golden, BUTTON), pointerBox({ x: BUTTON.x + 60, y: BUTTON.y + 20 }))).toMatchObject({ found: true, x: BUTTON.x, y: BUTTON.y });
   });
 
   it('an area the size of the screen, with a strict threshold, matches only the same screen (RMS dilutes a small change over a large area)', () => {
