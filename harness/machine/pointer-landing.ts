@@ -40,8 +40,13 @@ const MIN_SPRITE_PIXELS = 12;
 /** A candidate must show this share of the cursor's pixels, each within COLOUR_SLACK. */
 const MIN_MATCH = 0.9;
 const COLOUR_SLACK = 48;
-/** Pins and first legs tried before a cursor read in the corner, and lost after the leg or not pinned, is given up on. */
-const FIRST_LEG_TRIES = 3;
+/**
+ * Pins and first legs tried before a cursor read in the corner, and lost after the leg or not
+ * pinned, is given up on; each try waits RETRY_PAUSE_MS longer first, for a busy guest (a busy
+ * cursor, a window system drawing the screen just clicked to) to be done: about 3 s in all.
+ */
+const FIRST_LEG_TRIES = 5;
+const RETRY_PAUSE_MS = 300;
 /**
  * A pinned cursor shows pixels this close to the corner: any cursor's picture covers its hot spot
  * or the pixels beside it. Read further out, it was still on its way there.
@@ -90,6 +95,10 @@ export interface PointerLanding {
   readonly seen?: { readonly x: number; readonly y: number };
   /** How many legs the walk took after the first (each followed by a look at the cursor). */
   readonly corrections: number;
+  /** How many times it was pinned in the corner to read the cursor (more than one when a read could not be trusted). */
+  readonly pins: number;
+  /** Why the cursor was not followed, when it was read in the corner but could not be: the walk ends where acceleration took it. */
+  readonly lost?: 'not-pinned' | 'changed';
 }
 
 /**
@@ -107,12 +116,13 @@ export async function landPointer(port: RelativePointerPort, x: number, y: numbe
   // A target inside the corner would cover the pixels the cursor is read from.
   if (x < CORNER_PX && y < CORNER_PX) {
     await port.send(stepDeltas(x, y, PS2_STEP_PX));
-    return { corrections: 0 };
+    return { corrections: 0, pins: 1 };
   }
   // Half way first (unless that is still in the corner), to learn the guest's gain.
   const half = { x: Math.round(x / 2), y: Math.round(y / 2) };
   const firstLeg = half.x >= CORNER_PX || half.y >= CORNER_PX ? half : { x, y };
-  let first: { readonly frame: RawImage; readonly sprite?: Sprite; readonly found?: { x: number; y: number } };
+  let first: { readonly frame: RawImage; readonly sprite?: Sprite; readonly found?: { x: number; y: number }; readonly lost?: PointerLanding['lost'] };
+  let pins = 1;
   // Pinned once more when the corner's read cannot be trusted:
   // - a cursor read in the corner but not seen again after the first leg changed its shape (a
   //   busy cursor while the guest loads the screen just clicked to), and without another read the
@@ -120,21 +130,24 @@ export async function landPointer(port: RelativePointerPort, x: number, y: numbe
   // - a cursor read away from the corner's edges had not arrived yet (a window system busy
   //   drawing), and its picture taken as drawn that far from the pointer would put every leg that
   //   far past its target.
-  for (let attempt = 1; ; attempt++) {
-    if (attempt > 1) await port.send(pinDeltas(size));
+  for (; ; pins++) {
+    if (pins > 1) {
+      await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS * (pins - 1)));
+      await port.send(pinDeltas(size));
+    }
     const corner = await settledFrame(port);
     await port.send(stepDeltas(firstLeg.x, firstLeg.y, PS2_STEP_PX));
     const frame = await settledFrame(port);
     const read = spriteFrom(corner, frame);
     const sprite = read && pinned(read) ? read : undefined;
     const found = sprite && findSprite(frame, sprite, changedBox(corner, frame, [{ x: 0, y: 0, width: CORNER_PX, height: CORNER_PX }]), firstLeg);
-    first = { frame, ...(sprite ? { sprite } : {}), ...(found ? { found } : {}) };
-    if (found || !read || attempt === FIRST_LEG_TRIES) break;
+    first = { frame, ...(sprite ? { sprite } : {}), ...(found ? { found } : {}), ...(read && !found ? { lost: sprite ? ('changed' as const) : ('not-pinned' as const) } : {}) };
+    if (found || !read || pins === FIRST_LEG_TRIES) break;
   }
   if (!first.sprite || !first.found) {
     await port.send(stepDeltas(x - firstLeg.x, y - firstLeg.y, PS2_STEP_PX));
     await pushToEdges(port, x, y, size);
-    return { corrections: 0 };
+    return { corrections: 0, pins, ...(first.lost ? { lost: first.lost } : {}) };
   }
   const sprite = first.sprite;
   let frame = first.frame;
@@ -160,7 +173,7 @@ export async function landPointer(port: RelativePointerPort, x: number, y: numbe
     seen = next;
   }
   await pushToEdges(port, x, y, size);
-  return { seen, corrections };
+  return { seen, corrections, pins };
 }
 
 /**

@@ -205,7 +205,10 @@ function budgetsView(j: any) {
 
 /** A PS/2 walk's end as the guest drew it: where the click really went when it missed. */
 function landingText(l: any) {
-  return l.seen ? 'PS/2 cursor seen at ' + l.seen.x + ',' + l.seen.y + ' after ' + l.corrections + ' corrections' : 'PS/2 cursor not found: the walk is unchecked';
+  var pins = l.pins > 1 ? ', ' + l.pins + ' pins' : '';
+  if (l.seen) return 'PS/2 cursor seen at ' + l.seen.x + ',' + l.seen.y + ' after ' + l.corrections + ' corrections' + pins;
+  var why = l.lost === 'changed' ? 'it changed after the first leg' : l.lost === 'not-pinned' ? 'it never showed pinned in the corner' : 'none drawn in the corner';
+  return 'PS/2 cursor not followed (' + why + pins + '): the walk is unchecked';
 }
 
 function stepsView(j: any) {

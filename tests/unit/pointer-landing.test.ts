@@ -50,6 +50,8 @@ interface GuestOptions {
    * the guest says it ran: a window system busy drawing the screen just clicked to.
    */
   readonly lateFrames?: number;
+  /** For this long after the guest is made, its cursor is an animated busy one (a square of another colour every frame). */
+  readonly animatedBusyMs?: number;
 }
 
 const STARVED_SHARE = 0.1;
@@ -61,6 +63,7 @@ class SimulatedGuest implements RelativePointerPort {
   private rx = 0;
   private ry = 0;
   frames = 0;
+  private readonly made = performance.now();
   private drawn: { x: number; y: number };
   private sentAt = -Infinity;
   readonly cpuTimeMs?: () => Promise<number>;
@@ -114,7 +117,10 @@ class SimulatedGuest implements RelativePointerPort {
         data.set([r, g, b, 255], i);
       }
     }
-    if (this.options.drawsCursor && this.frames <= (this.options.busyFrames ?? 0)) {
+    if (this.options.drawsCursor && performance.now() - this.made < (this.options.animatedBusyMs ?? 0)) {
+      const colour = [(this.frames * 53) & 0xff, (this.frames * 101) & 0xff, (this.frames * 199) & 0xff, 255];
+      for (let dy = 0; dy < 14; dy++) for (let dx = 0; dx < 14; dx++) if (this.drawn.x + dx < width && this.drawn.y + dy < height) data.set(colour, ((this.drawn.y + dy) * width + this.drawn.x + dx) * 4);
+    } else if (this.options.drawsCursor && this.frames <= (this.options.busyFrames ?? 0)) {
       for (let dy = 0; dy < 14; dy++) for (let dx = 0; dx < 14; dx++) if (this.drawn.x + dx < width && this.drawn.y + dy < height) data.set([200, 0, 200, 255], ((this.drawn.y + dy) * width + this.drawn.x + dx) * 4);
     } else if (this.options.drawsCursor) {
       ARROW.forEach((row, dy) =>
@@ -155,14 +161,14 @@ describe('landPointer', () => {
   it('the simulated acceleration does throw the plain walk off (so the test above can fail)', async () => {
     const guest = new SimulatedGuest(1280, 800, { gain: accelerated, drawsCursor: false });
     const landing = await landPointer(guest, 1220, 774, guest);
-    expect(landing).toEqual({ corrections: 0 });
+    expect(landing).toEqual({ corrections: 0, pins: 1 });
     expect(Math.abs(guest.x - 1220) + Math.abs(guest.y - 774)).toBeGreaterThan(20);
   });
 
   it('walks the rest in one leg where the guest does not accelerate, and costs a few frames (two per leg and two at the corner)', async () => {
     const guest = new SimulatedGuest(800, 600, { gain: () => 1, drawsCursor: true });
     const landing = await landPointer(guest, 123, 457, guest);
-    expect(landing).toEqual({ seen: { x: 123, y: 457 }, corrections: 1 });
+    expect(landing).toEqual({ seen: { x: 123, y: 457 }, corrections: 1, pins: 1 });
     expect(guest.frames).toBeLessThanOrEqual(6);
   });
 
@@ -193,9 +199,18 @@ describe('landPointer', () => {
     expect(landing.seen).toEqual({ x: 130, y: 237 });
   });
 
+  it('an animated busy cursor is waited out, pinned again until the arrow shows; one that never ends is given up on and says why', async () => {
+    const busy = new SimulatedGuest(480, 320, { gain: accelerated, drawsCursor: true, animatedBusyMs: 5000 });
+    const landing = await landPointer(busy, 130, 237, busy);
+    expect({ x: busy.x, y: busy.y }).toEqual({ x: 130, y: 237 });
+    expect(landing.pins).toBeGreaterThan(1);
+    const forever = new SimulatedGuest(480, 320, { gain: accelerated, drawsCursor: true, animatedBusyMs: Infinity });
+    expect(await landPointer(forever, 130, 237, forever)).toMatchObject({ corrections: 0, pins: 5, lost: 'changed' });
+  }, 60_000);
+
   it('walks a pointer into the corner area without reading the cursor there', async () => {
     const guest = new SimulatedGuest(800, 600, { gain: () => 1, drawsCursor: true });
-    expect(await landPointer(guest, 10, 20, guest)).toEqual({ corrections: 0 });
+    expect(await landPointer(guest, 10, 20, guest)).toEqual({ corrections: 0, pins: 1 });
     expect({ x: guest.x, y: guest.y }).toEqual({ x: 10, y: 20 });
   });
 });
