@@ -108,7 +108,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .argument('<scenario>', 'scenario file')
     .option('--backend <name>', "the backend (default: the scenario's first)", collect)
     .option('--profile <name>', "the machine profile (default: the scenario's first)", collect)
-    .option('--until <step>', 'hand over after this step: its number (1-based, over all phases), its name, or a phase name')
+    .option('--until <step>', 'hand over after this step: its number (1-based, over all phases, those a from: scenario gives included, as the report numbers them), its name, or a phase name')
     .option('--vnc <display>', 'QEMU VNC display on 127.0.0.1 (port 5900 + display; default: the first free one)')
     .option('--report-dir <dir>', 'where the serial log, frames, screen.png and results.json go', 'bootgate-repro')
     .option('--timeout-scale <x>', 'multiply every timeout', '1')

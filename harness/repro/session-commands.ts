@@ -47,7 +47,8 @@ export const SESSION_HELP = [
   '    (default 50) at the similarity (default 0.96); a click goes to CX,CY (`click` alone:',
   '    where the pointer is; default: the centre). Needs --update-goldens.',
   `region NAME at X Y ${AREA_OPTIONS}`,
-  '    the same, with the area snapped to the widget around X,Y (its edges), else 120×40 there',
+  '    the same, with the area snapped to the widget around X,Y (its edges), else 120×40 there;',
+  '    `click` alone goes to X,Y',
   `region NAME add X Y W H ${AREA_OPTIONS}   (or: region NAME add at X Y ...)`,
   '    one more area on region golden NAME, its pixels from the screen now. Needs changed or all,',
   '    or only missing for a golden this session created.',
@@ -139,11 +140,14 @@ async function region(ctx: SessionCommandContext, args: string[], here: (what: s
   let area: RegionArea;
   let options: string[];
   let snapped = '';
+  // `at X Y`'s point is where `click` alone goes: the pointer may never have been moved.
+  let at: { x: number; y: number } | undefined;
   let frame = await ctx.machine.screenshot();
   if (rest[0] === 'at') {
     if (rest.length < 3) throw usage();
     const [x, y] = [wholeNumber(rest[1]!, 'X'), wholeNumber(rest[2]!, 'Y')];
     if (x >= frame.width || y >= frame.height) throw new ConfigError(`${x},${y} is not a pixel of the ${frame.width}×${frame.height} screen`, { field: 'region' });
+    at = { x, y };
     const snap = snapBox(frame, x, y);
     area = snap.box;
     snapped = snap.snapped ? ' (snapped to the edges around the point)' : ' (no edges around the point: a box of the default size)';
@@ -159,7 +163,7 @@ async function region(ctx: SessionCommandContext, args: string[], here: (what: s
   while (options.length > 0) {
     const option = options.shift()!;
     if (option === 'click') {
-      point = /^\d/.test(options[0] ?? '') ? { x: wholeNumber(options.shift()!, 'CX'), y: wholeNumber(options.shift() ?? '', 'CY') } : here('region');
+      point = /^\d/.test(options[0] ?? '') ? { x: wholeNumber(options.shift()!, 'CX'), y: wholeNumber(options.shift() ?? '', 'CY') } : (at ?? here('region'));
     } else if (option === 'margin' && options.length > 0) {
       area = { ...area, margin: wholeNumber(options.shift()!, 'margin') };
     } else if (option === 'similarity' && options.length > 0) {

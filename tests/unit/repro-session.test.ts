@@ -150,6 +150,8 @@ describe('the prompt types, presses, scrolls, snaps areas to widgets and adds ar
     // The face inside the button's bevel, and 2 px around it: the bevel and a rim of the desktop.
     expect(await run('region ok at 130 115')).toMatch(/124×40 at 98,100 \(snapped to the edges around the point\)/);
     expect(readFileSync(sidecar, 'utf8')).toMatch(/x: 98, y: 100, width: 124, height: 40/);
+    // `click` alone goes to the point given, though the pointer was never moved (the README's first step).
+    expect(await run('region other at 130 115 click')).toMatch(/124×40 at 98,100 .*, click at 130,115/);
     project.remove();
     project = new TempProject();
     const flat = new FakeMachine('qemu', { timeline: [{ at: 0, frame: { width: 320, height: 240, data: new Uint8Array(320 * 240 * 4).fill(200) } }] });
