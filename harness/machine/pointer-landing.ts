@@ -41,11 +41,14 @@ const MIN_SPRITE_PIXELS = 12;
 const MIN_MATCH = 0.9;
 const COLOUR_SLACK = 48;
 /**
- * Pins and first legs tried before a cursor read in the corner, and lost after the leg or not
- * pinned, is given up on; each try waits RETRY_PAUSE_MS longer first, for a busy guest (a busy
- * cursor, a window system drawing the screen just clicked to) to be done: about 3 s in all.
+ * The share of the way the first leg goes, per try: a cursor read in the corner and lost after
+ * the leg, or not pinned, is pinned again and tried with the next, up to one per share. Each try
+ * waits RETRY_PAUSE_MS longer first, for a busy guest (a busy cursor, a window system drawing the
+ * screen just clicked to) to be done, about 3 s in all; and ends elsewhere, since where a leg
+ * ends may be what changed the cursor (an I-beam over a text the installer lets you select).
+ * Later shares go further: a target is a widget that shows the cursor it was read as.
  */
-const FIRST_LEG_TRIES = 5;
+const FIRST_LEG_SHARES = [0.5, 0.75, 0.875, 0.25, 0.5];
 const RETRY_PAUSE_MS = 300;
 /**
  * A pinned cursor shows pixels this close to the corner: any cursor's picture covers its hot spot
@@ -118,9 +121,7 @@ export async function landPointer(port: RelativePointerPort, x: number, y: numbe
     await port.send(stepDeltas(x, y, PS2_STEP_PX));
     return { corrections: 0, pins: 1 };
   }
-  // Half way first (unless that is still in the corner), to learn the guest's gain.
-  const half = { x: Math.round(x / 2), y: Math.round(y / 2) };
-  const firstLeg = half.x >= CORNER_PX || half.y >= CORNER_PX ? half : { x, y };
+  let firstLeg = { x, y };
   let first: { readonly frame: RawImage; readonly sprite?: Sprite; readonly found?: { x: number; y: number }; readonly lost?: PointerLanding['lost'] };
   let pins = 1;
   // Pinned once more when the corner's read cannot be trusted:
@@ -135,6 +136,10 @@ export async function landPointer(port: RelativePointerPort, x: number, y: numbe
       await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS * (pins - 1)));
       await port.send(pinDeltas(size));
     }
+    // Part of the way first (all of it when that is still in the corner), to learn the guest's gain.
+    const share = FIRST_LEG_SHARES[pins - 1]!;
+    const part = { x: Math.round(x * share), y: Math.round(y * share) };
+    firstLeg = part.x >= CORNER_PX || part.y >= CORNER_PX ? part : { x, y };
     const corner = await settledFrame(port);
     await port.send(stepDeltas(firstLeg.x, firstLeg.y, PS2_STEP_PX));
     const frame = await settledFrame(port);
@@ -142,7 +147,7 @@ export async function landPointer(port: RelativePointerPort, x: number, y: numbe
     const sprite = read && pinned(read) ? read : undefined;
     const found = sprite && findSprite(frame, sprite, changedBox(corner, frame, [{ x: 0, y: 0, width: CORNER_PX, height: CORNER_PX }]), firstLeg);
     first = { frame, ...(sprite ? { sprite } : {}), ...(found ? { found } : {}), ...(read && !found ? { lost: sprite ? ('changed' as const) : ('not-pinned' as const) } : {}) };
-    if (found || !read || pins === FIRST_LEG_TRIES) break;
+    if (found || !read || pins === FIRST_LEG_SHARES.length) break;
   }
   if (!first.sprite || !first.found) {
     await port.send(stepDeltas(x - firstLeg.x, y - firstLeg.y, PS2_STEP_PX));

@@ -52,6 +52,8 @@ interface GuestOptions {
   readonly lateFrames?: number;
   /** For this long after the guest is made, its cursor is an animated busy one (a square of another colour every frame). */
   readonly animatedBusyMs?: number;
+  /** Rows where the cursor is an I-beam (a 2×16 bar), as over a text the guest lets you select. */
+  readonly textRows?: { readonly from: number; readonly to: number };
 }
 
 const STARVED_SHARE = 0.1;
@@ -120,6 +122,8 @@ class SimulatedGuest implements RelativePointerPort {
     if (this.options.drawsCursor && performance.now() - this.made < (this.options.animatedBusyMs ?? 0)) {
       const colour = [(this.frames * 53) & 0xff, (this.frames * 101) & 0xff, (this.frames * 199) & 0xff, 255];
       for (let dy = 0; dy < 14; dy++) for (let dx = 0; dx < 14; dx++) if (this.drawn.x + dx < width && this.drawn.y + dy < height) data.set(colour, ((this.drawn.y + dy) * width + this.drawn.x + dx) * 4);
+    } else if (this.options.drawsCursor && this.options.textRows && this.drawn.y >= this.options.textRows.from && this.drawn.y < this.options.textRows.to) {
+      for (let dy = -8; dy < 8; dy++) for (let dx = 0; dx < 2; dx++) if (this.drawn.y + dy >= 0 && this.drawn.y + dy < height) data.set([0, 0, 0, 255], ((this.drawn.y + dy) * width + this.drawn.x + dx) * 4);
     } else if (this.options.drawsCursor && this.frames <= (this.options.busyFrames ?? 0)) {
       for (let dy = 0; dy < 14; dy++) for (let dx = 0; dx < 14; dx++) if (this.drawn.x + dx < width && this.drawn.y + dy < height) data.set([200, 0, 200, 255], ((this.drawn.y + dy) * width + this.drawn.x + dx) * 4);
     } else if (this.options.drawsCursor) {
@@ -207,6 +211,15 @@ describe('landPointer', () => {
     const forever = new SimulatedGuest(480, 320, { gain: accelerated, drawsCursor: true, animatedBusyMs: Infinity });
     expect(await landPointer(forever, 130, 237, forever)).toMatchObject({ corrections: 0, pins: 5, lost: 'changed' });
   }, 60_000);
+
+  it('a first leg that ends where the cursor turns into an I-beam is tried again ending elsewhere, and lands', async () => {
+    // As on the French installer's country page: half way to Canada's row is the description
+    // above the list, a text the installer lets you select; the row itself shows the arrow.
+    const guest = new SimulatedGuest(1280, 800, { gain: accelerated, drawsCursor: true, textRows: { from: 120, to: 175 } });
+    const landing = await landPointer(guest, 130, 237, guest);
+    expect({ x: guest.x, y: guest.y }).toEqual({ x: 130, y: 237 });
+    expect(landing).toMatchObject({ seen: { x: 130, y: 237 }, pins: 2 });
+  });
 
   it('walks a pointer into the corner area without reading the cursor there', async () => {
     const guest = new SimulatedGuest(800, 600, { gain: () => 1, drawsCursor: true });
