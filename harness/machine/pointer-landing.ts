@@ -124,13 +124,10 @@ export async function landPointer(port: RelativePointerPort, x: number, y: numbe
   let firstLeg = { x, y };
   let first: { readonly frame: RawImage; readonly sprite?: Sprite; readonly found?: { x: number; y: number }; readonly lost?: PointerLanding['lost'] };
   let pins = 1;
-  // Pinned once more when the corner's read cannot be trusted:
-  // - a cursor read in the corner but not seen again after the first leg changed its shape (a
-  //   busy cursor while the guest loads the screen just clicked to), and without another read the
-  //   walk ends where acceleration throws it;
-  // - a cursor read away from the corner's edges had not arrived yet (a window system busy
-  //   drawing), and its picture taken as drawn that far from the pointer would put every leg that
-  //   far past its target.
+  // Pinned once more when the corner's read cannot be trusted (FIRST_LEG_SHARES): a cursor not
+  // seen again after the first leg changed its shape, and without another read the walk ends
+  // where acceleration throws it; one read away from the corner's edges had not got there yet,
+  // and its picture, taken as drawn that far from the pointer, would put every leg that far off.
   for (; ; pins++) {
     if (pins > 1) {
       await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS * (pins - 1)));
