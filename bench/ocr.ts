@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import type { RawImage } from '../harness/machine/raw-image.js';
 import type { Rect } from '../harness/machine/same-frame.js';
 import { OcrEngine } from '../harness/text/ocr-engine.js';
-import { prepareFrame, UPSCALE } from '../harness/text/prepare-frame.js';
+import { prepareFrame, stripOf, toFrame } from '../harness/text/prepare-frame.js';
 import type { TextLine, TextRead } from '../harness/text/text-read.js';
 import { createMachine } from '../harness/machine/create-machine.js';
 import { resolveProfile } from '../harness/vm-config/load-profile.js';
@@ -46,6 +46,7 @@ async function cliAvailable(): Promise<boolean> {
 const cliRead: Reader = async (frame, area) => {
   const clip = area ?? { x: 0, y: 0, width: frame.width, height: frame.height };
   const image = await prepareFrame(frame, clip);
+  if (!image.pgm) return { width: frame.width, height: frame.height, lines: [] };
   const { stdout } = await execa('tesseract', ['-', '-', '--psm', '11', '-l', 'eng', 'tsv'], { input: image.pgm, env: { OMP_THREAD_LIMIT: '1' } });
   const lines = new Map<string, TextLine>();
   for (const row of stdout.split('\n').slice(1)) {
@@ -53,8 +54,11 @@ const cliRead: Reader = async (frame, area) => {
     const text = c[11]?.trim();
     if (c[0] !== '5' || !text) continue;
     const [x, y, w, h] = c.slice(6, 10).map(Number) as [number, number, number, number];
-    const box = { x: clip.x + Math.floor(x / UPSCALE), y: clip.y + Math.floor(y / UPSCALE), width: Math.ceil(w / UPSCALE), height: Math.ceil(h / UPSCALE) };
-    const key = c.slice(1, 5).join('.');
+    const edges = { x0: x, y0: y, x1: x + w, y1: y + h };
+    const strip = stripOf(image, edges);
+    if (!strip) continue;
+    const box = toFrame(edges, strip);
+    const key = `${c.slice(1, 5).join('.')}@${strip.frame.x},${strip.frame.y}`;
     const line = lines.get(key);
     const word = { text, box, confidence: Number(c[10]) };
     lines.set(key, line ? { text: `${line.text} ${text}`, box: line.box, words: [...line.words, word] } : { text, box, words: [word] });

@@ -13,9 +13,9 @@ import Tesseract from 'tesseract.js';
 import { InfraError } from '../errors.js';
 import type { RawImage } from '../machine/raw-image.js';
 import type { Rect } from '../machine/same-frame.js';
-import { prepareFrame, UPSCALE } from './prepare-frame.js';
-import { tightBox, type Edges } from './tight-box.js';
-import { unionOf, type TextLine, type TextRead } from './text-read.js';
+import { prepareFrame, stripOf, toFrame, type Strip } from './prepare-frame.js';
+import { tightBox } from './tight-box.js';
+import { unionOf, type TextLine, type TextRead, type TextWord } from './text-read.js';
 
 /** Where Debian's tesseract-ocr-eng puts its model (scripts/setup.sh installs it). */
 export const MODEL_DIR = '/usr/share/tesseract-ocr/5/tessdata';
@@ -41,16 +41,27 @@ export class OcrEngine {
   async read(frame: RawImage, area?: Rect): Promise<TextRead> {
     const clip = clipToFrame(frame, area);
     const image = await prepareFrame(frame, clip);
-    const { data } = await this.worker.recognize(image.pgm, {}, { blocks: true, text: false });
     const lines: TextLine[] = [];
-    for (const block of data.blocks ?? []) {
-      for (const paragraph of block.paragraphs) {
-        for (const line of paragraph.lines) {
-          const words = line.words.filter((w) => w.text.trim()).map((w) => ({ text: w.text.trim(), box: toFrame(tightBox(image, w.bbox), clip), confidence: Math.round(w.confidence) }));
-          if (words.length) lines.push({ text: words.map((w) => w.text).join(' '), box: unionOf(words.map((w) => w.box)), words });
+    if (image.pgm) {
+      const { data } = await this.worker.recognize(image.pgm, {}, { blocks: true, text: false });
+      for (const block of data.blocks ?? []) {
+        for (const paragraph of block.paragraphs) {
+          for (const line of paragraph.lines) {
+            // A line of the picture may run through strips packed side by side: one line of text per strip.
+            const perStrip = new Map<Strip, TextWord[]>();
+            for (const w of line.words) {
+              const text = w.text.trim();
+              const edges = tightBox(image, w.bbox);
+              const strip = stripOf(image, edges);
+              if (!text || !strip) continue;
+              perStrip.set(strip, [...(perStrip.get(strip) ?? []), { text, box: toFrame(edges, strip), confidence: Math.round(w.confidence) }]);
+            }
+            for (const words of perStrip.values()) lines.push({ text: words.map((w) => w.text).join(' '), box: unionOf(words.map((w) => w.box)), words });
+          }
         }
       }
     }
+    lines.sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x);
     return { width: frame.width, height: frame.height, ...(area ? { area: clip } : {}), lines };
   }
 
@@ -64,11 +75,4 @@ function clipToFrame(frame: RawImage, area?: Rect): Rect {
   const x = Math.min(Math.max(0, area.x), frame.width - 1);
   const y = Math.min(Math.max(0, area.y), frame.height - 1);
   return { x, y, width: Math.max(1, Math.min(area.width, frame.width - x)), height: Math.max(1, Math.min(area.height, frame.height - y)) };
-}
-
-/** A box on the upscaled crop, back in the frame's pixels. */
-function toFrame(b: Edges, clip: Rect): Rect {
-  const x0 = Math.floor(b.x0 / UPSCALE);
-  const y0 = Math.floor(b.y0 / UPSCALE);
-  return { x: clip.x + x0, y: clip.y + y0, width: Math.ceil(b.x1 / UPSCALE) - x0, height: Math.ceil(b.y1 / UPSCALE) - y0 };
 }

@@ -1,0 +1,161 @@
+/**
+ * Where a frame may hold text: the boxes of clusters of letter-sized marks, found on the frame cut
+ * to black and white. Tesseract's own layout analysis over a whole screen costs as much as reading
+ * a sparse one (the mini desktop's 800×600 pages are mostly background), so bootgate hands it only
+ * these boxes. The marks are connected components of ink and of paper both (light letters on a dark
+ * band are paper); the rest of the screen (backgrounds, bands, window frames, rules) is too large
+ * or too solid for a letter. An outline around other marks (a button's border, the Athena widgets'
+ * ovals) is left out too: Tesseract takes what an outline encloses for part of one picture, and
+ * read no "Next" in an oval.
+ */
+import type { Rect } from '../machine/same-frame.js';
+import type { Edges } from './tight-box.js';
+
+/** Grey levels below this are ink: between the installer's text (~0–60) and its buttons (~230). */
+export const THRESHOLD = 140;
+/** Taller marks are not letters (GUI fonts are 8–20 px high). */
+const MAX_MARK_HEIGHT = 40;
+const MAX_MARK_WIDTH = 6 * MAX_MARK_HEIGHT;
+/** Marks this close (a word space, a line's descender to the next line's ascender) are one cluster. */
+const JOIN_X = 8;
+const JOIN_Y = 1;
+
+export interface Mark extends Readonly<Edges> {
+  /** Pixels in it. */
+  readonly n: number;
+  /** 1 for ink, 0 for paper. */
+  readonly ink: 0 | 1;
+  /** Letter-sized and not an outline: kept for reading. */
+  letter: boolean;
+}
+
+export interface InkLines {
+  readonly width: number;
+  readonly height: number;
+  /** Grey levels, width × height. */
+  readonly grey: Uint8Array;
+  /** The mark each pixel belongs to (an index into marks). */
+  readonly markOf: Int32Array;
+  readonly marks: readonly Mark[];
+  /** Boxes of clusters of letters, top to bottom. */
+  readonly lines: readonly Rect[];
+}
+
+export function inkLines(grey: Uint8Array, width: number, height: number): InkLines {
+  const ink = new Uint8Array(width * height);
+  for (let i = 0; i < ink.length; i++) ink[i] = grey[i]! < THRESHOLD ? 1 : 0;
+  const { marks, markOf } = connectedMarks(ink, width, height);
+  for (const m of marks) m.letter = letterSized(m);
+  const letters = marks.filter((m) => m.letter);
+  for (const [id, m] of marks.entries()) if (m.letter && isOutline(m, id, markOf, width) && letters.some((o) => o.ink === m.ink && encloses(m, o))) m.letter = false;
+  const lines = clusters(marks.filter((m) => m.letter)).filter((b) => b.height >= 5 && b.width >= 4);
+  return { width, height, grey, markOf, marks, lines: lines.sort((a, b) => a.y - b.y || a.x - b.x) };
+}
+
+function letterSized(m: Mark): boolean {
+  const [w, h] = [m.x1 - m.x0, m.y1 - m.y0];
+  const rule = h <= 2 && w > 3 * MAX_MARK_HEIGHT;
+  const band = m.n > 0.9 * w * h && w > 2 * h && h > 3;
+  return h <= MAX_MARK_HEIGHT && w <= MAX_MARK_WIDTH && !rule && !band;
+}
+
+function encloses(m: Mark, o: Mark): boolean {
+  return o !== m && o.x0 > m.x0 && o.x1 < m.x1 && o.y0 > m.y0 && o.y1 < m.y1;
+}
+
+/** A thin mark that runs along the four sides of its box: a frame drawn around something. */
+function isOutline(m: Mark, id: number, markOf: Int32Array, width: number): boolean {
+  const [w, h] = [m.x1 - m.x0, m.y1 - m.y0];
+  if (h < 10 || m.n >= 0.35 * w * h) return false;
+  let [top, bottom, left, right] = [0, 0, 0, 0];
+  for (let x = m.x0; x < m.x1; x++) {
+    if (markOf[m.y0 * width + x] === id) top++;
+    if (markOf[(m.y1 - 1) * width + x] === id) bottom++;
+  }
+  for (let y = m.y0; y < m.y1; y++) {
+    if (markOf[y * width + m.x0] === id) left++;
+    if (markOf[y * width + m.x1 - 1] === id) right++;
+  }
+  return [top >= 0.5 * w, bottom >= 0.5 * w, left >= 0.3 * h, right >= 0.3 * h].every(Boolean);
+}
+
+/** Components of equal pixels: ink joined through corners too (a thin oval's diagonal steps), paper only through sides. */
+function connectedMarks(ink: Uint8Array, width: number, height: number): { marks: Mark[]; markOf: Int32Array } {
+  const markOf = new Int32Array(width * height).fill(-1);
+  const stack = new Int32Array(width * height);
+  const marks: Mark[] = [];
+  for (let start = 0; start < ink.length; start++) {
+    if (markOf[start]! >= 0) continue;
+    const v = ink[start]!;
+    const id = marks.length;
+    let [x0, y0, x1, y1, n, sp] = [width, height, 0, 0, 0, 0];
+    markOf[start] = id;
+    stack[sp++] = start;
+    const visit = (q: number) => {
+      if (markOf[q]! < 0 && ink[q] === v) {
+        markOf[q] = id;
+        stack[sp++] = q;
+      }
+    };
+    while (sp) {
+      const p = stack[--sp]!;
+      const x = p % width;
+      const y = (p - x) / width;
+      n++;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+      const [left, right, up, down] = [x > 0, x < width - 1, y > 0, y < height - 1];
+      if (left) visit(p - 1);
+      if (right) visit(p + 1);
+      if (up) visit(p - width);
+      if (down) visit(p + width);
+      if (v === 1) {
+        if (up && left) visit(p - width - 1);
+        if (up && right) visit(p - width + 1);
+        if (down && left) visit(p + width - 1);
+        if (down && right) visit(p + width + 1);
+      }
+    }
+    marks.push({ x0, y0, x1: x1 + 1, y1: y1 + 1, n, ink: v as 0 | 1, letter: false });
+  }
+  return { marks, markOf };
+}
+
+function joined(a: Edges, b: Edges): Edges {
+  return { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
+}
+
+function overlap(a: Edges, b: Edges): boolean {
+  return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+}
+
+/** Marks within JOIN_X across and JOIN_Y up or down of each other, joined into boxes (union-find over a sweep by x). */
+function clusters(marks: readonly Mark[]): Rect[] {
+  const order = [...marks].sort((a, b) => a.x0 - b.x0);
+  const parent = order.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
+  let active: number[] = [];
+  for (let i = 0; i < order.length; i++) {
+    const m = order[i]!;
+    active = active.filter((j) => order[j]!.x1 + JOIN_X >= m.x0);
+    for (const j of active) {
+      const o = order[j]!;
+      if (m.y0 <= o.y1 + JOIN_Y && o.y0 <= m.y1 + JOIN_Y) parent[root(i)] = root(j);
+    }
+    active.push(i);
+  }
+  const byRoot = new Map<number, Edges>();
+  order.forEach((m, i) => {
+    const b = byRoot.get(root(i));
+    byRoot.set(root(i), b ? joined(b, m) : { x0: m.x0, y0: m.y0, x1: m.x1, y1: m.y1 });
+  });
+  // Clusters whose boxes overlap (a button's broken border around its label) are one: else the label is read twice.
+  const boxes: Edges[] = [];
+  for (let b of byRoot.values()) {
+    for (let i = boxes.findIndex((o) => overlap(o, b)); i >= 0; i = boxes.findIndex((o) => overlap(o, b))) b = joined(b, boxes.splice(i, 1)[0]!);
+    boxes.push(b);
+  }
+  return boxes.map((b) => ({ x: b.x0, y: b.y0, width: b.x1 - b.x0, height: b.y1 - b.y0 }));
+}
