@@ -29,6 +29,12 @@ export interface Mark extends Readonly<Edges> {
   letter: boolean;
 }
 
+/** A cluster of letters; `rows` when the pointer's cursor lies on it: the rows of its letters off the cursor. */
+export interface InkLine {
+  readonly box: Rect;
+  readonly rows?: { readonly y0: number; readonly y1: number };
+}
+
 export interface InkLines {
   readonly width: number;
   readonly height: number;
@@ -37,19 +43,34 @@ export interface InkLines {
   /** The mark each pixel belongs to (an index into marks). */
   readonly markOf: Int32Array;
   readonly marks: readonly Mark[];
-  /** Boxes of clusters of letters, top to bottom. */
-  readonly lines: readonly Rect[];
+  readonly lines: readonly InkLine[];
+  /** Marks the pointer's box touches: the cursor, and letters it joins. */
+  readonly underPointer: ReadonlySet<Mark>;
 }
 
-export function inkLines(grey: Uint8Array, width: number, height: number): InkLines {
+/**
+ * `pointer`: where the guest's cursor may be drawn (its box, in these pixels). The cursor is
+ * letter-sized and joins the letters it touches; a line it lies on is cut to the rows of its
+ * letters off the cursor, so the arrow below a label is neither read nor in the label's box.
+ */
+export function inkLines(grey: Uint8Array, width: number, height: number, pointer?: Rect): InkLines {
   const ink = new Uint8Array(width * height);
   for (let i = 0; i < ink.length; i++) ink[i] = grey[i]! < THRESHOLD ? 1 : 0;
   const { marks, markOf } = connectedMarks(ink, width, height);
   for (const m of marks) m.letter = letterSized(m);
   const letters = marks.filter((m) => m.letter);
   for (const [id, m] of marks.entries()) if (m.letter && isOutline(m, id, markOf, width) && letters.some((o) => o.ink === m.ink && encloses(m, o))) m.letter = false;
-  const lines = clusters(marks.filter((m) => m.letter)).filter((b) => b.height >= 5 && b.width >= 4);
-  return { width, height, grey, markOf, marks, lines: lines.sort((a, b) => a.y - b.y || a.x - b.x) };
+  const touches = (m: Mark) => pointer !== undefined && m.x0 < pointer.x + pointer.width && pointer.x < m.x1 && m.y0 < pointer.y + pointer.height && pointer.y < m.y1;
+  const underPointer = new Set(letters.filter(touches));
+  const lines = clusters(marks.filter((m) => m.letter)).flatMap((members): InkLine[] => {
+    const all = members.reduce<Edges>(joined, members[0]!);
+    const off = members.filter((m) => !underPointer.has(m));
+    const rows = off.length && off.length < members.length ? { y0: Math.min(...off.map((m) => m.y0)), y1: Math.max(...off.map((m) => m.y1)) } : undefined;
+    const b = rows ? { ...all, ...rows } : all;
+    const box = { x: b.x0, y: b.y0, width: b.x1 - b.x0, height: b.y1 - b.y0 };
+    return box.height >= 5 && box.width >= 4 ? [{ box, ...(rows ? { rows } : {}) }] : [];
+  });
+  return { width, height, grey, markOf, marks, lines: lines.sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x), underPointer };
 }
 
 function letterSized(m: Mark): boolean {
@@ -123,7 +144,7 @@ function connectedMarks(ink: Uint8Array, width: number, height: number): { marks
   return { marks, markOf };
 }
 
-function joined(a: Edges, b: Edges): Edges {
+function joined(a: Readonly<Edges>, b: Readonly<Edges>): Edges {
   return { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
 }
 
@@ -131,8 +152,8 @@ function overlap(a: Edges, b: Edges): boolean {
   return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 }
 
-/** Marks within JOIN_X across and JOIN_Y up or down of each other, joined into boxes (union-find over a sweep by x). */
-function clusters(marks: readonly Mark[]): Rect[] {
+/** Marks within JOIN_X across and JOIN_Y up or down of each other, joined (union-find over a sweep by x). */
+function clusters(marks: readonly Mark[]): Mark[][] {
   const order = [...marks].sort((a, b) => a.x0 - b.x0);
   const parent = order.map((_, i) => i);
   const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
@@ -146,16 +167,17 @@ function clusters(marks: readonly Mark[]): Rect[] {
     }
     active.push(i);
   }
-  const byRoot = new Map<number, Edges>();
-  order.forEach((m, i) => {
-    const b = byRoot.get(root(i));
-    byRoot.set(root(i), b ? joined(b, m) : { x0: m.x0, y0: m.y0, x1: m.x1, y1: m.y1 });
-  });
+  const byRoot = new Map<number, Mark[]>();
+  order.forEach((m, i) => byRoot.set(root(i), [...(byRoot.get(root(i)) ?? []), m]));
   // Clusters whose boxes overlap (a button's broken border around its label) are one: else the label is read twice.
-  const boxes: Edges[] = [];
-  for (let b of byRoot.values()) {
-    for (let i = boxes.findIndex((o) => overlap(o, b)); i >= 0; i = boxes.findIndex((o) => overlap(o, b))) b = joined(b, boxes.splice(i, 1)[0]!);
-    boxes.push(b);
+  const groups: { box: Edges; members: Mark[] }[] = [];
+  for (const members of byRoot.values()) {
+    let group = { box: members.reduce<Edges>(joined, members[0]!), members };
+    for (let i = groups.findIndex((o) => overlap(o.box, group.box)); i >= 0; i = groups.findIndex((o) => overlap(o.box, group.box))) {
+      const [other] = groups.splice(i, 1);
+      group = { box: joined(group.box, other!.box), members: [...group.members, ...other!.members] };
+    }
+    groups.push(group);
   }
-  return boxes.map((b) => ({ x: b.x0, y: b.y0, width: b.x1 - b.x0, height: b.y1 - b.y0 }));
+  return groups.map((g) => g.members);
 }

@@ -13,7 +13,7 @@ import Tesseract from 'tesseract.js';
 import { InfraError } from '../errors.js';
 import type { RawImage } from '../machine/raw-image.js';
 import type { Rect } from '../machine/same-frame.js';
-import { prepareFrame, stripOf, toFrame, type Strip } from './prepare-frame.js';
+import { prepareFrame, stripOf, toFrame, type Point, type Strip } from './prepare-frame.js';
 import { tightBox } from './tight-box.js';
 import { unionOf, type TextLine, type TextRead, type TextWord } from './text-read.js';
 
@@ -37,10 +37,10 @@ export class OcrEngine {
     }
   }
 
-  /** The text of `frame` (or of `area` of it), in the frame's pixels. */
-  async read(frame: RawImage, area?: Rect): Promise<TextRead> {
+  /** The text of `frame` (or of `area` of it), in the frame's pixels; `pointer`: where bootgate put the pointer. */
+  async read(frame: RawImage, area?: Rect, pointer?: Point): Promise<TextRead> {
     const clip = clipToFrame(frame, area);
-    const image = await prepareFrame(frame, clip);
+    const image = await prepareFrame(frame, clip, pointer);
     const lines: TextLine[] = [];
     if (image.pgm) {
       const { data } = await this.worker.recognize(image.pgm, {}, { blocks: true, text: false });

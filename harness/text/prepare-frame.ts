@@ -13,10 +13,16 @@
 import sharp from 'sharp';
 import type { RawImage } from '../machine/raw-image.js';
 import type { Rect } from '../machine/same-frame.js';
+import { pointerBox } from '../screen/pointer-box.js';
 import { inkLines, THRESHOLD } from './ink-lines.js';
 import type { Edges } from './tight-box.js';
 
 export const UPSCALE = 2;
+
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
 /** Paper kept around a cluster, in frame pixels, and between strips. */
 const MARGIN = 3;
 const GAP = 6;
@@ -41,23 +47,25 @@ export interface PreparedFrame {
   readonly strips: readonly Strip[];
 }
 
-export async function prepareFrame(frame: RawImage, clip: Rect): Promise<PreparedFrame> {
+/** `pointer`: where bootgate put the pointer, in frame pixels (its cursor is cut off the line it lies on). */
+export async function prepareFrame(frame: RawImage, clip: Rect, pointer?: Point): Promise<PreparedFrame> {
   const grey = await sharp(frame.data, { raw: { width: frame.width, height: frame.height, channels: 4 } })
     .extract({ left: clip.x, top: clip.y, width: clip.width, height: clip.height })
     .removeAlpha()
     .greyscale()
     .raw()
     .toBuffer();
-  const found = inkLines(grey, clip.width, clip.height);
+  const cursor = pointer ? pointerBox(pointer) : undefined;
+  const found = inkLines(grey, clip.width, clip.height, cursor && { ...cursor, x: cursor.x - clip.x, y: cursor.y - clip.y });
   if (found.lines.length === 0) return { pixels: Buffer.alloc(0), width: 0, height: 0, strips: [] };
-  const boxes = found.lines.map((l) => {
+  const boxes = found.lines.map(({ box: l, rows }) => {
     const x0 = Math.max(0, l.x - MARGIN);
     const y0 = Math.max(0, l.y - MARGIN);
-    return { x: x0, y: y0, width: Math.min(clip.width, l.x + l.width + MARGIN) - x0, height: Math.min(clip.height, l.y + l.height + MARGIN) - y0 };
+    return { x: x0, y: y0, width: Math.min(clip.width, l.x + l.width + MARGIN) - x0, height: Math.min(clip.height, l.y + l.height + MARGIN) - y0, rows };
   });
   // Shelf packing in reading order.
   const rowWidth = Math.max(ROW_WIDTH, ...boxes.map((b) => b.width));
-  const placed: { box: Rect; at: { x: number; y: number } }[] = [];
+  const placed: { box: (typeof boxes)[number]; at: { x: number; y: number } }[] = [];
   let [x, y, rowHeight] = [GAP, GAP, 0];
   for (const box of boxes) {
     if (x + box.width > rowWidth + GAP) [x, y, rowHeight] = [GAP, y + rowHeight + GAP, 0];
@@ -77,7 +85,9 @@ export async function prepareFrame(frame: RawImage, clip: Rect): Promise<Prepare
         const i = (box.y + py) * clip.width + box.x + px;
         const g = grey[i]!;
         const mark = found.marks[found.markOf[i]!]!;
-        picture[(at.y + py) * width + at.x + px] = mark.letter ? (invert ? 255 - g : g) : 255;
+        const y = box.y + py;
+        const cursorTail = box.rows && (y < box.rows.y0 || y >= box.rows.y1) && found.underPointer.has(mark);
+        picture[(at.y + py) * width + at.x + px] = mark.letter && !cursorTail ? (invert ? 255 - g : g) : 255;
       }
     }
   }
@@ -88,7 +98,7 @@ export async function prepareFrame(frame: RawImage, clip: Rect): Promise<Prepare
     .toColourspace('b-w')
     .raw()
     .toBuffer();
-  const strips = placed.map(({ box, at }) => ({ frame: { ...box, x: clip.x + box.x, y: clip.y + box.y }, at }));
+  const strips = placed.map(({ box, at }) => ({ frame: { x: clip.x + box.x, y: clip.y + box.y, width: box.width, height: box.height }, at }));
   return { pgm: Buffer.concat([Buffer.from(`P5\n${W} ${H}\n255\n`), pixels]), pixels, width: W, height: H, strips };
 }
 

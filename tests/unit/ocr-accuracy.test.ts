@@ -16,7 +16,7 @@ describe('OCR on the corpus of GUI frames', () => {
     const corpus = await loadCorpus();
     expect(corpus.length).toBeGreaterThanOrEqual(9);
     const scores: WordScore[] = [];
-    for (const frame of corpus) scores.push(...scoreRead(frame, await reader.read(frame.image)));
+    for (const frame of corpus) scores.push(...scoreRead(frame, await reader.read(frame.image, undefined, frame.pointer)));
     const summary = summarise(scores);
     console.log(`OCR corpus: ${JSON.stringify(summary)}`);
     const share = (k: string) => summary.recall[k]!.found / summary.recall[k]!.of;
