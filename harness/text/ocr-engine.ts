@@ -54,7 +54,9 @@ export class OcrEngine {
               const edges = tightBox(image, w.bbox);
               const strip = stripOf(image, edges);
               if (!text || !strip) continue;
-              perStrip.set(strip, [...(perStrip.get(strip) ?? []), { text, box: toFrame(edges, strip), confidence: Math.round(w.confidence) }]);
+              const symbols = w.symbols ?? [];
+              const letters = symbols.length === text.length ? { letters: symbols.map((c) => toFrame(tightBox(image, c.bbox), strip)) } : {};
+              perStrip.set(strip, [...(perStrip.get(strip) ?? []), { text, box: toFrame(edges, strip), ...letters, confidence: Math.round(w.confidence) }]);
             }
             for (const words of perStrip.values()) lines.push({ text: words.map((w) => w.text).join(' '), box: unionOf(words.map((w) => w.box)), words });
           }

@@ -29,6 +29,16 @@ describe('findText', () => {
     expect(findText(READ, literalPattern('Next')).map((m) => m.box.y)).toEqual([300, 343]);
   });
 
+  it('cuts a word matched in part to its characters\' own boxes when the engine gave them, and leaves a literal\'s punctuation out of its box', () => {
+    // "Next." read in an oval: the phantom dot is narrow, a share of the width (4 of 5) would cut the t.
+    const letters = [{ x: 212, y: 343, width: 6, height: 9 }, { x: 219, y: 343, width: 5, height: 9 }, { x: 225, y: 343, width: 4, height: 9 }, { x: 230, y: 343, width: 3, height: 9 }, { x: 233, y: 350, width: 1, height: 2 }];
+    const oval: TextRead = { width: 800, height: 600, lines: [line({ ...word('Next.', 212, 343, 22), letters })] };
+    expect(findText(oval, literalPattern('Next'))[0]!.box).toEqual({ x: 212, y: 343, width: 21, height: 9 });
+    // "machine:" with the colon a space away: a fuzzy match's box stops at the e.
+    const label: TextRead = { width: 800, height: 600, lines: [line(word('fom', 26, 193, 28), word('de', 59, 193, 14), word('machine:', 77, 193, 60))] };
+    expect(findText(label, literalPattern('Nom de machine'))[0]!.box).toEqual({ x: 26, y: 193, width: 104, height: 10 });
+  });
+
   it('describes a read line by line with boxes', () => {
     expect(describeRead(READ, 2)).toBe('"Page 2 of 3:" at 0,0 1×1\n"Go Back" at 0,0 1×1\n… 3 more lines');
   });
