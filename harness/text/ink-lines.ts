@@ -112,12 +112,7 @@ function connectedMarks(ink: Uint8Array, width: number, height: number): { marks
     let [x0, y0, x1, y1, n, sp] = [width, height, 0, 0, 0, 0];
     markOf[start] = id;
     stack[sp++] = start;
-    const visit = (q: number) => {
-      if (markOf[q]! < 0 && ink[q] === v) {
-        markOf[q] = id;
-        stack[sp++] = q;
-      }
-    };
+    // Neighbours as offsets, inlined: this loop visits every pixel of the frame.
     while (sp) {
       const p = stack[--sp]!;
       const x = p % width;
@@ -128,15 +123,23 @@ function connectedMarks(ink: Uint8Array, width: number, height: number): { marks
       if (y < y0) y0 = y;
       if (y > y1) y1 = y;
       const [left, right, up, down] = [x > 0, x < width - 1, y > 0, y < height - 1];
-      if (left) visit(p - 1);
-      if (right) visit(p + 1);
-      if (up) visit(p - width);
-      if (down) visit(p + width);
+      let q = p - 1;
+      if (left && markOf[q]! < 0 && ink[q] === v) (markOf[q] = id), (stack[sp++] = q);
+      q = p + 1;
+      if (right && markOf[q]! < 0 && ink[q] === v) (markOf[q] = id), (stack[sp++] = q);
+      q = p - width;
+      if (up && markOf[q]! < 0 && ink[q] === v) (markOf[q] = id), (stack[sp++] = q);
+      q = p + width;
+      if (down && markOf[q]! < 0 && ink[q] === v) (markOf[q] = id), (stack[sp++] = q);
       if (v === 1) {
-        if (up && left) visit(p - width - 1);
-        if (up && right) visit(p - width + 1);
-        if (down && left) visit(p + width - 1);
-        if (down && right) visit(p + width + 1);
+        q = p - width - 1;
+        if (up && left && markOf[q]! < 0 && ink[q] === 1) (markOf[q] = id), (stack[sp++] = q);
+        q = p - width + 1;
+        if (up && right && markOf[q]! < 0 && ink[q] === 1) (markOf[q] = id), (stack[sp++] = q);
+        q = p + width - 1;
+        if (down && left && markOf[q]! < 0 && ink[q] === 1) (markOf[q] = id), (stack[sp++] = q);
+        q = p + width + 1;
+        if (down && right && markOf[q]! < 0 && ink[q] === 1) (markOf[q] = id), (stack[sp++] = q);
       }
     }
     marks.push({ x0, y0, x1: x1 + 1, y1: y1 + 1, n, ink: v as 0 | 1, letter: false });

@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { literalPattern } from '../../harness/config/pattern.js';
 import { patternSchema } from '../../harness/config/value-schemas.js';
-import { describeRead, findText, type TextRead } from '../../harness/text/text-read.js';
+import { describeRead, findText, type TextRead, type TextWord } from '../../harness/text/text-read.js';
 
-const word = (text: string, x: number, y: number, width: number) => ({ text, box: { x, y, width, height: 10 }, confidence: 90 });
-const line = (...words: ReturnType<typeof word>[]) => ({ text: words.map((w) => w.text).join(' '), box: { x: 0, y: 0, width: 1, height: 1 }, words });
+const word = (text: string, x: number, y: number, width: number): TextWord => ({ text, box: { x, y, width, height: 10 }, confidence: 90 });
+const line = (...words: TextWord[]) => ({ text: words.map((w) => w.text).join(' '), box: { x: 0, y: 0, width: 1, height: 1 }, words });
 const READ: TextRead = {
   width: 800,
   height: 600,
