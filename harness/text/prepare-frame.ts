@@ -2,8 +2,8 @@
  * What the OCR engine is given: not the frame, but its clusters of letters (ink-lines.ts) cut out
  * and packed into rows of one small picture, each strip dark on light (a light-on-dark one is
  * inverted), and everything that is not a letter (a button's border, a band, the background) white;
- * then scaled up twice (cubic) and cut into black and white. A sparse screen is a tenth of its
- * pixels this way, and what Tesseract's layout analysis sees is only text.
+ * then scaled up twice (cubic) and cut into black and white. A sparse screen is a few percent of
+ * its pixels this way, and what Tesseract's layout analysis sees is only text.
  *
  * GUI fonts are 8–11 px high, under the ~20 px Tesseract's model was trained on: at 2× the mini
  * desktop's 6×13 fixed font goes from unreadable to read. The cut makes a button's soft border and
@@ -23,6 +23,7 @@ export interface Point {
   readonly x: number;
   readonly y: number;
 }
+
 /** Paper kept around a cluster, in frame pixels, and between strips. */
 const MARGIN = 3;
 const GAP = 6;
