@@ -16,9 +16,15 @@ export const THRESHOLD = 140;
 /** Taller marks are not letters (GUI fonts are 8–20 px high). */
 const MAX_MARK_HEIGHT = 40;
 const MAX_MARK_WIDTH = 6 * MAX_MARK_HEIGHT;
-/** Marks this close (a word space, a line's descender to the next line's ascender) are one cluster. */
+/**
+ * Marks this close (a word space, a line's descender to the next line's ascender) are one cluster:
+ * 8 px, or 0.8 of the taller mark's height for a larger font (the dark theme's 20 px title has
+ * word spaces of 9–11 px, read word by word, its words apart, at 8 px).
+ */
 const JOIN_X = 8;
+const JOIN_X_PER_HEIGHT = 0.8;
 const JOIN_Y = 1;
+const joinX = (a: Mark, b: Mark) => Math.max(JOIN_X, Math.ceil(JOIN_X_PER_HEIGHT * Math.max(a.y1 - a.y0, b.y1 - b.y0)));
 
 export interface Mark extends Readonly<Edges> {
   /** Pixels in it. */
@@ -155,7 +161,7 @@ function overlap(a: Edges, b: Edges): boolean {
   return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 }
 
-/** Marks within JOIN_X across and JOIN_Y up or down of each other, joined (union-find over a sweep by x). */
+/** Marks within joinX across and JOIN_Y up or down of each other, joined (union-find over a sweep by x). */
 function clusters(marks: readonly Mark[]): Mark[][] {
   const order = [...marks].sort((a, b) => a.x0 - b.x0);
   const parent = order.map((_, i) => i);
@@ -163,10 +169,10 @@ function clusters(marks: readonly Mark[]): Mark[][] {
   let active: number[] = [];
   for (let i = 0; i < order.length; i++) {
     const m = order[i]!;
-    active = active.filter((j) => order[j]!.x1 + JOIN_X >= m.x0);
+    active = active.filter((j) => order[j]!.x1 + JOIN_X_PER_HEIGHT * MAX_MARK_HEIGHT >= m.x0);
     for (const j of active) {
       const o = order[j]!;
-      if (m.y0 <= o.y1 + JOIN_Y && o.y0 <= m.y1 + JOIN_Y) parent[root(i)] = root(j);
+      if (o.x1 + joinX(m, o) >= m.x0 && m.y0 <= o.y1 + JOIN_Y && o.y0 <= m.y1 + JOIN_Y) parent[root(i)] = root(j);
     }
     active.push(i);
   }
