@@ -1,13 +1,14 @@
 /**
  * Benchmark: what reading a graphical screen costs, and how well it reads. On the OCR corpus
  * (tests/fixtures/ocr: the bundled GUI images' frames at 800×600 and 1280×800), per full frame and
- * per 300×60 area (around the installer's Continue button), with the same preparation (grey, 2×,
- * cut to black and white) for two engines:
+ * per 300×60 area (around the installer's Continue button), with the same preparation (the frame's
+ * clusters of letters packed into one picture, 2×, cut to black and white; prepare-frame.ts) and
+ * the same model (Debian's tesseract-ocr-eng) for two engines:
  *   - tesseract.js, the engine bootgate uses: WebAssembly, one worker kept loaded;
  *   - Debian's tesseract CLI (apt tesseract-ocr), started per frame as a CLI must be, one thread
  *     (OMP_THREAD_LIMIT=1), TSV boxes; skipped when it is not installed.
  * Both single-threaded, as a wait runs beside an emulator. Recall and box error on the corpus for
- * each. Then the cost to an emulator beside it: a QEMU guest's busy loop (mini-shell preset),
+ * each, and how much of a frame's time the preparation alone takes. Then the cost to an emulator beside it: a QEMU guest's busy loop (mini-shell preset),
  * iterations per second of guest work, alone and while the engine reads frames without pause.
  * Figures go to bench-results/ocr.json. Targets: median ≤ 300 ms per full frame, ≤ 50 ms per area.
  *
@@ -21,7 +22,7 @@ import { tmpdir } from 'node:os';
 import type { RawImage } from '../harness/machine/raw-image.js';
 import type { Rect } from '../harness/machine/same-frame.js';
 import { OcrEngine } from '../harness/text/ocr-engine.js';
-import { prepareFrame, UPSCALE } from '../harness/text/prepare-frame.js';
+import { prepareFrame, stripOf, toFrame, type Point } from '../harness/text/prepare-frame.js';
 import type { TextLine, TextRead } from '../harness/text/text-read.js';
 import { createMachine } from '../harness/machine/create-machine.js';
 import { resolveProfile } from '../harness/vm-config/load-profile.js';
@@ -36,16 +37,17 @@ const withEmulator = !process.argv.includes('--no-emulator');
 /** The installer's Continue button and around it, on its 1280×800 and 800×600 frames. */
 const AREA: Record<number, Rect> = { 1280: { x: 980, y: 740, width: 300, height: 60 }, 800: { x: 500, y: 540, width: 300, height: 60 } };
 
-type Reader = (frame: RawImage, area?: Rect) => Promise<TextRead>;
+type Reader = (frame: RawImage, area?: Rect, pointer?: Point) => Promise<TextRead>;
 
 async function cliAvailable(): Promise<boolean> {
   return execa('tesseract', ['--version']).then(() => true, () => false);
 }
 
 /** The CLI as a per-frame process: the same prepared PGM on stdin, TSV words back. */
-const cliRead: Reader = async (frame, area) => {
+const cliRead: Reader = async (frame, area, pointer) => {
   const clip = area ?? { x: 0, y: 0, width: frame.width, height: frame.height };
-  const image = await prepareFrame(frame, clip);
+  const image = await prepareFrame(frame, clip, pointer);
+  if (!image.pgm) return { width: frame.width, height: frame.height, lines: [] };
   const { stdout } = await execa('tesseract', ['-', '-', '--psm', '11', '-l', 'eng', 'tsv'], { input: image.pgm, env: { OMP_THREAD_LIMIT: '1' } });
   const lines = new Map<string, TextLine>();
   for (const row of stdout.split('\n').slice(1)) {
@@ -53,8 +55,11 @@ const cliRead: Reader = async (frame, area) => {
     const text = c[11]?.trim();
     if (c[0] !== '5' || !text) continue;
     const [x, y, w, h] = c.slice(6, 10).map(Number) as [number, number, number, number];
-    const box = { x: clip.x + Math.floor(x / UPSCALE), y: clip.y + Math.floor(y / UPSCALE), width: Math.ceil(w / UPSCALE), height: Math.ceil(h / UPSCALE) };
-    const key = c.slice(1, 5).join('.');
+    const edges = { x0: x, y0: y, x1: x + w, y1: y + h };
+    const strip = stripOf(image, edges);
+    if (!strip) continue;
+    const box = toFrame(edges, strip);
+    const key = `${c.slice(1, 5).join('.')}@${strip.frame.x},${strip.frame.y}`;
     const line = lines.get(key);
     const word = { text, box, confidence: Number(c[10]) };
     lines.set(key, line ? { text: `${line.text} ${text}`, box: line.box, words: [...line.words, word] } : { text, box, words: [word] });
@@ -62,30 +67,49 @@ const cliRead: Reader = async (frame, area) => {
   return { width: frame.width, height: frame.height, lines: [...lines.values()] };
 };
 
-async function timeReads(read: Reader, corpus: readonly CorpusFrame[]) {
+/** `cpu`: also this process's CPU time per full frame (the WebAssembly worker's; a CLI's child is not counted). */
+async function timeReads(read: Reader, corpus: readonly CorpusFrame[], cpu = false) {
   const full: Record<string, number[]> = {};
+  const fullCpu: Record<string, number[]> = {};
   const area: number[] = [];
   for (let r = 0; r < runs; r++) {
     for (const f of corpus) {
       const key = `${f.image.width}x${f.image.height}`;
       let t = performance.now();
-      await read(f.image);
+      const used = process.cpuUsage();
+      await read(f.image, undefined, f.pointer);
       (full[key] ??= []).push(performance.now() - t);
+      const { user, system } = process.cpuUsage(used);
+      (fullCpu[key] ??= []).push((user + system) / 1000);
       const box = AREA[f.image.width];
       if (box && f.name.startsWith('select-')) {
         t = performance.now();
-        await read(f.image, box);
+        await read(f.image, box, f.pointer);
         area.push(performance.now() - t);
       }
     }
   }
   const ms = (xs: number[]) => ({ medianMs: Math.round(median(xs)), maxMs: Math.round(Math.max(...xs)), n: xs.length });
-  return { fullFrame: Object.fromEntries(Object.entries(full).map(([k, v]) => [k, ms(v)])), area300x60: ms(area) };
+  const cpuMedians = cpu ? { fullFrameCpuMs: Object.fromEntries(Object.entries(fullCpu).map(([k, v]) => [k, Math.round(median(v))])) } : {};
+  return { fullFrame: Object.fromEntries(Object.entries(full).map(([k, v]) => [k, ms(v)])), ...cpuMedians, area300x60: ms(area) };
+}
+
+/** The preparation alone (finding the lines, packing and scaling them), median per frame size. */
+async function preparation(corpus: readonly CorpusFrame[]) {
+  const times: Record<string, number[]> = {};
+  for (let r = 0; r < runs; r++) {
+    for (const f of corpus) {
+      const t = performance.now();
+      await prepareFrame(f.image, { x: 0, y: 0, width: f.image.width, height: f.image.height }, f.pointer);
+      (times[`${f.image.width}x${f.image.height}`] ??= []).push(performance.now() - t);
+    }
+  }
+  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, { medianMs: Math.round(median(v)), n: v.length }]));
 }
 
 async function accuracy(read: Reader, corpus: readonly CorpusFrame[]) {
   const scores = [];
-  for (const f of corpus) scores.push(...scoreRead(f, await read(f.image)));
+  for (const f of corpus) scores.push(...scoreRead(f, await read(f.image, undefined, f.pointer)));
   return summarise(scores);
 }
 
@@ -142,8 +166,8 @@ const figures: Record<string, unknown> = { cores: cpus().length, runs, loadBefor
 const started = performance.now();
 const engine = await OcrEngine.start();
 figures.engineStartMs = Math.round(performance.now() - started);
-const jsRead: Reader = (frame, area) => engine.read(frame, area);
-figures.tesseractJs = { ...(await timeReads(jsRead, corpus)), accuracy: await accuracy(jsRead, corpus) };
+const jsRead: Reader = (frame, area, pointer) => engine.read(frame, area, pointer);
+figures.tesseractJs = { ...(await timeReads(jsRead, corpus, true)), accuracy: await accuracy(jsRead, corpus), preparation: await preparation(corpus) };
 await engine.stop();
 if (await cliAvailable()) figures.tesseractCli = { ...(await timeReads(cliRead, corpus)), accuracy: await accuracy(cliRead, corpus) };
 else figures.tesseractCli = 'not installed (apt-get install tesseract-ocr)';

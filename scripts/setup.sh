@@ -11,6 +11,7 @@ APT_PACKAGES=(
   xorriso cpio                                           # building reference presets (the rest comes as .debs)
   gcc libc6-dev                                          # the QEMU guest-clock plugin (docs/guest-time.md)
   chromium                                               # the HTML report's browser test (playwright-core drives it; no browser download)
+  tesseract-ocr-eng                                      # the OCR engine's English model (tesseract.js runs it; docs/ocr.md)
 )
 
 missing=()

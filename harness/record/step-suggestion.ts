@@ -12,7 +12,7 @@ import { changedBox, rectsOverlap, type Rect } from '../machine/same-frame.js';
 import type { RegionArea } from '../screen/find-region.js';
 import { pointerBox } from '../screen/pointer-box.js';
 import { snapBox } from '../screen/snap-box.js';
-import { findText, type TextRead } from '../text/text-read.js';
+import { findText, type TextLine, type TextRead } from '../text/text-read.js';
 
 /** One settled look at the screen: the frame, and its text when it is a text screen. */
 export interface ScreenLook {
@@ -85,8 +85,10 @@ function atLeast(box: Rect, side: number, frame: { readonly width: number; reado
  */
 export function labelAt(read: TextRead, widget: Rect, x: number, y: number): { readonly text: string; readonly nth: number } | undefined {
   const inside = (b: Rect, px: number, py: number) => px >= b.x && px < b.x + b.width && py >= b.y && py < b.y + b.height;
-  const line = read.lines.find((l) => l.box.y <= y && y < l.box.y + l.box.height && l.words.some((w) => rectsOverlap(w.box, widget)))
-    ?? read.lines.find((l) => inside(widget, l.box.x + l.box.width / 2, l.box.y + l.box.height / 2) && l.words.some((w) => inside(widget, w.box.x + w.box.width / 2, w.box.y + w.box.height / 2)));
+  const labelled = (l: TextLine) => l.words.some((w) => /[\p{L}\p{N}]/u.test(w.text));
+  // Off the line's rows, a widget's label is its one labelled line: on a bar with several buttons the click is on none of them.
+  const within = read.lines.filter((l) => labelled(l) && inside(widget, l.box.x + l.box.width / 2, l.box.y + l.box.height / 2) && l.words.some((w) => inside(widget, w.box.x + w.box.width / 2, w.box.y + w.box.height / 2)));
+  const line = read.lines.find((l) => l.box.y <= y && y < l.box.y + l.box.height && l.words.some((w) => rectsOverlap(w.box, widget))) ?? (within.length === 1 ? within[0] : undefined);
   // A button's edge read as "|" is no part of its label.
   const words = line?.words.filter((w) => rectsOverlap(w.box, widget) && /[\p{L}\p{N}]/u.test(w.text)) ?? [];
   if (words.length === 0) return undefined;

@@ -68,12 +68,12 @@ export async function waitForText(ctx: StepContext, targets: readonly TextTarget
         ctx.lastFrame = frame;
         if (frame.placeholder || !hold.holds(frame, 'the screen')) return undefined;
         if (failOn.length) {
-          const whole = await ctx.ocr.read(frame);
+          const whole = await ctx.ocr.read(frame, undefined, ctx.pointer);
           last = { frame, read: whole };
           checkFailOn(whole, failOn);
         }
         for (const [index, target] of targets.entries()) {
-          const read = await ctx.ocr.read(frame, target.area);
+          const read = await ctx.ocr.read(frame, target.area, ctx.pointer);
           last = { frame, read };
           const match = findText(read, target.text)[target.nth - 1];
           if (match) return { index, match, frame };

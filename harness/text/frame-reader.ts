@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { RawImage } from '../machine/raw-image.js';
 import type { Rect } from '../machine/same-frame.js';
 import { OcrEngine } from './ocr-engine.js';
+import type { Point } from './prepare-frame.js';
 import type { TextRead } from './text-read.js';
 
 /** Reads kept: a wait alternates between a few screens at most; a frame's read is a few KB. */
@@ -19,13 +20,14 @@ export class FrameReader {
   reads = 0;
   readMs = 0;
 
-  async read(frame: RawImage, area?: Rect): Promise<TextRead> {
-    const key = frameKey(frame, area);
+  /** `pointer`: where bootgate put the pointer, so its cursor is not read as letters (prepare-frame.ts). */
+  async read(frame: RawImage, area?: Rect, pointer?: Point): Promise<TextRead> {
+    const key = `${frameKey(frame, area)}:${pointer ? `${pointer.x},${pointer.y}` : '-'}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
     this.engine ??= OcrEngine.start();
     const started = performance.now();
-    const read = await (await this.engine).read(frame, area);
+    const read = await (await this.engine).read(frame, area, pointer);
     this.readMs += performance.now() - started;
     this.reads++;
     if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);

@@ -16,6 +16,8 @@ const FUZZY_CHARS = 7;
 export interface TextWord {
   readonly text: string;
   readonly box: Rect;
+  /** Each character's box, when the engine gave one per character: a match of part of the word is cut to them. */
+  readonly letters?: readonly Rect[];
   /** 0..100, the engine's. */
   readonly confidence: number;
 }
@@ -55,20 +57,11 @@ export function findText(read: TextRead, pattern: Pattern): TextMatch[] {
 }
 
 function exactMatches(line: TextLine, global: RegExp): TextMatch[] {
-  // Each word's span in the joined text.
-  let at = 0;
-  const spans = line.words.map((word) => {
-    const span = { word, from: at, to: at + word.text.length };
-    at += word.text.length + 1;
-    return span;
-  });
   const text = line.words.map((w) => w.text).join(' ');
   const matches: TextMatch[] = [];
   for (const m of text.matchAll(global)) {
     if (m[0].length === 0) continue;
-    const [from, to] = [m.index, m.index + m[0].length];
-    const boxes = spans.filter((s) => s.from < to && s.to > from).map((s) => partOf(s.word, Math.max(0, from - s.from), Math.min(s.word.text.length, to - s.from)));
-    matches.push(matchOf(m[0], unionOf(boxes)));
+    matches.push(matchOf(m[0], boxOf(line.words, m.index, m.index + m[0].length)));
   }
   return matches;
 }
@@ -81,16 +74,33 @@ function fuzzyMatches(line: TextLine, literal: string): TextMatch[] {
   const matches: TextMatch[] = [];
   for (let i = 0; i + want.length <= line.words.length; i++) {
     const words = line.words.slice(i, i + want.length);
-    const read = words.map((w) => w.text).join(' ').replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
-    if (editDistance(read, target, allowed) <= allowed) matches.push(matchOf(read, unionOf(words.map((w) => w.box))));
+    const joined = words.map((w) => w.text).join(' ');
+    const lead = /^[^\p{L}\p{N}]*/u.exec(joined)![0].length;
+    const trail = /[^\p{L}\p{N}]*$/u.exec(joined)![0].length;
+    const read = joined.slice(lead, Math.max(lead, joined.length - trail));
+    // The punctuation left out ("machine:" for "machine") is left out of the box too.
+    if (read && editDistance(read, target, allowed) <= allowed) matches.push(matchOf(read, boxOf(words, lead, lead + read.length)));
   }
   return matches;
 }
 
-/** The box of characters [from, to) of a word, by their share of its width. */
+/** The box of characters [from, to) of `words` joined by single spaces. */
+function boxOf(words: readonly TextWord[], from: number, to: number): Rect {
+  const boxes: Rect[] = [];
+  let at = 0;
+  for (const word of words) {
+    const end = at + word.text.length;
+    if (at < to && end > from) boxes.push(partOf(word, Math.max(0, from - at), Math.min(word.text.length, to - at)));
+    at = end + 1;
+  }
+  return unionOf(boxes);
+}
+
+/** The box of characters [from, to) of a word: their own boxes, or else their share of its width. */
 function partOf(word: TextWord, from: number, to: number): Rect {
   const n = word.text.length;
   if (from === 0 && to === n) return word.box;
+  if (word.letters?.length === n) return unionOf(word.letters.slice(from, to));
   const x0 = word.box.x + Math.round((word.box.width * from) / n);
   const x1 = word.box.x + Math.round((word.box.width * to) / n);
   return { x: x0, y: word.box.y, width: Math.max(1, x1 - x0), height: word.box.height };

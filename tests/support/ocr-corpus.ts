@@ -26,6 +26,8 @@ export interface TruthWord {
 export interface CorpusFrame {
   readonly name: string;
   readonly image: RawImage;
+  /** Where the pointer was left, when its cursor is drawn on the frame (a reader is told, as a wait tells it). */
+  readonly pointer?: { readonly x: number; readonly y: number };
   readonly words: readonly TruthWord[];
 }
 
@@ -33,8 +35,9 @@ export async function loadCorpus(): Promise<CorpusFrame[]> {
   const names = readdirSync(CORPUS_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
   return Promise.all(
     names.map(async (name) => {
-      const truth = JSON.parse(readFileSync(join(CORPUS_DIR, `${name}.json`), 'utf8')) as { words: TruthWord[] };
-      return { name, image: await readPng(join(CORPUS_DIR, `${name}.png`), 'corpus frame'), words: truth.words };
+      const truth = JSON.parse(readFileSync(join(CORPUS_DIR, `${name}.json`), 'utf8')) as { words: TruthWord[]; pointer?: { x: number; y: number } };
+      const pointer = truth.pointer && { x: truth.pointer.x, y: truth.pointer.y };
+      return { name, image: await readPng(join(CORPUS_DIR, `${name}.png`), 'corpus frame'), ...(pointer ? { pointer } : {}), words: truth.words };
     }),
   );
 }

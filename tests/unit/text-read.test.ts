@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { literalPattern } from '../../harness/config/pattern.js';
 import { patternSchema } from '../../harness/config/value-schemas.js';
-import { describeRead, findText, type TextRead } from '../../harness/text/text-read.js';
+import { describeRead, findText, type TextRead, type TextWord } from '../../harness/text/text-read.js';
 
-const word = (text: string, x: number, y: number, width: number) => ({ text, box: { x, y, width, height: 10 }, confidence: 90 });
-const line = (...words: ReturnType<typeof word>[]) => ({ text: words.map((w) => w.text).join(' '), box: { x: 0, y: 0, width: 1, height: 1 }, words });
+const word = (text: string, x: number, y: number, width: number): TextWord => ({ text, box: { x, y, width, height: 10 }, confidence: 90 });
+const line = (...words: TextWord[]) => ({ text: words.map((w) => w.text).join(' '), box: { x: 0, y: 0, width: 1, height: 1 }, words });
 const READ: TextRead = {
   width: 800,
   height: 600,
@@ -27,6 +27,16 @@ describe('findText', () => {
 
   it('orders matches top to bottom, so nth picks among repeated labels, and finds "Next" in "Next,"', () => {
     expect(findText(READ, literalPattern('Next')).map((m) => m.box.y)).toEqual([300, 343]);
+  });
+
+  it('cuts a word matched in part to its characters\' own boxes when the engine gave them, and leaves a literal\'s punctuation out of its box', () => {
+    // "Next." read in an oval: the phantom dot is narrow, a share of the width (4 of 5) would cut the t.
+    const letters = [{ x: 212, y: 343, width: 6, height: 9 }, { x: 219, y: 343, width: 5, height: 9 }, { x: 225, y: 343, width: 4, height: 9 }, { x: 230, y: 343, width: 3, height: 9 }, { x: 233, y: 350, width: 1, height: 2 }];
+    const oval: TextRead = { width: 800, height: 600, lines: [line({ ...word('Next.', 212, 343, 22), letters })] };
+    expect(findText(oval, literalPattern('Next'))[0]!.box).toEqual({ x: 212, y: 343, width: 21, height: 9 });
+    // "machine:" with the colon a space away: a fuzzy match's box stops at the e.
+    const label: TextRead = { width: 800, height: 600, lines: [line(word('fom', 26, 193, 28), word('de', 59, 193, 14), word('machine:', 77, 193, 60))] };
+    expect(findText(label, literalPattern('Nom de machine'))[0]!.box).toEqual({ x: 26, y: 193, width: 104, height: 10 });
   });
 
   it('describes a read line by line with boxes', () => {
