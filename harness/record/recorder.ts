@@ -109,7 +109,7 @@ export class Recorder {
     this.checkPoint(look.frame, x, y);
     const target = clickTarget(look, x, y);
     const how = button === 'left' && !double ? {} : { button, double };
-    const label = byText && target.kind === 'region' ? labelAt(await this.reader.read(look.frame), target.area, x, y) : undefined;
+    const label = byText && target.kind === 'region' ? labelAt(await this.reader.read(look.frame, undefined, this.pointer.position), target.area, x, y) : undefined;
     let entry: Entry;
     if (label) {
       const spec = { text: label.text, ...(label.nth > 1 ? { nth: label.nth } : {}), ...how };
