@@ -4,11 +4,10 @@
  * and needs no decoder: sharp cannot read PPM, and the format is a header and raw RGB. Text mode
  * comes out 720×400: QEMU renders the 9-pixel-wide VGA font.
  */
-import { rm } from 'node:fs/promises';
 import { InfraError } from '../../errors.js';
 import type { RawImage } from '../raw-image.js';
 import type { QmpClient } from './qmp-client.js';
-import { readScratch, type ScratchFile } from './qemu-work-files.js';
+import { readScratch, removeScratch, type ScratchFile } from './qemu-work-files.js';
 
 /** A decoded frame with the PPM it came from, by which the next shot knows an unchanged screen. */
 export interface Screenshot {
@@ -32,7 +31,7 @@ export async function dumpPpm(qmp: QmpClient, ppmFile: ScratchFile): Promise<Buf
     await qmp.execute('screendump', { filename: ppmFile.qemu });
     return await readScratch(ppmFile);
   } finally {
-    await rm(ppmFile.host, { force: true });
+    await removeScratch(ppmFile);
   }
 }
 

@@ -6,11 +6,10 @@
  * (docs/architecture.md, "Text screen"). The VM is paused while we poke the index registers, so
  * the guest never sees a changed index, and we put every index back.
  */
-import { rm } from 'node:fs/promises';
 import { cp437UnitOf } from './cp437.js';
 import { inb, outb, portValue, type MonitorLines } from './port-io.js';
 import type { QmpClient } from './qmp-client.js';
-import { readScratch, scratchWithSuffix, type ScratchFile } from './qemu-work-files.js';
+import { readScratch, removeScratch, scratchWithSuffix, type ScratchFile } from './qemu-work-files.js';
 
 /** Where the visible text page lies in guest memory and its shape, from the VGA registers. */
 export interface VgaTextGeometry {
@@ -121,7 +120,7 @@ export async function readTextScreen(qmp: QmpClient, hmp: MonitorLines, dumpFile
     const offset = geometry.windowBase - TEXT_DUMP_BASE;
     return { rows: decodeTextPage((await readScratch(dumpFile)).subarray(offset, offset + geometry.windowBytes), geometry), geometry };
   } finally {
-    await Promise.all([rm(dumpFile.host, { force: true }), rm(lowDumpFile.host, { force: true })]);
+    await Promise.all([removeScratch(dumpFile), removeScratch(lowDumpFile)]);
   }
 }
 
@@ -154,7 +153,7 @@ export async function peekTextWindow(qmp: QmpClient, geometry: VgaTextGeometry |
     const rows = Math.floor(windowBytes / 2 / strideCells);
     return { bytes, layout, text: decodeTextPage(bytes, { windowBase, windowBytes, startCell: 0, strideCells, columns: strideCells, rows, cursorCell: 0, cursorOff: true }).join('\n') };
   } finally {
-    await rm(dumpFile.host, { force: true });
+    await removeScratch(dumpFile);
   }
 }
 

@@ -10,7 +10,7 @@
  * lies there, and has two names: the host's, which bootgate reads, and QEMU's, inside the jail.
  */
 import { constants } from 'node:fs';
-import { chown, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, open, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfraError } from '../../errors.js';
@@ -102,6 +102,16 @@ export function scratchAt(path: string): ScratchFile {
 /** The same file with a suffix on both names. */
 export function scratchWithSuffix(file: ScratchFile, suffix: string): ScratchFile {
   return { host: file.host + suffix, qemu: file.qemu + suffix };
+}
+
+/**
+ * Removes a scratch file if it is there. unlink, not rm: rm looks at the path with lstat first,
+ * and scratch files go at every screenshot and text peek, tens of times a second.
+ */
+export async function removeScratch(file: ScratchFile): Promise<void> {
+  await unlink(file.host).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e;
+  });
 }
 
 /**
