@@ -22,7 +22,7 @@ export interface Screenshot {
  */
 export async function takeScreenshot(qmp: QmpClient, ppmFile: ScratchFile, previous?: Screenshot): Promise<Screenshot> {
   const ppm = await dumpPpm(qmp, ppmFile);
-  return previous?.ppm.equals(ppm) ? previous : { ppm, frame: decodePpm(ppm) };
+  return previous?.ppm.equals(ppm) ? previous : { ppm, frame: decodePpm(ppm, previous) };
 }
 
 /** The screen as QEMU's PPM bytes, undecoded. */
@@ -35,8 +35,13 @@ export async function dumpPpm(qmp: QmpClient, ppmFile: ScratchFile): Promise<Buf
   }
 }
 
-/** "P6 <width> <height> <maxval>" separated by white space (comments allowed), one white-space byte, then RGB rows. */
-export function decodePpm(bytes: Uint8Array): RawImage {
+/**
+ * "P6 <width> <height> <maxval>" separated by white space (comments allowed), one white-space byte,
+ * then RGB rows. Rows whose bytes are those of `previous` (the same header) are copied from its
+ * frame, not decoded: between two polls most screens change in a few rows (a line of text, a
+ * countdown, a cursor), and decoding all of them was the largest item of a screen wait's CPU.
+ */
+export function decodePpm(bytes: Buffer, previous?: Screenshot): RawImage {
   let pos = 0;
   const token = (): string => {
     for (;;) {
@@ -57,11 +62,22 @@ export function decodePpm(bytes: Uint8Array): RawImage {
     throw new InfraError(`qemu screendump wrote something other than a ${width}×${height} 8-bit PPM (${magic}, ${bytes.length} bytes)`);
   }
   const data = new Uint8Array(width * height * 4);
-  for (let i = 0, o = 0; o < data.length; i += 3, o += 4) {
-    data[o] = bytes[pos + i]!;
-    data[o + 1] = bytes[pos + i + 1]!;
-    data[o + 2] = bytes[pos + i + 2]!;
-    data[o + 3] = 0xff;
+  const before = previous && previous.ppm.length === bytes.length && bytes.compare(previous.ppm, 0, pos, 0, pos) === 0 ? previous : undefined;
+  if (before) data.set(before.frame.data);
+  const rowBytes = width * 3;
+  for (let i = pos, o = 0; o < data.length; ) {
+    const end = i + rowBytes;
+    if (before && bytes.compare(before.ppm, i, end, i, end) === 0) {
+      i = end;
+      o += width * 4;
+      continue;
+    }
+    for (; i < end; i += 3, o += 4) {
+      data[o] = bytes[i]!;
+      data[o + 1] = bytes[i + 1]!;
+      data[o + 2] = bytes[i + 2]!;
+      data[o + 3] = 0xff;
+    }
   }
   return { width, height, data };
 }
