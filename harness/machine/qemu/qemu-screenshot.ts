@@ -29,9 +29,9 @@ export async function takeScreenshot(qmp: QmpClient, ppmFile: ScratchFile, previ
 export async function dumpPpm(qmp: QmpClient, ppmFile: ScratchFile): Promise<Buffer> {
   try {
     await qmp.execute('screendump', { filename: ppmFile.qemu });
-    return await readScratch(ppmFile);
+    return readScratch(ppmFile);
   } finally {
-    await removeScratch(ppmFile);
+    removeScratch(ppmFile);
   }
 }
 

@@ -116,11 +116,12 @@ export async function readTextScreen(qmp: QmpClient, hmp: MonitorLines, dumpFile
   try {
     const geometry = await snapshotWhilePaused(qmp, hmp, dumpFile.qemu, lowDumpFile.qemu);
     if (!geometry) return { rows: undefined, geometry };
-    if (geometry.windowBase < TEXT_DUMP_BASE) return { rows: decodeTextPage(await readScratch(lowDumpFile), geometry), geometry };
+    if (geometry.windowBase < TEXT_DUMP_BASE) return { rows: decodeTextPage(readScratch(lowDumpFile), geometry), geometry };
     const offset = geometry.windowBase - TEXT_DUMP_BASE;
-    return { rows: decodeTextPage((await readScratch(dumpFile)).subarray(offset, offset + geometry.windowBytes), geometry), geometry };
+    return { rows: decodeTextPage(readScratch(dumpFile).subarray(offset, offset + geometry.windowBytes), geometry), geometry };
   } finally {
-    await Promise.all([removeScratch(dumpFile), removeScratch(lowDumpFile)]);
+    removeScratch(dumpFile);
+    removeScratch(lowDumpFile);
   }
 }
 
@@ -147,13 +148,13 @@ export async function peekTextWindow(qmp: QmpClient, geometry: VgaTextGeometry |
   try {
     // QMP here: HMP reads its socket a byte per main-loop turn, so one long line costs it more.
     await qmp.execute('pmemsave', { val: windowBase, size: windowBytes, filename: dumpFile.qemu });
-    const bytes = await readScratch(dumpFile);
+    const bytes = readScratch(dumpFile);
     // Most peeks of a wait find memory as the last one left it: no need to decode 16 K cells again.
     if (previous && previous.layout === layout && previous.bytes.equals(bytes)) return previous;
     const rows = Math.floor(windowBytes / 2 / strideCells);
     return { bytes, layout, text: decodeTextPage(bytes, { windowBase, windowBytes, startCell: 0, strideCells, columns: strideCells, rows, cursorCell: 0, cursorOff: true }).join('\n') };
   } finally {
-    await removeScratch(dumpFile);
+    removeScratch(dumpFile);
   }
 }
 
