@@ -75,23 +75,26 @@ export function cursorOnPage(g: VgaTextGeometry): { column: number; row: number 
 }
 
 /**
- * Pure: the window's bytes → rows of text (CP437 decoded, trailing blanks trimmed). The page
- * wraps within the window. Each row is built in one buffer and read as UTF-16 in one native
- * call: peeks decode 16,000 cells many times a second, and String.fromCharCode(...row) spread
- * each row through an iterator, 1.3 MB of garbage a peek (most of bootgate's GC on a text boot).
+ * Pure: the window's bytes → the page's rows of text, joined by newlines (CP437 decoded, trailing
+ * blanks trimmed). The page wraps within the window. All rows go into one buffer, read as UTF-16
+ * in one native call: peeks decode 16,000 cells many times a second (a console that scrolls
+ * changes at every peek), and a string per row, trimmed and joined, cost twice as much.
+ * String.fromCharCode(...row), before that, made 1.3 MB of garbage a peek.
  */
-export function decodeTextPage(window: Uint8Array, geometry: VgaTextGeometry): string[] {
-  const lines: string[] = [];
-  const units = new Uint16Array(geometry.columns);
-  const row16 = Buffer.from(units.buffer);
+export function decodeTextPage(window: Uint8Array, geometry: VgaTextGeometry): string {
+  const units = new Uint16Array((geometry.columns + 1) * geometry.rows);
+  let n = 0;
   for (let row = 0; row < geometry.rows; row++) {
+    if (row > 0) units[n++] = 0x0a; // no CP437 glyph decodes to a newline
+    let end = n;
     for (let col = 0; col < geometry.columns; col++) {
       const offset = ((geometry.startCell + row * geometry.strideCells + col) * 2) % window.length;
-      units[col] = cp437UnitOf(window[offset] ?? 0);
+      units[n] = cp437UnitOf(window[offset] ?? 0);
+      if (units[n++] !== 0x20) end = n; // a space is the only glyph that trims
     }
-    lines.push(row16.toString('utf16le').trimEnd());
+    n = end;
   }
-  return lines;
+  return Buffer.from(units.buffer, 0, n * 2).toString('utf16le');
 }
 
 /** Both text windows (mono 0xb0000, colour 0xb8000) in one dump, so it can go out before the registers are known. */
@@ -116,9 +119,9 @@ export async function readTextScreen(qmp: QmpClient, hmp: MonitorLines, dumpFile
   try {
     const geometry = await snapshotWhilePaused(qmp, hmp, dumpFile.qemu, lowDumpFile.qemu);
     if (!geometry) return { rows: undefined, geometry };
-    if (geometry.windowBase < TEXT_DUMP_BASE) return { rows: decodeTextPage(readScratch(lowDumpFile), geometry), geometry };
+    if (geometry.windowBase < TEXT_DUMP_BASE) return { rows: decodeTextPage(readScratch(lowDumpFile), geometry).split('\n'), geometry };
     const offset = geometry.windowBase - TEXT_DUMP_BASE;
-    return { rows: decodeTextPage(readScratch(dumpFile).subarray(offset, offset + geometry.windowBytes), geometry), geometry };
+    return { rows: decodeTextPage(readScratch(dumpFile).subarray(offset, offset + geometry.windowBytes), geometry).split('\n'), geometry };
   } finally {
     removeScratch(dumpFile);
     removeScratch(lowDumpFile);
@@ -152,7 +155,7 @@ export async function peekTextWindow(qmp: QmpClient, geometry: VgaTextGeometry |
     // Most peeks of a wait find memory as the last one left it: no need to decode 16 K cells again.
     if (previous && previous.layout === layout && previous.bytes.equals(bytes)) return previous;
     const rows = Math.floor(windowBytes / 2 / strideCells);
-    return { bytes, layout, text: decodeTextPage(bytes, { windowBase, windowBytes, startCell: 0, strideCells, columns: strideCells, rows, cursorCell: 0, cursorOff: true }).join('\n') };
+    return { bytes, layout, text: decodeTextPage(bytes, { windowBase, windowBytes, startCell: 0, strideCells, columns: strideCells, rows, cursorCell: 0, cursorOff: true }) };
   } finally {
     removeScratch(dumpFile);
   }
