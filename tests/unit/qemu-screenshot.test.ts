@@ -25,6 +25,17 @@ describe('takeScreenshot', () => {
       const changed = await takeScreenshot(qmp, scratchAt(join(dir, 'c.ppm')), first);
       expect(changed).not.toBe(first);
       expect(changed.frame.data[6]).toBe(7);
+      // From the third shot on, a dump goes into the buffer the shot before last held.
+      pixels = [9, 2, 3, 4, 5, 7];
+      const third = await takeScreenshot(qmp, scratchAt(join(dir, 'd.ppm')), changed);
+      expect(third.held).toBe(first.held);
+      expect([third.frame.data[0], changed.frame.data[0], changed.ppm.at(-6)]).toEqual([9, 1, 1]);
+      expect(await takeScreenshot(qmp, scratchAt(join(dir, 'e.ppm')), third)).toBe(third);
+      // A larger screen than the spare buffer holds is read into a new one.
+      pixels = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+      const wider = await takeScreenshot(qmp, scratchAt(join(dir, 'f.ppm')), third);
+      expect(wider.held).not.toBe(changed.held);
+      expect(wider.frame.data.length).toBe(8);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
