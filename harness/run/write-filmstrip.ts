@@ -4,6 +4,7 @@
  */
 import { loadSharp } from '../util/load-sharp.js';
 import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import type { FilmFrame } from './filmstrip-recorder.js';
 
 const THUMB_WIDTH = 360;
@@ -15,7 +16,7 @@ export async function writeFilmstrip(frames: readonly FilmFrame[], dir: string):
   const sharp = await loadSharp();
   // Mode switches change the frame size; frames must agree in size to be joined.
   const thumbs = await Promise.all(
-    frames.map((f) => sharp(f.png).resize(THUMB_WIDTH, THUMB_HEIGHT, { fit: 'contain', background: '#000' }).png().toBuffer()),
+    frames.map((f) => sharp(inflateSync(f.deflated), { raw: { width: f.width, height: f.height, channels: 4 } }).resize(THUMB_WIDTH, THUMB_HEIGHT, { fit: 'contain', background: '#000' }).png().toBuffer()),
   );
   const delays = frames.map((f, i) => Math.min(MAX_FRAME_DELAY_MS, Math.max(100, Math.round((frames[i + 1]?.atMs ?? f.atMs + 1000) - f.atMs))));
   const animation = join(dir, 'filmstrip.webp');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sameFrame } from '../../harness/machine/same-frame.js';
+import { changedBox, sameFrame } from '../../harness/machine/same-frame.js';
 import { compareScreens, GoldenComparer } from '../../harness/screen/compare-screens.js';
 import type { RawImage } from '../../harness/machine/raw-image.js';
 
@@ -98,5 +98,17 @@ describe('GoldenComparer', () => {
     expect(sameFrame(a, b, [{ x: 2, y: 1, width: 3, height: 1 }, { x: 4, y: 0, width: 3, height: 2 }])).toBe(true);
     expect(sameFrame(a, b, [{ x: 2, y: 1, width: 3, height: 1 }, { x: 6, y: 0, width: 30, height: 2 }])).toBe(false); // column 5 is exposed
     expect(sameFrame(a, b, [{ x: 3, y: 1, width: 50, height: 50 }])).toBe(true);
+  });
+
+  it('changedBox bounds the differing pixels outside the masks, and says undefined when none differ', () => {
+    const a = solid(30, 12, [1, 2, 3]);
+    const b = withBlock(withBlock(a, 4, 2, 2, [9, 9, 9]), 20, 8, 3, [9, 9, 9]);
+    expect(changedBox(a, a)).toBeUndefined();
+    expect(changedBox(a, b)).toEqual({ x: 4, y: 2, width: 19, height: 9 });
+    // The lower block masked on its rows only: the upper one alone is left.
+    expect(changedBox(a, b, [{ x: 0, y: 8, width: 30, height: 3 }])).toEqual({ x: 4, y: 2, width: 2, height: 2 });
+    // A mask over part of a row leaves that row's other changed pixels counted.
+    expect(changedBox(a, b, [{ x: 0, y: 0, width: 21, height: 12 }])).toEqual({ x: 21, y: 8, width: 2, height: 3 });
+    expect(changedBox(a, b, [{ x: 0, y: 0, width: 30, height: 12 }])).toBeUndefined();
   });
 });

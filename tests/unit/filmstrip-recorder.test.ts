@@ -13,14 +13,14 @@ describe('FilmstripRecorder', () => {
         return { width: 64, height: 64, data: new Uint8Array(randomBytes(64 * 64 * 4)) };
       },
     } as unknown as Machine;
-    const budget = 50_000; // a 64×64 noise PNG is ~16 KB: three fit
+    const budget = 50_000; // 64×64 noise deflates to ~16 KB: three fit
     const recorder = new FilmstripRecorder(machine, 1, 1000, budget);
     recorder.start();
     await new Promise((resolve) => setTimeout(resolve, 600));
     const frames = await recorder.stop();
     expect(shots).toBeGreaterThan(6);
     expect(frames.length).toBeGreaterThan(1);
-    expect(frames.reduce((sum, f) => sum + f.png.length, 0)).toBeLessThanOrEqual(budget);
+    expect(frames.reduce((sum, f) => sum + f.deflated.length, 0)).toBeLessThanOrEqual(budget);
     // Thinned, not cut off: the last frame kept is from the end of the recording.
     expect(frames[frames.length - 1]!.atMs).toBeGreaterThan(400);
   });

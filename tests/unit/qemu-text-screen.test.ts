@@ -31,7 +31,7 @@ describe('VGA text geometry', () => {
     const put = (cell: number, text: string) => [...text].forEach((ch, i) => (window[((cell + i) * 2) % 0x8000] = ch.charCodeAt(0)));
     put(0x3fb0, 'top ');
     put(0x3fb0 + 80, '\xc9\xcd\xbb'); // ╔═╗ in CP437, past the end of the window
-    expect(decodeTextPage(window, geometry)).toEqual(['top', '╔═╗']);
+    expect(decodeTextPage(window, geometry)).toBe('top\n╔═╗');
   });
 });
 

@@ -9,8 +9,8 @@
  * place it can still reach. What it writes later (screendumps, memory dumps, a migration socket)
  * lies there, and has two names: the host's, which bootgate reads, and QEMU's, inside the jail.
  */
-import { constants } from 'node:fs';
-import { chown, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfraError } from '../../errors.js';
@@ -105,16 +105,35 @@ export function scratchWithSuffix(file: ScratchFile, suffix: string): ScratchFil
 }
 
 /**
+ * Removes a scratch file if it is there. unlink, not rm (rm looks at the path with lstat first),
+ * and synchronous like readScratch.
+ */
+export function removeScratch(file: ScratchFile): void {
+  try {
+    unlinkSync(file.host);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}
+
+/**
  * What QEMU wrote to `file`. The jail is its user's to change: a symlink there (to a host file
  * only root may read), a FIFO (that would never end) or a huge file must not become bootgate's read.
+ * Synchronous: a local file QEMU has just written, read at every screenshot and text peek, tens of
+ * times a second; through fs/promises (a FileHandle, four trips to the thread pool) a 32 KB peek
+ * took ~0.45 ms of CPU, read at once ~0.1 ms. Read into `into` (its start is returned) when the
+ * file fits.
  */
-export async function readScratch(file: ScratchFile): Promise<Buffer> {
-  const handle = await open(file.host, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+export function readScratch(file: ScratchFile, into?: Buffer): Buffer {
+  const fd = openSync(file.host, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
-    const st = await handle.stat();
+    const st = fstatSync(fd);
     if (!st.isFile() || st.size > MAX_SCRATCH_BYTES) throw new InfraError(`qemu left ${file.host} as ${st.isFile() ? `${st.size} bytes` : 'something other than a file'}, not a screen or memory dump`);
-    return await handle.readFile();
+    const bytes = into && into.length >= st.size ? into : Buffer.allocUnsafe(st.size);
+    let got = 0;
+    for (let n = -1; got < st.size && n !== 0; got += n) n = readSync(fd, bytes, got, st.size - got, got);
+    return bytes.subarray(0, got);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
