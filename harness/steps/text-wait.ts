@@ -66,7 +66,7 @@ export async function waitForText(ctx: StepContext, targets: readonly TextTarget
       probe: async () => {
         const frame = await ctx.machine.screenshot();
         ctx.lastFrame = frame;
-        if (frame.placeholder || !hold.holds(frame, 'the screen')) return undefined;
+        if (frame.placeholder || !(await hold.holds(frame, 'the screen'))) return undefined;
         if (failOn.length) {
           const whole = await ctx.ocr.read(frame, undefined, ctx.pointer);
           last = { frame, read: whole };

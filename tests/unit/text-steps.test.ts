@@ -51,6 +51,15 @@ describe('text on graphical screens', () => {
     expect(machines[0]!.pointer.slice(1)).toEqual([{ kind: 'button', button: 'left', down: true }, { kind: 'button', button: 'left', down: false }]);
   }, 60_000);
 
+  it('a label shown for less than the hold is not clicked: the words must be on a screen that held still', async () => {
+    project = new TempProject();
+    // Shown for 1.2 s, longer than the polls' widest gap, against a hold of 2 s.
+    const yaml = `${SCENARIO}  - click: {text: Terminal}\n    hold: 2s\n    timeout: 8s\n`;
+    const { results, machines } = await runFake(project, yaml, { timeline: [{ at: 0, frame: wizard }, { at: 3000, frame: menu }, { at: 4200, frame: wizard }] });
+    expect(results[0]!.phases[0]!.steps[0]!.outcome).toBe('failed');
+    expect(machines[0]!.pointer).toEqual([]);
+  }, 60_000);
+
   it('area restricts the read: text outside it is not found', async () => {
     project = new TempProject();
     const yaml = `${SCENARIO}  - move: {text: Exit, area: {x: 0, y: 550, width: 80, height: 20}}\n  - waitText: {text: Terminal, area: {x: 0, y: 550, width: 80, height: 20}}\n    timeout: 3s\n`;
