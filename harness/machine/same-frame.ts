@@ -65,6 +65,13 @@ export function rectsOverlap(a: Rect, b: Rect): boolean {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
 
+/** The pixels both hold; undefined when they share none. */
+export function intersection(a: Rect, b: Rect): Rect | undefined {
+  const [x0, y0] = [Math.max(a.x, b.x), Math.max(a.y, b.y)];
+  const [x1, y1] = [Math.min(a.x + a.width, b.x + b.width), Math.min(a.y + a.height, b.y + b.height)];
+  return x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : undefined;
+}
+
 /** The smallest rectangle holding both. */
 export function unionBox(a: Rect | undefined, b: Rect): Rect {
   if (!a) return b;

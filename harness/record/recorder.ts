@@ -12,7 +12,7 @@ import { chordsForText, parseChord } from '../machine/keys.js';
 import type { Machine } from '../machine/machine.js';
 import { CLICK_HOLD_MS, clickAt, type PointerButton } from '../machine/pointer.js';
 import type { RawImage } from '../machine/raw-image.js';
-import { sameFrame, type Rect } from '../machine/same-frame.js';
+import { intersection, sameFrame, type Rect } from '../machine/same-frame.js';
 import type { RegionArea } from '../screen/find-region.js';
 import { pointerBox } from '../screen/pointer-box.js';
 import { pressChords } from '../steps/press-keys.js';
@@ -351,7 +351,7 @@ export class Recorder {
    * sees), and its cursor is left out of the area: the pointer box every comparison leaves out.
    */
   private golden(kind: 'click' | 'screen', frame: RawImage, area: RegionArea): PendingGolden {
-    const cursor = this.pointer.position ? intersect(pointerBox(this.pointer.position), area) : undefined;
+    const cursor = this.pointer.position ? intersection(pointerBox(this.pointer.position), area) : undefined;
     return { name: this.goldenName(kind), frame, area, excludes: cursor ? [cursor] : [] };
   }
 
@@ -369,10 +369,4 @@ function typeStep(text: string): StepDoc {
   if (/^[a-z0-9]$/.test(text)) return { press: text };
   if (text === '\n') return { press: 'ret' };
   return { type: text };
-}
-
-function intersect(a: Rect, b: Rect): Rect | undefined {
-  const [x0, y0] = [Math.max(a.x, b.x), Math.max(a.y, b.y)];
-  const [x1, y1] = [Math.min(a.x + a.width, b.x + b.width), Math.min(a.y + a.height, b.y + b.height)];
-  return x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : undefined;
 }

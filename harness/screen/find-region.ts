@@ -9,7 +9,7 @@
  * 1 is identical, 0.99 a few stray pixels, under 0.9 a different picture.
  */
 import type { RawImage } from '../machine/raw-image.js';
-import type { Rect } from '../machine/same-frame.js';
+import { intersection, type Rect } from '../machine/same-frame.js';
 
 export interface RegionArea extends Rect {
   /** How far from where it was recorded the area may be found, in px each way. Default 50. */
@@ -48,9 +48,8 @@ const MIN_VISIBLE = 1 / 3;
 
 /** Whether `hide` covers so much of `area` where it is that it is not compared there (for telling why it was not found). */
 export function mostlyHidden(area: Rect, hide: Rect): boolean {
-  const w = Math.min(area.x + area.width, hide.x + hide.width) - Math.max(area.x, hide.x);
-  const h = Math.min(area.y + area.height, hide.y + hide.height) - Math.max(area.y, hide.y);
-  return w > 0 && h > 0 && w * h > area.width * area.height * (1 - MIN_VISIBLE);
+  const both = intersection(area, hide);
+  return !!both && both.width * both.height > area.width * area.height * (1 - MIN_VISIBLE);
 }
 
 /** The area's pixels cut from the golden, with the excluded ones marked, ready for many frames. */
