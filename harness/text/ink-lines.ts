@@ -42,10 +42,6 @@ export interface InkLine {
 }
 
 export interface InkLines {
-  readonly width: number;
-  readonly height: number;
-  /** Grey levels, width × height. */
-  readonly grey: Uint8Array;
   /** The mark each pixel belongs to (an index into marks). */
   readonly markOf: Int32Array;
   readonly marks: readonly Mark[];
@@ -76,7 +72,7 @@ export function inkLines(grey: Uint8Array, width: number, height: number, pointe
     const box = { x: b.x0, y: b.y0, width: b.x1 - b.x0, height: b.y1 - b.y0 };
     return box.height >= 5 && box.width >= 4 ? [{ box, ...(rows ? { rows } : {}) }] : [];
   });
-  return { width, height, grey, markOf, marks, lines: lines.sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x), underPointer };
+  return { markOf, marks, lines: lines.sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x), underPointer };
 }
 
 function letterSized(m: Mark): boolean {
