@@ -27,7 +27,7 @@ async function regionGolden(name: string) {
 describe('Debian graphical installer by its words, on the dark theme', () => {
   it('waits for and clicks Continue by text through two screens, where the region goldens of the same screens fail', { timeout: 600_000 }, async () => {
     const report = join(work, 'report');
-    const run = await runCli(['run', SCENARIO, '--report-dir', report]);
+    const run = await runCli(['run', SCENARIO, '--backend', 'qemu', '--profile', 'p3-i440fx-tablet', '--report-dir', report]);
     expect(run.stderr).toBe('');
     const [job] = readJobs(report);
     expect(job!.outcome, job!.error?.message).toBe('passed');
