@@ -80,7 +80,7 @@ const figures = {
   bootgate: b,
   plain: p,
   ratios: { wall: b.wallMs / p.wallMs, timeToMenu: b.timeToMenuMs / p.timeToMenuMs, peakMemory: b.peakTreeRssMiB / p.peakTreeRssMiB },
-  targets: { wall: 1.15, peakMemory: 1.5 },
+  targets: { wall: 1.35, peakMemory: 1.5 },
   samples: { bootgate, plain },
 };
 const outFile = writeFigures(`grub-cd-${backend}`, figures);
@@ -88,7 +88,7 @@ process.stdout.write(
   [
     '',
     `${backend.padEnd(17)}bootgate      plain   ratio  (median of ${runs})`,
-    `wall time     ${b.wallMs.toFixed(0).padStart(8)} ms ${p.wallMs.toFixed(0).padStart(7)} ms  ${figures.ratios.wall.toFixed(2)}×  (target ≤ 1.15×)`,
+    `wall time     ${b.wallMs.toFixed(0).padStart(8)} ms ${p.wallMs.toFixed(0).padStart(7)} ms  ${figures.ratios.wall.toFixed(2)}×  (guard ≤ 1.35×)`,
     `time to menu  ${b.timeToMenuMs.toFixed(0).padStart(8)} ms ${p.timeToMenuMs.toFixed(0).padStart(7)} ms  ${figures.ratios.timeToMenu.toFixed(2)}×`,
     `peak memory   ${b.peakTreeRssMiB.toFixed(0).padStart(8)} MiB${p.peakTreeRssMiB.toFixed(0).padStart(7)} MiB ${figures.ratios.peakMemory.toFixed(2)}×  (target ≤ 1.5×)`,
     `written to ${outFile}`,
