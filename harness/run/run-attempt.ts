@@ -10,7 +10,7 @@ import type { GuestEvent } from '../budget/guest-time.js';
 import { checkGuestBudgets, phaseBudgets, wallBudgetError } from '../budget/phase-budgets.js';
 import type { Machine, MachineFactory } from '../machine/machine.js';
 import type { GoldenRecord, JobError, PhaseResult, StepResult } from '../model/results.js';
-import { GoldenStore, type UpdateMode } from '../screen/golden-store.js';
+import { DecodedGolden, GoldenStore, type UpdateMode } from '../screen/golden-store.js';
 import { describeStep, runStep, stepKind } from '../steps/run-step.js';
 import type { StepContext } from '../steps/step-context.js';
 import { ResetWatch } from '../steps/reset-watch.js';
@@ -108,9 +108,10 @@ export async function runAttempt(job: Job, attempt: number, options: AttemptOpti
   const states = new JobStates(job, guestClock, { snapshots: options.snapshots, ...(options.fromState ? { fromState: options.fromState } : {}) });
   let start: StartPoint = { resumeAt: 0 };
   const cursor = { step: 0 };
+  const decoded = new DecodedGolden();
   const goldensOf = (step: number) => {
     const owner = goldenOwner(job.scenario, step);
-    return new GoldenStore(owner.dir, owner.scenario, job.backend, options.updateMode);
+    return new GoldenStore(owner.dir, owner.scenario, job.backend, options.updateMode, decoded);
   };
   try {
     if (job.exclusion) throw new UnsupportedProfileError(job.backend, 'exclude', job.exclusion);

@@ -5,7 +5,7 @@
  * symlink is read through it, but replaced by a file of its own when written (a rename, never a
  * write through the link): its target may be another scenario's golden or outside the project.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { BackendName } from '../machine/machine.js';
 import type { RawImage } from '../machine/raw-image.js';
 import { containedPath } from '../config/contained-path.js';
@@ -57,12 +57,30 @@ export function goldenFileName(name: string, backend?: BackendName): string {
   return backend ? `${name}.${backend}.png` : `${name}.png`;
 }
 
+/**
+ * The last golden a job decoded, known by its file's identity: a click on a region golden follows
+ * the wait for it, and a repeat looks for its golden on every try, while decoding an 800×600
+ * golden costs 10–50 ms (pngjs). One image kept: a job's steps load their goldens in turn.
+ */
+export class DecodedGolden {
+  private last: { readonly key: string; readonly image: RawImage } | undefined;
+
+  async read(path: string): Promise<RawImage> {
+    const { ino, size, mtimeMs } = statSync(path);
+    const key = `${path}\0${ino}:${size}:${mtimeMs}`;
+    if (this.last?.key !== key) this.last = { key, image: await readPng(path) };
+    return this.last.image;
+  }
+}
+
 export class GoldenStore {
   constructor(
     readonly dir: string,
     readonly scenario: string,
     readonly backend: BackendName,
     readonly mode: UpdateMode,
+    /** Shared by the stores of one job's steps. */
+    readonly decoded = new DecodedGolden(),
   ) {}
 
   /** The backend's own golden, else the shared one; `image` is undefined when neither exists. */
@@ -72,7 +90,7 @@ export class GoldenStore {
     const path = existsSync(own) ? own : existsSync(shared) ? shared : undefined;
     if (!path) return { name, path: own };
     const sidecar = [regionSidecarPath(path), regionSidecarPath(shared)].find((f) => existsSync(f));
-    return { name, path, image: await readPng(path), ...(sidecar ? { sidecar } : {}) };
+    return { name, path, image: await this.decoded.read(path), ...(sidecar ? { sidecar } : {}) };
   }
 
   mayWrite(kind: 'missing' | 'changed'): boolean {

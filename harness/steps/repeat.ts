@@ -34,7 +34,7 @@ export const repeatStep = defineStep({
   run: async (ctx, { steps, until, maxTries, wait }, step, label) => {
     const look = async (ms: number, last: boolean) => {
       // Only the last look may write a golden: an update mode would otherwise take the screen before the first try for the one awaited.
-      const view = last ? ctx : { ...ctx, goldens: new GoldenStore(ctx.goldens.dir, ctx.goldens.scenario, ctx.goldens.backend, 'none') };
+      const view = last ? ctx : { ...ctx, goldens: new GoldenStore(ctx.goldens.dir, ctx.goldens.scenario, ctx.goldens.backend, 'none', ctx.goldens.decoded) };
       const holdMs = step.hold ?? DEFAULT_HOLD_MS;
       const wait = { timeoutMs: ms + holdAllowanceMs(ctx, holdMs), label: `${label}-until`, holdMs, ...(step.failOn ? { failOn: step.failOn } : {}) };
       try {
