@@ -59,14 +59,18 @@ export function goldenFileName(name: string, backend?: BackendName): string {
 
 /**
  * The last golden a job decoded, known by its file's identity: a click on a region golden follows
- * the wait for it, and a repeat looks for its golden on every try, while decoding an 800×600
- * golden costs 10–50 ms (pngjs). One image kept: a job's steps load their goldens in turn.
+ * the wait for it, and a repeat looks for its golden on every try, while pngjs takes ~5 ms to
+ * decode an 800×600 golden once warm and 10–50 ms in a job's first reads. One image kept: a job's
+ * steps load their goldens in turn.
  */
 export class DecodedGolden {
   private last: { readonly key: string; readonly image: RawImage } | undefined;
 
   async read(path: string): Promise<RawImage> {
-    const { ino, size, mtimeMs } = statSync(path);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    // Gone since it was found: readPng says so, naming the file.
+    if (!stat) return readPng(path);
+    const { ino, size, mtimeMs } = stat;
     const key = `${path}\0${ino}:${size}:${mtimeMs}`;
     if (this.last?.key !== key) this.last = { key, image: await readPng(path) };
     return this.last.image;
