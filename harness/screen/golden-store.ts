@@ -97,6 +97,11 @@ export class GoldenStore {
     return { name, path, image: await this.decoded.read(path), ...(sidecar ? { sidecar } : {}) };
   }
 
+  /** The same goldens, and the same decoded one, under another update mode. */
+  withMode(mode: UpdateMode): GoldenStore {
+    return new GoldenStore(this.dir, this.scenario, this.backend, mode, this.decoded);
+  }
+
   mayWrite(kind: 'missing' | 'changed'): boolean {
     return this.mode === 'all' || this.mode === kind || (this.mode === 'changed' && kind === 'missing');
   }

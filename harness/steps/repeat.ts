@@ -8,7 +8,6 @@
 import * as z from 'zod';
 import { durationSchema } from '../config/value-schemas.js';
 import { ScreenMismatchError, TextNotFoundError } from '../errors.js';
-import { GoldenStore } from '../screen/golden-store.js';
 import { checkSteps, nestedStepsSchema, runSteps } from './nested-steps.js';
 import type { StepReport } from './step-context.js';
 import { DEFAULT_HOLD_MS, holdAllowanceMs } from './screen-hold.js';
@@ -34,7 +33,7 @@ export const repeatStep = defineStep({
   run: async (ctx, { steps, until, maxTries, wait }, step, label) => {
     const look = async (ms: number, last: boolean) => {
       // Only the last look may write a golden: an update mode would otherwise take the screen before the first try for the one awaited.
-      const view = last ? ctx : { ...ctx, goldens: new GoldenStore(ctx.goldens.dir, ctx.goldens.scenario, ctx.goldens.backend, 'none', ctx.goldens.decoded) };
+      const view = last ? ctx : { ...ctx, goldens: ctx.goldens.withMode('none') };
       const holdMs = step.hold ?? DEFAULT_HOLD_MS;
       const wait = { timeoutMs: ms + holdAllowanceMs(ctx, holdMs), label: `${label}-until`, holdMs, ...(step.failOn ? { failOn: step.failOn } : {}) };
       try {
